@@ -1,0 +1,109 @@
+/**
+ * The Store port: records, the due index, counters, campaign runtime state, live dials and
+ * call history. Implementations: `memory` (tests, simulate, demo) and `redis` (production).
+ *
+ * Guarantees (held by test/contract/store.contract.ts against both):
+ * - `claimDue` is atomic: a record is returned to at most one caller until it is released
+ *   or settled; claimed records leave the due index and are in state `dialing`.
+ * - `settle` is atomic and idempotent per dialId: the second call with the same dialId
+ *   changes nothing and returns false. It never overwrites a record that became final while
+ *   the dial was live (e.g. `removed`, `cancelled`); the history row is still written.
+ * - Every write keeps the per-state counts exact (old state -1, new state +1).
+ * - A record whose state is `pending` or `waiting` is in the due index at its `nextAt`;
+ *   no other record is.
+ */
+import type {
+  CampaignState,
+  DialRecord,
+  FinalState,
+  HistoryRow,
+  PauseReason,
+  RecordState,
+  Result,
+} from '../domain/types.ts';
+
+/** A campaign's runtime state (what the daemon decided), as opposed to the file's desired state. */
+export interface CampaignRuntime {
+  id: string;
+  state: CampaignState;
+  pauseReason: PauseReason | null;
+  pauseDetail: string | null;
+  /** Consecutive `error` results across the campaign. */
+  consecutiveErrors: number;
+  updatedAt: number;
+}
+
+/** A dial that is live on a PBX, persisted so a restarted daemon can reconcile it. */
+export interface LiveDial {
+  dialId: string;
+  campaign: string;
+  record: string;
+  number: string;
+  numberIndex: number;
+  attempt: number;
+  dial: number;
+  trunk: string;
+  pbx: string;
+  callerId: string | null;
+  startedAt: number;
+  answeredAt: number | null;
+}
+
+export interface Settlement {
+  dialId: string;
+  /** The record's new state (already decided by the domain). */
+  record: DialRecord;
+  history: HistoryRow;
+}
+
+export interface CampaignCounts {
+  /** Records per state. */
+  states: Partial<Record<RecordState, number>>;
+  /** Dials per result. */
+  results: Partial<Record<Result, number>>;
+  dials: number;
+}
+
+export interface HistoryFilter {
+  campaign?: string;
+  result?: Result;
+  /** Epoch ms, inclusive, on startedAt. */
+  from?: number;
+  /** Epoch ms, exclusive, on startedAt. */
+  to?: number;
+  limit?: number;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+
+  getCampaign(id: string): Promise<CampaignRuntime | null>;
+  putCampaign(c: CampaignRuntime): Promise<void>;
+  listCampaigns(): Promise<CampaignRuntime[]>;
+
+  /** Insert records whose id is not present yet; existing ids are left untouched. Returns how many were added. */
+  addRecords(campaign: string, records: DialRecord[]): Promise<number>;
+  getRecord(campaign: string, id: string): Promise<DialRecord | null>;
+  /** Atomically claim up to `limit` records with nextAt ≤ now, earliest first (ties by id): state → `dialing`. */
+  claimDue(campaign: string, now: number, limit: number): Promise<DialRecord[]>;
+  /** Earliest nextAt in the campaign's due index, or null when nothing is waiting. */
+  nextDueAt(campaign: string): Promise<number | null>;
+  /** Write a claimed record back without a dial (window closed → later nextAt; DNC → `blocked`). */
+  release(record: DialRecord): Promise<void>;
+  /** Move every non-final, non-dialing record to `state` (e.g. `cancelled`). Returns how many moved. */
+  finalizeAll(campaign: string, state: FinalState, reason: string): Promise<number>;
+  /** Mark a record `removed`. A record being dialed keeps dialing; its settle will not revive it. */
+  removeRecord(campaign: string, id: string): Promise<boolean>;
+
+  putLiveDial(d: LiveDial): Promise<void>;
+  liveDials(): Promise<LiveDial[]>;
+  /** Atomically, once per dialId: write the record and index it, append history, count the result, drop the live dial. */
+  settle(s: Settlement): Promise<boolean>;
+
+  counts(campaign: string): Promise<CampaignCounts>;
+  history(filter: HistoryFilter): Promise<HistoryRow[]>;
+
+  /** Remove every key of this store (tests, simulate). */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
