@@ -1,0 +1,32 @@
+/** The daemon config (config/dialerd.yaml) after validation. */
+
+export type PbxConfig =
+  | { name: string; type: 'asterisk'; url: string; username: string; password: string; app: string }
+  | { name: string; type: 'freeswitch'; host: string; port: number; password: string }
+  | { name: string; type: 'sim'; outcomes: string | null; seed: number };
+
+export interface TrunkConfig {
+  name: string;
+  pbx: string;
+  /** Endpoint pattern; `{number}` is replaced by the E.164 number (e.g. `PJSIP/{number}@carrier-a`). */
+  endpoint: string;
+  concurrency: number;
+  callsPerSecond: number;
+}
+
+export type StoreConfig = { type: 'memory' } | { type: 'redis'; url: string; prefix: string };
+
+export interface DaemonConfig {
+  pbxes: Record<string, PbxConfig>;
+  trunks: Record<string, TrunkConfig>;
+  store: StoreConfig;
+  /** Absolute path of the campaigns directory (*.yaml). */
+  campaignsDir: string;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Global cap on live dials across every campaign and trunk. */
+  maxConcurrency: number;
+  /** Seconds to let live calls finish on shutdown before hanging them up. */
+  shutdownGraceSeconds: number;
+  /** Absolute path of the file it came from. */
+  source: string;
+}
