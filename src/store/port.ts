@@ -105,5 +105,11 @@ export interface Store {
 
   /** Remove every key of this store (tests, simulate). */
   clear(): Promise<void>;
+  /**
+   * Optional (the redis store has it): be told when the backing store goes down or comes back,
+   * so the engine can pause dialing during an outage. While down, every operation rejects
+   * quickly with `DIALERD_ERR_STORE_DOWN`. Called on changes only. Returns an unsubscribe.
+   */
+  onStatus?(cb: (up: boolean, reason: string | null) => void): () => void;
   close(): Promise<void>;
 }
