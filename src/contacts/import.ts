@@ -1,0 +1,161 @@
+/**
+ * Contact list import: a CSV file streamed into batches of DialRecords (domain.md §1, §2).
+ * One bad row never aborts the import; it becomes an `invalid` record or a reported problem.
+ * Memory stays bounded by the batch size plus the set of ids seen (for duplicate detection).
+ */
+import { IANAZone } from 'luxon';
+import type { DialRecord } from '../domain/types.ts';
+import { normalizeNumber } from '../domain/numbers.ts';
+import { DialerdError } from '../lib/errors.ts';
+import { readCsvRows } from './csv-source.ts';
+import { layoutColumns, rawNumbers, type ColumnLayout } from './columns.ts';
+import { newInvalidRecord, newPendingRecord } from './record.ts';
+
+/** Something wrong with one line of the file. `line` is the physical line the row starts on (header = 1). */
+export interface ImportProblem {
+  line: number;
+  message: string;
+}
+
+export interface ImportReport {
+  /** Non-blank data rows read (header excluded). */
+  rows: number;
+  /** Records produced (rows minus those skipped as duplicate ids). */
+  records: number;
+  valid: number;
+  /** Records with no dialable number (state `invalid`). */
+  invalid: number;
+  /** Numbers dropped because they repeated inside their own record. */
+  duplicateNumbers: number;
+  /** Rows skipped because their id was already used. */
+  duplicateIds: number;
+  /** The first `maxProblems` problems, in file order. */
+  problems: ImportProblem[];
+}
+
+export interface ImportOptions {
+  file: string;
+  /** ISO 3166 region for numbers without +country (e.g. 'RU'). */
+  region: string | null;
+  campaign: string;
+  /** Import instant (epoch ms). */
+  now: number;
+  /** Campaign start; valid records are due at max(now, startAt). */
+  startAt?: number | null;
+  /** Records per batch (default 500). */
+  batchSize?: number;
+  /** Problems kept in the report (default 1000); counting goes on past it. */
+  maxProblems?: number;
+}
+
+const DEFAULT_BATCH = 500;
+const DEFAULT_MAX_PROBLEMS = 1000;
+
+/**
+ * Streams `opts.file` and yields batches of records; returns the report when the file ends.
+ * Throws DIALERD_ERR_CONTACTS when the file cannot be read or has no header / no phone column.
+ */
+export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRecord[], ImportReport, undefined> {
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+  const maxProblems = opts.maxProblems ?? DEFAULT_MAX_PROBLEMS;
+  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, problems: [] };
+  const problem = (line: number, message: string): void => {
+    if (report.problems.length < maxProblems) report.problems.push({ line, message });
+  };
+  const dueAt = Math.max(opts.now, opts.startAt ?? opts.now);
+  const ids = new Set<string>();
+  let layout: ColumnLayout | null = null;
+  let batch: DialRecord[] = [];
+
+  for await (const row of readCsvRows(opts.file, (s) => problem(s.line, s.message))) {
+    if (layout === null) {
+      layout = layoutColumns(row.fields);
+      if (layout.phones.length === 0 && layout.phoneList === null) {
+        throw new DialerdError('DIALERD_ERR_CONTACTS', `${opts.file}: no phone column (phone, phone1…N or phones)`);
+      }
+      for (const p of layout.problems) problem(row.line, p);
+      if (layout.id === null) problem(row.line, 'no id column; records get ids line-<N>');
+      continue;
+    }
+    report.rows++;
+    if (row.fields.length !== layout.width) {
+      problem(row.line, `expected ${layout.width} fields, found ${row.fields.length}`);
+    }
+    let id = layout.id === null ? '' : (row.fields[layout.id] ?? '');
+    if (id === '') {
+      if (layout.id !== null) problem(row.line, `empty id; using line-${row.line}`);
+      id = `line-${row.line}`;
+    }
+    if (ids.has(id)) {
+      report.duplicateIds++;
+      problem(row.line, `duplicate id "${id}"; row skipped`);
+      continue;
+    }
+    ids.add(id);
+    const record = buildRecord(row.fields, row.line, id, layout, opts, dueAt, report, problem);
+    report.records++;
+    if (record.state === 'invalid') report.invalid++;
+    else report.valid++;
+    batch.push(record);
+    if (batch.length >= batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (layout === null) throw new DialerdError('DIALERD_ERR_CONTACTS', `${opts.file}: no header row`);
+  if (batch.length > 0) yield batch;
+  return report;
+}
+
+/**
+ * Streams `opts.file` into `onBatch` (awaited before the next batch is read, so a slow store
+ * slows the reader rather than filling memory). Returns the report.
+ */
+export async function importContacts(
+  opts: ImportOptions,
+  onBatch: (records: DialRecord[]) => Promise<void>,
+): Promise<ImportReport> {
+  const gen = readContacts(opts);
+  for (;;) {
+    const next = await gen.next();
+    if (next.done) return next.value;
+    await onBatch(next.value);
+  }
+}
+
+function buildRecord(
+  fields: string[],
+  line: number,
+  id: string,
+  layout: ColumnLayout,
+  opts: ImportOptions,
+  dueAt: number,
+  report: ImportReport,
+  problem: (line: number, message: string) => void,
+): DialRecord {
+  const vars: Record<string, string> = {};
+  for (const [name, i] of layout.vars) vars[name] = fields[i] ?? '';
+  let timezone: string | null = layout.timezone === null ? null : fields[layout.timezone] || null;
+  if (timezone !== null && !IANAZone.isValidZone(timezone)) {
+    problem(line, `unknown timezone "${timezone}"; ignored`);
+    timezone = null;
+  }
+  const base = { campaign: opts.campaign, id, timezone, vars };
+
+  const raws = rawNumbers(layout, fields);
+  const numbers: string[] = [];
+  const rejected: string[] = [];
+  for (const raw of raws) {
+    const n = normalizeNumber(raw, opts.region);
+    if (!n.ok) rejected.push(`${JSON.stringify(raw)} (${n.reason})`);
+    else if (numbers.includes(n.e164)) report.duplicateNumbers++;
+    else numbers.push(n.e164);
+  }
+  if (numbers.length === 0) {
+    const why = rejected.length === 0 ? 'no number' : rejected.join('; ');
+    problem(line, `record "${id}" has no dialable number: ${why}`);
+    return newInvalidRecord(base, `invalid: ${why}`);
+  }
+  for (const r of rejected) problem(line, `record "${id}": number ${r} dropped`);
+  return newPendingRecord(base, numbers, dueAt);
+}
