@@ -5,17 +5,21 @@
  *
  * Campaign:
  *
- * | from \ event | activate            | start_due | pause     | resume          | reason_cleared        | complete           | draft     |
- * |--------------|---------------------|-----------|-----------|-----------------|-----------------------|--------------------|-----------|
- * | draft        | scheduled / running | ✗         | ✗         | ✗               | =                     | completed (not by 'done') | =  |
- * | scheduled    | = / running         | running   | ✗         | ✗               | =                     | completed (not by 'done') | draft |
- * | running      | =                   | =         | paused    | =               | =                     | completed          | ✗         |
- * | paused       | =                   | ✗         | see below | running or refused | running if it is the reason, else = | completed | ✗ |
- * | completed    | ✗                   | ✗         | ✗         | ✗               | =                     | = (terminal)       | ✗         |
+ * | from \ event | activate          | start_due | pause                | resume                        | reason_cleared         | complete              | draft |
+ * |--------------|-------------------|-----------|----------------------|-------------------------------|------------------------|-----------------------|-------|
+ * | draft        | scheduled/running | ✗         | ✗                    | ✗                             | =                      | completed (not 'done')| =     |
+ * | scheduled    | = / running       | running   | manual: paused; else ✗ | ✗                           | =                      | completed (not 'done')| draft |
+ * | running      | =                 | =         | paused               | =                             | =                      | completed             | ✗     |
+ * | paused       | =                 | =         | see below            | running/scheduled, or refused | running if its reason, else = | completed      | ✗     |
+ * | completed    | ✗                 | ✗         | ✗                    | ✗                             | =                      | = (terminal)          | ✗     |
  *
  * (`=` = accepted, unchanged; ✗ = DIALERD_ERR_ILLEGAL_TRANSITION.)
  * - activate: `scheduled` while startAt > now, else `running`. A paused campaign stays paused:
- *   a pause ends only by `resume` or by its automatic reason clearing.
+ *   a pause ends only by `resume` or by its automatic reason clearing (start_due is a no-op).
+ * - A scheduled campaign may be paused by hand (held before its start); automatic reasons only
+ *   pause a running campaign, so a reason clearing never starts a campaign early. `resume` goes back to
+ *   `scheduled` when the event carries `now` and a `startAt` still in the future, else `running`;
+ *   so pass them, or a campaign paused before its start resumes straight into dialing.
  * - Pause precedence: a MANUAL pause always takes the `pauseReason` slot, so the campaign never
  *   auto-resumes under the user's feet; when it lands on an automatic pause, that reason stays
  *   visible in `pauseDetail` ("…; while pbx_down: …"). An automatic pause never replaces another
@@ -43,8 +47,9 @@ export type CampaignEvent =
   | { type: 'start_due' }
   /** Manual (`manual`) or automatic pause. */
   | { type: 'pause'; reason: PauseReason; detail?: string }
-  /** Refused while an automatic reason in `activeReasons` still holds. */
-  | { type: 'resume'; activeReasons: PauseReason[] }
+  /** Refused while an automatic reason in `activeReasons` still holds. With `now` and a future
+   *  `startAt` it returns to `scheduled` instead of `running`. */
+  | { type: 'resume'; activeReasons: PauseReason[]; now?: number; startAt?: number | null }
   /** Auto-resume when the automatic reason that paused the campaign clears. */
   | { type: 'reason_cleared'; reason: PauseReason }
   | { type: 'complete'; by: 'manual' | 'done' | 'end_at' | 'deleted' }
@@ -86,9 +91,9 @@ export function transition(s: CampaignStatus, e: CampaignEvent): TransitionResul
     }
     case 'start_due':
       if (s.state === 'scheduled') return to('running');
-      return s.state === 'running' ? same() : illegal();
+      return s.state === 'running' || s.state === 'paused' ? same() : illegal();
     case 'pause':
-      if (s.state === 'running') return to('paused', e.reason, e.detail ?? null);
+      if (s.state === 'running' || (s.state === 'scheduled' && e.reason === 'manual')) return to('paused', e.reason, e.detail ?? null);
       return s.state === 'paused' ? repause(s, e.reason, e.detail ?? null, to) : illegal();
     case 'resume': {
       if (s.state === 'running') return same();
@@ -98,7 +103,8 @@ export function transition(s: CampaignStatus, e: CampaignEvent): TransitionResul
         const why = holding.map((r) => (r === s.pauseReason && s.pauseDetail ? `${r} (${s.pauseDetail})` : r));
         return { ok: false, error: new DialerdError('DIALERD_ERR_RESUME_REFUSED', `${why.join(', ')} still holds`) };
       }
-      return to('running');
+      const early = e.now !== undefined && e.startAt != null && e.startAt > e.now;
+      return to(early ? 'scheduled' : 'running');
     }
     case 'reason_cleared':
       return s.state === 'paused' && e.reason !== 'manual' && s.pauseReason === e.reason ? to('running') : same();

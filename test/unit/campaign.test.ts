@@ -37,10 +37,10 @@ const COLS = Object.keys(EVENTS);
 const TABLE: Record<string, string[]> = {
   //            actF         actP       actN       start      pauseM    pauseP    resume0    resumeH clrP       clrM compM        compDone     compEnd      compDel      draft
   draft:        ['scheduled', 'running', 'running', 'X',       'X',      'X',      'X',       'X',    '=',       '=', 'completed', 'X',         'completed', 'completed', '='],
-  scheduled:    ['=',         'running', 'running', 'running', 'X',      'X',      'X',       'X',    '=',       '=', 'completed', 'X',         'completed', 'completed', 'draft'],
+  scheduled:    ['=',         'running', 'running', 'running', 'paused', 'X',      'X',       'X',    '=',       '=', 'completed', 'X',         'completed', 'completed', 'draft'],
   running:      ['=',         '=',       '=',       '=',       'paused', 'paused', '=',       '=',    '=',       '=', 'completed', 'completed', 'completed', 'completed', 'X'],
-  pausedManual: ['=',         '=',       '=',       'X',       '=',      '=',      'running', 'R',    '=',       '=', 'completed', 'completed', 'completed', 'completed', 'X'],
-  pausedPbx:    ['=',         '=',       '=',       'X',       'paused', 'paused', 'running', 'R',    'running', '=', 'completed', 'completed', 'completed', 'completed', 'X'],
+  pausedManual: ['=',         '=',       '=',       '=',       '=',      '=',      'running', 'R',    '=',       '=', 'completed', 'completed', 'completed', 'completed', 'X'],
+  pausedPbx:    ['=',         '=',       '=',       '=',       'paused', 'paused', 'running', 'R',    'running', '=', 'completed', 'completed', 'completed', 'completed', 'X'],
   completed:    ['X',         'X',       'X',       'X',       'X',      'X',      'X',       'X',    '=',       '=', '=',         '=',         '=',         '=',         'X'],
 };
 
@@ -112,6 +112,15 @@ describe('pause reasons', () => {
     const auto = run(st('running'), { type: 'pause', reason: 'budget', detail: 'max_talk_minutes' });
     expect(run(auto, { type: 'pause', reason: 'errors', detail: '10 errors' })).toBe(auto);
     expect(run(auto, { type: 'pause', reason: 'budget', detail: 'daily cap' })).toEqual(st('paused', 'budget', 'daily cap'));
+  });
+
+  it('holds a scheduled campaign by hand and resumes it to scheduled before its start', () => {
+    const held = run(st('scheduled'), { type: 'pause', reason: 'manual' });
+    expect(held).toEqual(st('paused', 'manual'));
+    expect(run(held, { type: 'start_due' })).toBe(held);
+    expect(run(held, { type: 'resume', activeReasons: [], now: 1000, startAt: 2000 })).toEqual(st('scheduled'));
+    expect(run(held, { type: 'resume', activeReasons: [], now: 3000, startAt: 2000 })).toEqual(st('running'));
+    expect(run(held, { type: 'resume', activeReasons: [], now: 3000, startAt: null })).toEqual(st('running'));
   });
 
   it('names the move in an illegal-transition error', () => {
