@@ -1,0 +1,117 @@
+/**
+ * The in-memory Store (tests, simulate, demo). Every method runs synchronously inside its
+ * promise, so each one is atomic with respect to the others.
+ */
+import type { DialRecord, FinalState, HistoryRow } from '../../domain/types.ts';
+import { isFinal } from '../../domain/types.ts';
+import { cloneRecord, compareHistory, matchesHistory } from '../common.ts';
+import type { CampaignCounts, CampaignRuntime, HistoryFilter, LiveDial, Settlement, Store } from '../port.ts';
+import { CampaignBucket } from './bucket.ts';
+
+export function createMemoryStore(): Store {
+  let campaigns = new Map<string, CampaignRuntime>();
+  let buckets = new Map<string, CampaignBucket>();
+  let live = new Map<string, LiveDial>();
+  let settled = new Set<string>();
+  let hist = new Map<string, HistoryRow[]>();
+  let histSorted = true;
+
+  const bucket = (c: string): CampaignBucket => {
+    let b = buckets.get(c);
+    if (!b) buckets.set(c, (b = new CampaignBucket()));
+    return b;
+  };
+
+  return {
+    kind: 'memory',
+
+    async getCampaign(id) {
+      const c = campaigns.get(id);
+      return c ? { ...c } : null;
+    },
+    async putCampaign(c) {
+      campaigns.set(c.id, { ...c });
+    },
+    async listCampaigns() {
+      return [...campaigns.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((c) => ({ ...c }));
+    },
+
+    async addRecords(campaign, records) {
+      const b = bucket(campaign);
+      let n = 0;
+      for (const r of records) if (b.add({ ...r, campaign })) n++;
+      return n;
+    },
+    async getRecord(campaign, id) {
+      const r = buckets.get(campaign)?.get(id);
+      return r ? cloneRecord(r) : null;
+    },
+    async claimDue(campaign, now, limit) {
+      return buckets.get(campaign)?.claim(now, limit) ?? [];
+    },
+    async nextDueAt(campaign) {
+      return buckets.get(campaign)?.nextDueAt() ?? null;
+    },
+    async release(record) {
+      const b = buckets.get(record.campaign);
+      const cur = b?.get(record.id);
+      if (!b || !cur || isFinal(cur.state)) return;
+      b.write(record);
+    },
+    async finalizeAll(campaign, state: FinalState, reason) {
+      return buckets.get(campaign)?.finalizeAll(state, reason) ?? 0;
+    },
+    async removeRecord(campaign, id) {
+      const b = buckets.get(campaign);
+      const cur = b?.get(id);
+      if (!b || !cur || cur.state === 'removed') return false;
+      b.write({ ...cur, state: 'removed', nextAt: null, finalReason: 'removed' });
+      return true;
+    },
+
+    async putLiveDial(d) {
+      live.set(d.dialId, { ...d });
+    },
+    async liveDials() {
+      return [...live.values()].map((d) => ({ ...d }));
+    },
+    async settle(s: Settlement) {
+      if (settled.has(s.dialId)) return false;
+      settled.add(s.dialId);
+      const b = bucket(s.record.campaign);
+      const cur = b.get(s.record.id);
+      if (cur && !isFinal(cur.state)) b.write(s.record);
+      b.countResult(s.history.result);
+      const rows = hist.get(s.history.campaign) ?? [];
+      hist.set(s.history.campaign, rows);
+      rows.push({ ...s.history });
+      histSorted = false;
+      live.delete(s.dialId);
+      return true;
+    },
+
+    async counts(campaign): Promise<CampaignCounts> {
+      return buckets.get(campaign)?.counts() ?? { states: {}, results: {}, dials: 0 };
+    },
+    async history(f: HistoryFilter) {
+      if (!histSorted) {
+        for (const rows of hist.values()) rows.sort(compareHistory);
+        histSorted = true;
+      }
+      const sources = f.campaign !== undefined ? [hist.get(f.campaign) ?? []] : [...hist.values()];
+      const out = sources.flat().filter((r) => matchesHistory(r, f));
+      if (f.campaign === undefined) out.sort(compareHistory);
+      return (f.limit !== undefined ? out.slice(0, f.limit) : out).map((r) => ({ ...r }));
+    },
+
+    async clear() {
+      campaigns = new Map();
+      buckets = new Map();
+      live = new Map();
+      settled = new Set();
+      hist = new Map();
+      histSorted = true;
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,302 @@
+/**
+ * The Store contract (src/store/port.ts), run against every implementation:
+ * store-memory.test.ts and store-redis.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DialRecord, HistoryRow } from '../../src/domain/types.ts';
+import type { CampaignRuntime, Store } from '../../src/store/port.ts';
+import { T0, live, rec, row } from './store-fixtures.ts';
+import { countsModelSuite } from './store-model.contract.ts';
+
+const ids = (rs: DialRecord[]): string[] => rs.map((r) => r.id);
+
+export function storeContract(name: string, make: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let s: Store;
+    beforeEach(async () => {
+      s = await make();
+    });
+    afterEach(async () => {
+      await s.clear();
+      await s.close();
+    });
+
+    describe('records', () => {
+      it('adds records idempotently by id and leaves existing ones untouched', async () => {
+        expect(await s.addRecords('c1', [rec('a'), rec('b'), rec('c')])).toBe(3);
+        expect(await s.addRecords('c1', [rec('b', { vars: { name: 'changed' } }), rec('d')])).toBe(1);
+        expect((await s.getRecord('c1', 'b'))?.vars).toEqual({ name: 'Name b' });
+        expect(await s.getRecord('c1', 'zz')).toBeNull();
+        expect((await s.counts('c1')).states).toEqual({ pending: 4 });
+      });
+
+      it('keeps campaigns apart', async () => {
+        await s.addRecords('c1', [rec('a')]);
+        await s.addRecords('c2', [rec('a', { campaign: 'c2', nextAt: T0 + 5 })]);
+        expect(await s.getRecord('c2', 'a')).toMatchObject({ campaign: 'c2', nextAt: T0 + 5 });
+        expect(ids(await s.claimDue('c1', T0 + 10, 10))).toEqual(['a']);
+        expect(await s.nextDueAt('c2')).toBe(T0 + 5);
+        expect(await s.getRecord('c3', 'a')).toBeNull();
+      });
+
+      it('round-trips a record exactly, including empty arrays and objects', async () => {
+        const full = rec('a', { timezone: 'Europe/Moscow', vars: {}, numberAttempts: [1, 0], lastResult: 'busy' });
+        const empty = rec('e', { numbers: [], numberAttempts: [], vars: {} });
+        await s.addRecords('c1', [full, empty]);
+        expect(await s.getRecord('c1', 'a')).toEqual(full);
+        const [claimed] = await s.claimDue('c1', T0, 1);
+        expect(claimed).toEqual({ ...full, state: 'dialing' });
+        expect(await s.getRecord('c1', 'a')).toEqual({ ...full, state: 'dialing' });
+        await s.finalizeAll('c1', 'cancelled', 'done by hand');
+        expect(await s.getRecord('c1', 'e')).toEqual({ ...empty, state: 'cancelled', nextAt: null, finalReason: 'done by hand' });
+      });
+
+      it('does not index invalid or final records', async () => {
+        await s.addRecords('c1', [
+          rec('i', { state: 'invalid', nextAt: null, numbers: [], numberAttempts: [] }),
+          rec('b', { state: 'blocked', nextAt: null }),
+          rec('d', { state: 'done', nextAt: T0 }),
+        ]);
+        expect(await s.claimDue('c1', T0 + 1e9, 10)).toEqual([]);
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect((await s.counts('c1')).states).toEqual({ invalid: 1, blocked: 1, done: 1 });
+      });
+
+      it('marks a record removed once; unknown ids answer false', async () => {
+        await s.addRecords('c1', [rec('a'), rec('b')]);
+        expect(await s.removeRecord('c1', 'a')).toBe(true);
+        expect(await s.removeRecord('c1', 'a')).toBe(false);
+        expect(await s.removeRecord('c1', 'nope')).toBe(false);
+        expect(await s.getRecord('c1', 'a')).toMatchObject({ state: 'removed', nextAt: null });
+        expect(ids(await s.claimDue('c1', T0, 10))).toEqual(['b']);
+        expect((await s.counts('c1')).states).toEqual({ removed: 1, dialing: 1 });
+      });
+    });
+
+    describe('due index', () => {
+      it('claims earliest first, ties by id, only nextAt ≤ now, up to limit', async () => {
+        await s.addRecords('c1', [
+          rec('x', { nextAt: T0 + 2 }),
+          rec('b', { nextAt: T0 + 1 }),
+          rec('a', { nextAt: T0 + 1 }),
+          rec('w', { state: 'waiting', nextAt: T0 }),
+          rec('late', { nextAt: T0 + 5 }),
+        ]);
+        const first = await s.claimDue('c1', T0 + 2, 3);
+        expect(ids(first)).toEqual(['w', 'a', 'b']);
+        expect(first.every((r) => r.state === 'dialing')).toBe(true);
+        expect(ids(await s.claimDue('c1', T0 + 2, 10))).toEqual(['x']);
+        expect(await s.claimDue('c1', T0 + 4, 10)).toEqual([]);
+        expect(await s.getRecord('c1', 'a')).toMatchObject({ state: 'dialing' });
+        expect(ids(await s.claimDue('c1', T0 + 5, 10))).toEqual(['late']);
+        expect(await s.claimDue('c1', T0 + 1e9, 0)).toEqual([]);
+        expect((await s.counts('c1')).states).toEqual({ dialing: 5 });
+      });
+
+      it('treats a pending record without nextAt as due at once', async () => {
+        await s.addRecords('c1', [rec('n', { nextAt: null }), rec('a', { nextAt: T0 })]);
+        expect(await s.nextDueAt('c1')).toBe(0);
+        expect(ids(await s.claimDue('c1', T0, 10))).toEqual(['n', 'a']);
+      });
+
+      it('returns each record exactly once to 20 concurrent claimers', async () => {
+        const all = Array.from({ length: 100 }, (_, i) => rec(`r${String(i).padStart(3, '0')}`, { nextAt: T0 + (i % 7) }));
+        await s.addRecords('c1', all);
+        const batches = await Promise.all(Array.from({ length: 20 }, () => s.claimDue('c1', T0 + 10, 7)));
+        const got = batches.flatMap(ids);
+        expect(got).toHaveLength(100);
+        expect(new Set(got).size).toBe(100);
+        expect(await s.claimDue('c1', T0 + 10, 100)).toEqual([]);
+        expect((await s.counts('c1')).states).toEqual({ dialing: 100 });
+      });
+
+      it('reports the earliest nextAt, or null', async () => {
+        expect(await s.nextDueAt('c1')).toBeNull();
+        await s.addRecords('c1', [rec('a', { nextAt: T0 + 9 }), rec('b', { nextAt: T0 + 3 })]);
+        expect(await s.nextDueAt('c1')).toBe(T0 + 3);
+        await s.claimDue('c1', T0 + 3, 1);
+        expect(await s.nextDueAt('c1')).toBe(T0 + 9);
+        await s.claimDue('c1', T0 + 9, 1);
+        expect(await s.nextDueAt('c1')).toBeNull();
+      });
+
+      it('release reindexes a waiting record at its new nextAt', async () => {
+        await s.addRecords('c1', [rec('a'), rec('b', { nextAt: T0 + 500 })]);
+        const [a] = await s.claimDue('c1', T0, 1);
+        await s.release({ ...a!, state: 'waiting', nextAt: T0 + 1000 });
+        expect(await s.nextDueAt('c1')).toBe(T0 + 500);
+        expect(ids(await s.claimDue('c1', T0 + 999, 10))).toEqual(['b']);
+        expect(await s.nextDueAt('c1')).toBe(T0 + 1000);
+        expect(ids(await s.claimDue('c1', T0 + 1000, 10))).toEqual(['a']);
+        expect((await s.counts('c1')).states).toEqual({ dialing: 2 });
+      });
+
+      it('release to a final state leaves the record out of the index', async () => {
+        await s.addRecords('c1', [rec('a')]);
+        const [a] = await s.claimDue('c1', T0, 1);
+        await s.release({ ...a!, state: 'blocked', nextAt: null, finalReason: 'dnc:+74951234567' });
+        expect(await s.getRecord('c1', 'a')).toMatchObject({ state: 'blocked', finalReason: 'dnc:+74951234567' });
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect((await s.counts('c1')).states).toEqual({ blocked: 1 });
+      });
+
+      it('release does not revive a record removed while claimed', async () => {
+        await s.addRecords('c1', [rec('a')]);
+        const [a] = await s.claimDue('c1', T0, 1);
+        await s.removeRecord('c1', 'a');
+        await s.release({ ...a!, state: 'waiting', nextAt: T0 + 10 });
+        expect(await s.getRecord('c1', 'a')).toMatchObject({ state: 'removed' });
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect((await s.counts('c1')).states).toEqual({ removed: 1 });
+      });
+
+      it('finalizeAll moves pending and waiting records only', async () => {
+        await s.addRecords('c1', [
+          rec('p'),
+          rec('w', { state: 'waiting', nextAt: T0 + 60_000 }),
+          rec('d', { nextAt: T0 - 1 }),
+          rec('ok', { state: 'done', nextAt: null, finalReason: 'done' }),
+        ]);
+        expect(ids(await s.claimDue('c1', T0 - 1, 1))).toEqual(['d']);
+        expect(await s.finalizeAll('c1', 'cancelled', 'campaign completed')).toBe(2);
+        expect(await s.getRecord('c1', 'p')).toMatchObject({ state: 'cancelled', nextAt: null, finalReason: 'campaign completed' });
+        expect(await s.getRecord('c1', 'w')).toMatchObject({ state: 'cancelled', nextAt: null });
+        expect(await s.getRecord('c1', 'd')).toMatchObject({ state: 'dialing' });
+        expect(await s.getRecord('c1', 'ok')).toMatchObject({ state: 'done', finalReason: 'done' });
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect((await s.counts('c1')).states).toEqual({ cancelled: 2, dialing: 1, done: 1 });
+        expect(await s.finalizeAll('c1', 'cancelled', 'again')).toBe(0);
+      });
+    });
+
+    describe('settle and live dials', () => {
+      it('settles once per dialId: writes, reindexes, counts, appends history, drops the live dial', async () => {
+        await s.addRecords('c1', [rec('r1')]);
+        const [r1] = await s.claimDue('c1', T0, 1);
+        await s.putLiveDial(live('d1'));
+        await s.putLiveDial(live('d2', { record: 'other' }));
+        const next = { ...r1!, state: 'waiting' as const, nextAt: T0 + 3_600_000, dials: 1, lastResult: 'no_answer' as const };
+        expect(await s.settle({ dialId: 'd1', record: next, history: row('d1') })).toBe(true);
+        const after = await s.counts('c1');
+        expect(after).toEqual({ states: { waiting: 1 }, results: { no_answer: 1 }, dials: 1 });
+        expect(await s.getRecord('c1', 'r1')).toEqual(next);
+        expect(await s.nextDueAt('c1')).toBe(T0 + 3_600_000);
+        expect((await s.liveDials()).map((d) => d.dialId)).toEqual(['d2']);
+
+        const again = { ...next, state: 'done' as const, nextAt: null };
+        expect(await s.settle({ dialId: 'd1', record: again, history: row('d1', { result: 'answered' }) })).toBe(false);
+        expect(await s.counts('c1')).toEqual(after);
+        expect(await s.getRecord('c1', 'r1')).toEqual(next);
+        expect(await s.history({ campaign: 'c1' })).toEqual([row('d1')]);
+      });
+
+      it('lists live dials as written', async () => {
+        expect(await s.liveDials()).toEqual([]);
+        await s.putLiveDial(live('d1', { answeredAt: T0 + 5 }));
+        await s.putLiveDial(live('d2', { campaign: 'c2' }));
+        const got = (await s.liveDials()).sort((a, b) => a.dialId.localeCompare(b.dialId));
+        expect(got).toEqual([live('d1', { answeredAt: T0 + 5 }), live('d2', { campaign: 'c2' })]);
+      });
+
+      it('settle after removeRecord keeps `removed` but writes history and counts the dial', async () => {
+        await s.addRecords('c1', [rec('r1')]);
+        const [r1] = await s.claimDue('c1', T0, 1);
+        expect(await s.removeRecord('c1', 'r1')).toBe(true);
+        const settled = await s.settle({ dialId: 'd1', record: { ...r1!, state: 'waiting', nextAt: T0 + 10 }, history: row('d1') });
+        expect(settled).toBe(true);
+        expect(await s.getRecord('c1', 'r1')).toMatchObject({ state: 'removed', nextAt: null });
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect(await s.history({})).toHaveLength(1);
+        expect(await s.counts('c1')).toEqual({ states: { removed: 1 }, results: { no_answer: 1 }, dials: 1 });
+      });
+
+      it('settle writes a dialing record but never a final one (cancelled)', async () => {
+        await s.addRecords('c1', [rec('r1'), rec('r2')]);
+        const [r1] = await s.claimDue('c1', T0, 1);
+        expect(await s.finalizeAll('c1', 'cancelled', 'completed')).toBe(1);
+        const done = { ...r1!, state: 'done' as const, nextAt: null, finalReason: 'done' };
+        expect(await s.settle({ dialId: 'd1', record: done, history: row('d1', { result: 'answered' }) })).toBe(true);
+        expect(await s.getRecord('c1', 'r1')).toEqual(done);
+        const stale = rec('r2', { state: 'waiting', nextAt: T0 + 10 });
+        expect(await s.settle({ dialId: 'd2', record: stale, history: row('d2', { record: 'r2' }) })).toBe(true);
+        expect(await s.getRecord('c1', 'r2')).toMatchObject({ state: 'cancelled', finalReason: 'completed' });
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect(await s.counts('c1')).toEqual({ states: { done: 1, cancelled: 1 }, results: { answered: 1, no_answer: 1 }, dials: 2 });
+      });
+    });
+
+    describe('history', () => {
+      const rows = [
+        row('h1', { startedAt: T0 + 1000, result: 'busy' }),
+        row('h2', { startedAt: T0 + 2000, result: 'answered', answeredAt: T0 + 2010, talkSeconds: 42 }),
+        row('h3', { startedAt: T0 + 3000, result: 'busy', campaign: 'c2' }),
+        row('h4', { startedAt: T0 + 4000, result: 'no_answer' }),
+        row('h0', { startedAt: T0 + 2000, result: 'busy' }),
+      ];
+      beforeEach(async () => {
+        for (const h of rows) await s.settle({ dialId: h.dialId, record: rec(h.record, { campaign: h.campaign }), history: h });
+      });
+      const hIds = (hs: HistoryRow[]): string[] => hs.map((h) => h.dialId);
+
+      it('returns every row in startedAt order (ties by dialId)', async () => {
+        expect(hIds(await s.history({}))).toEqual(['h1', 'h0', 'h2', 'h3', 'h4']);
+        expect((await s.history({ campaign: 'c1', result: 'answered' }))[0]).toEqual(rows[1]);
+      });
+
+      it('filters by campaign, result, [from, to) and limit', async () => {
+        expect(hIds(await s.history({ campaign: 'c1' }))).toEqual(['h1', 'h0', 'h2', 'h4']);
+        expect(hIds(await s.history({ campaign: 'c2' }))).toEqual(['h3']);
+        expect(hIds(await s.history({ campaign: 'nope' }))).toEqual([]);
+        expect(hIds(await s.history({ result: 'busy' }))).toEqual(['h1', 'h0', 'h3']);
+        expect(hIds(await s.history({ from: T0 + 2000, to: T0 + 4000 }))).toEqual(['h0', 'h2', 'h3']);
+        expect(hIds(await s.history({ campaign: 'c1', result: 'busy', from: T0 + 1500 }))).toEqual(['h0']);
+        expect(hIds(await s.history({ limit: 2 }))).toEqual(['h1', 'h0']);
+        expect(hIds(await s.history({ campaign: 'c1', result: 'busy', limit: 1 }))).toEqual(['h1']);
+        expect(await s.history({ limit: 0 })).toEqual([]);
+      });
+    });
+
+    describe('campaigns and clear', () => {
+      const camp = (id: string, over: Partial<CampaignRuntime> = {}): CampaignRuntime => ({
+        id,
+        state: 'running',
+        pauseReason: null,
+        pauseDetail: null,
+        consecutiveErrors: 0,
+        updatedAt: T0,
+        ...over,
+      });
+
+      it('puts, overwrites, gets and lists campaign runtimes', async () => {
+        expect(await s.getCampaign('x')).toBeNull();
+        expect(await s.listCampaigns()).toEqual([]);
+        await s.putCampaign(camp('b'));
+        await s.putCampaign(camp('a'));
+        const paused = camp('b', { state: 'paused', pauseReason: 'pbx_down', pauseDetail: 'pbx1', updatedAt: T0 + 1 });
+        await s.putCampaign(paused);
+        expect(await s.getCampaign('b')).toEqual(paused);
+        expect(await s.listCampaigns()).toEqual([camp('a'), paused]);
+      });
+
+      it('clear removes everything', async () => {
+        await s.putCampaign(camp('a'));
+        await s.addRecords('c1', [rec('r1'), rec('r2')]);
+        await s.putLiveDial(live('d9'));
+        await s.settle({ dialId: 'd1', record: rec('r1', { state: 'done', nextAt: null }), history: row('d1') });
+        await s.clear();
+        expect(await s.listCampaigns()).toEqual([]);
+        expect(await s.getRecord('c1', 'r2')).toBeNull();
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect(await s.liveDials()).toEqual([]);
+        expect(await s.history({})).toEqual([]);
+        expect(await s.counts('c1')).toEqual({ states: {}, results: {}, dials: 0 });
+        // The settled set is gone too: the same dialId settles again.
+        await s.addRecords('c1', [rec('r1')]);
+        expect(await s.settle({ dialId: 'd1', record: rec('r1', { state: 'done', nextAt: null }), history: row('d1') })).toBe(true);
+      });
+    });
+
+    countsModelSuite(() => s);
+  });
+}
+
