@@ -1,0 +1,59 @@
+/** The demo's live progress line and closing summary. */
+import type { Daemon } from '../daemon.ts';
+import type { Io } from './main.ts';
+
+export class DemoProgress {
+  private readonly results = new Map<string, number>();
+  private readonly finals = new Map<string, number>();
+  private dials = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly started = Date.now();
+  private readonly virtualStart: number;
+  private allDone: (() => void) | null = null;
+
+  constructor(private readonly daemon: Daemon, private readonly io: Io, private readonly speed: number) {
+    this.virtualStart = Date.now();
+    daemon.engine.on('dial', (row) => {
+      this.dials++;
+      this.results.set(row.result, (this.results.get(row.result) ?? 0) + 1);
+    });
+    daemon.engine.on('final', (e) => this.finals.set(e.state, (this.finals.get(e.state) ?? 0) + 1));
+    daemon.engine.on('campaign', (e) => {
+      this.io.err(`\r\x1b[Kcampaign ${e.id}: ${e.from} -> ${e.to}${e.reason ? ` (${e.reason})` : ''}`);
+      if (e.to === 'completed' && this.daemon.engine.campaignIds().every((id) => this.daemon.engine.campaign(id)?.status.state === 'completed')) {
+        this.allDone?.();
+      }
+    });
+  }
+
+  onAllCompleted(fn: () => void): void {
+    this.allDone = fn;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.draw(), 250);
+  }
+
+  private line(): string {
+    const res = [...this.results].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    const virt = ((Date.now() - this.started) * this.speed) / 60_000;
+    return `dials ${this.dials} | in flight ${this.daemon.engine.live()} | ${res} | virtual ${virt.toFixed(0)} min`;
+  }
+
+  private draw(): void {
+    const s = this.line();
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${s}`);
+    else this.io.err(s);
+  }
+
+  finish(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    const secs = ((Date.now() - this.started) / 1000).toFixed(1);
+    const out = [`demo finished in ${secs} s (clock x${this.speed})`, `dials: ${this.dials}`, 'results:'];
+    for (const [k, v] of [...this.results].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${v}`);
+    out.push('records:');
+    for (const [k, v] of [...this.finals].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${v}`);
+    this.io.out(out.join('\n'));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The `dialerd` CLI router: parse arguments (commander), call the command, return an exit
+ * code. Never prints a stack trace for bad input.
+ */
+import { Command, CommanderError } from 'commander';
+import { runCommand } from './run.ts';
+import { schemaCommand } from './schema.ts';
+import { simulateCommand } from './simulate.ts';
+import { validateCommand } from './validate.ts';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export const processIo: Io = {
+  out: (s) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  err: (s) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = new Command('dialerd')
+    .description('Outbound call-campaign dialer for Asterisk (ARI) and FreeSWITCH (ESL)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('run the daemon')
+    .option('-c, --config <file>', 'daemon config', 'config/dialerd.yaml')
+    .option('--demo', 'demo mode: accelerated clock, live progress line, exit when every campaign completes')
+    .option('--speed <n>', 'clock speed-up factor (demo)', parseFloat)
+    .action(async (o: { config: string; demo?: boolean; speed?: number }) => {
+      code = await runCommand({ config: o.config, demo: Boolean(o.demo), ...(o.speed ? { speed: o.speed } : {}) }, io);
+    });
+
+  program
+    .command('validate')
+    .description('check campaign files (and daemon configs); print every error as file:line:col')
+    .argument('<files...>')
+    .action(async (files: string[]) => {
+      code = await validateCommand(files, io);
+    });
+
+  program
+    .command('simulate')
+    .description('dry-run a campaign on the simulated PBX with a virtual clock')
+    .argument('<campaign>')
+    .option('--outcomes <file>', 'scripted outcomes (YAML)')
+    .option('--from <iso>', 'virtual start instant (default: now)')
+    .option('--until <iso|duration>', 'stop at this instant, or after this long (e.g. 30d)')
+    .option('--seed <n>', 'random seed', (v) => parseInt(v, 10), 1)
+    .option('--format <f>', 'jsonl | csv | summary', 'jsonl')
+    .action(async (file: string, o: { outcomes?: string; from?: string; until?: string; seed: number; format: string }) => {
+      code = await simulateCommand(file, o, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the campaign JSON Schema')
+    .action(() => {
+      io.out(schemaCommand());
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    io.err(`dialerd: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  return code;
+}

@@ -1,0 +1,185 @@
+/**
+ * The composition root of `dialerd run`: config → store, PBX adapters, engine → campaigns.
+ * Owns the lifecycle: start, SIGHUP reload, guarded idempotent shutdown.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DaemonConfig, PbxConfig } from './config/daemon-types.ts';
+import { formatConfigError, loadCampaignFile } from './config/load-campaign.ts';
+import { importContacts } from './contacts/import.ts';
+import { loadDnc, type DncList } from './contacts/dnc.ts';
+import type { CampaignSpec } from './domain/types.ts';
+import { Engine } from './engine/engine.ts';
+import { TokenBucket } from './engine/rate.ts';
+import { realScheduler, type Scheduler, type Timer } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import { createZoneResolver } from './lib/phone-zones.ts';
+import { createPbx } from './pbx/factory.ts';
+import type { PbxAdapter } from './pbx/port.ts';
+import { createStore } from './store/index.ts';
+import type { Store } from './store/port.ts';
+
+export interface DaemonOptions {
+  config: DaemonConfig;
+  logger: Logger;
+  scheduler?: Scheduler;
+  /** Build a PBX adapter (tests inject fakes); default: by `type`. */
+  pbxFactory?: (cfg: PbxConfig, deps: { scheduler: Scheduler; logger: Logger }) => PbxAdapter | Promise<PbxAdapter>;
+  /** Use this store instead of the configured one (tests). */
+  store?: Store;
+  /** How often DNC files are checked for changes (ms). */
+  dncRefreshMs?: number;
+}
+
+interface Loaded {
+  spec: CampaignSpec;
+  dnc: DncList;
+  contactsMtime: number;
+}
+
+export class Daemon {
+  readonly engine: Engine;
+  private readonly loaded = new Map<string, Loaded>();
+  private dncTimer: Timer | null = null;
+  private stopped: Promise<void> | null = null;
+
+  private constructor(
+    private readonly opts: DaemonOptions,
+    readonly store: Store,
+    readonly pbxes: Map<string, PbxAdapter>,
+    private readonly scheduler: Scheduler,
+    engine: Engine,
+  ) {
+    this.engine = engine;
+  }
+
+  static async create(opts: DaemonOptions): Promise<Daemon> {
+    const { config, logger } = opts;
+    const scheduler = opts.scheduler ?? realScheduler;
+    const store = opts.store ?? (await createStore(config.store));
+    if (store.kind === 'memory') {
+      logger.warn('store is MEMORY: a restart loses every record, counter and call history row. Use `store: { type: redis }` in production.');
+    }
+    const pbxes = new Map<string, PbxAdapter>();
+    for (const p of Object.values(config.pbxes)) {
+      pbxes.set(p.name, await (opts.pbxFactory ?? createPbx)(p, { scheduler, logger: logger.child({ pbx: p.name }) }));
+    }
+    const zones = await createZoneResolver();
+    const engine = new Engine({
+      store,
+      scheduler,
+      logger,
+      pbxes,
+      trunks: config.trunks,
+      maxConcurrency: config.maxConcurrency,
+      zones,
+      rateLimiter: (t) => new TokenBucket(t.callsPerSecond),
+      newDialId: () => `dialerd-${randomUUID()}`,
+    });
+    return new Daemon(opts, store, pbxes, scheduler, engine);
+  }
+
+  /** Connect the PBXes, adopt dials a previous run left live, load every campaign. */
+  async start(): Promise<void> {
+    for (const pbx of this.pbxes.values()) await pbx.start();
+    await this.loadCampaigns();
+    await this.engine.begin();
+    const every = this.opts.dncRefreshMs ?? 10_000;
+    const tick = (): void => {
+      this.dncTimer = this.scheduler.at(this.scheduler.now() + every, () => void this.refreshDnc().finally(tick));
+    };
+    tick();
+  }
+
+  /** SIGHUP: reload campaign files. An invalid file keeps its previous version running. */
+  async reload(): Promise<void> {
+    this.opts.logger.info('reloading campaign files');
+    await this.loadCampaigns();
+  }
+
+  private async loadCampaigns(): Promise<void> {
+    const { config, logger } = this.opts;
+    let files: string[];
+    try {
+      files = (await readdir(config.campaignsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    } catch (err) {
+      logger.error({ dir: config.campaignsDir, err: String(err) }, 'cannot read the campaigns directory');
+      return;
+    }
+    for (const f of files) await this.loadOne(path.join(config.campaignsDir, f));
+  }
+
+  private async loadOne(file: string): Promise<void> {
+    const { logger, config } = this.opts;
+    const r = await loadCampaignFile(file, { trunks: Object.keys(config.trunks) });
+    if (!r.ok) {
+      for (const e of r.errors) logger.error({ file }, formatConfigError(e));
+      logger.error({ file }, `campaign file rejected (${r.errors.length} errors); ${this.loaded.has(file) ? 'the previous version keeps running' : 'not loaded'}`);
+      return;
+    }
+    const spec = r.spec;
+    try {
+      const dnc = await loadDnc(spec.dnc, spec.contacts.region, { onProblem: (p) => logger.warn(p, `dnc ${p.file}:${p.line}: ${p.message}`) });
+      const mtime = (await stat(spec.contacts.file)).mtimeMs;
+      const prev = this.loaded.get(spec.id);
+      const saved = await this.store.getCampaign(spec.id);
+      if (!saved || (prev && prev.contactsMtime !== mtime)) await this.importContacts(spec);
+      this.loaded.set(spec.id, { spec, dnc, contactsMtime: mtime });
+      await this.engine.upsertCampaign(spec, dnc);
+    } catch (err) {
+      logger.error({ file, err: err instanceof Error ? err.message : String(err) }, 'campaign not loaded');
+    }
+  }
+
+  private async importContacts(spec: CampaignSpec): Promise<void> {
+    const { logger } = this.opts;
+    const report = await importContacts(
+      { file: spec.contacts.file, region: spec.contacts.region, campaign: spec.id, now: this.scheduler.now(), startAt: spec.startAt },
+      async (batch) => void (await this.engine.addRecords(spec.id, batch)),
+    );
+    for (const p of report.problems.slice(0, 50)) logger.warn({ campaign: spec.id }, `${spec.contacts.file}:${p.line}: ${p.message}`);
+    logger.info({ campaign: spec.id, ...report, problems: report.problems.length }, `imported ${report.records} records (${report.invalid} invalid)`);
+  }
+
+  private async refreshDnc(): Promise<void> {
+    for (const l of this.loaded.values()) {
+      try {
+        if (await l.dnc.refresh()) this.opts.logger.info({ campaign: l.spec.id, size: l.dnc.size }, 'DNC list reloaded');
+      } catch (err) {
+        this.opts.logger.warn({ campaign: l.spec.id, err: String(err) }, 'DNC refresh failed; keeping the previous list');
+      }
+    }
+  }
+
+  /**
+   * Idempotent, guarded shutdown: stop taking work → let live calls finish (by event) up to
+   * the grace period → hang up the rest → close adapters → close the store. Each step in its
+   * own try/catch.
+   */
+  stop(graceMs = this.opts.config.shutdownGraceSeconds * 1000): Promise<void> {
+    this.stopped ??= (async () => {
+      const log = this.opts.logger;
+      this.dncTimer?.cancel();
+      try {
+        await this.engine.stop(graceMs);
+      } catch (err) {
+        log.error({ err: String(err) }, 'engine stop failed');
+      }
+      for (const pbx of this.pbxes.values()) {
+        try {
+          await pbx.stop();
+        } catch (err) {
+          log.error({ pbx: pbx.name, err: String(err) }, 'pbx stop failed');
+        }
+      }
+      try {
+        await this.store.close();
+      } catch (err) {
+        log.error({ err: String(err) }, 'store close failed');
+      }
+      log.info('stopped');
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * One live dial: what the engine knows between originate and settle, and how its raw facts
+ * become a history row. The only place that turns PBX events into RawFacts.
+ */
+import type { TrunkConfig } from '../config/daemon-types.ts';
+import type { CampaignSpec, DialRecord, HistoryRow, RawFacts } from '../domain/types.ts';
+import type { RetryOutcome } from '../domain/retry.ts';
+import type { MappedResult } from '../domain/types.ts';
+import type { EndFacts, PbxAdapter } from '../pbx/port.ts';
+import type { Slot } from './caps.ts';
+
+export interface LiveDialState {
+  id: string;
+  /** The spec the call started with: in-flight calls finish under the rules they started with. */
+  spec: CampaignSpec;
+  /** The record as claimed (state `dialing`, dials already incremented). */
+  record: DialRecord;
+  number: string;
+  attempt: number;
+  slot: Slot;
+  pbx: PbxAdapter;
+  trunk: TrunkConfig;
+  startedAt: number;
+  answeredAt: number | null;
+  amdStatus: string | null;
+  amdCause: string | null;
+  /** We asked the PBX to hang it up. */
+  hungUp: boolean;
+  /** Settle has begun: later end events are ignored. */
+  settling: boolean;
+}
+
+export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFacts {
+  const answeredAt = d.answeredAt ?? f.answeredAt;
+  const answered = answeredAt !== null && !f.originateFailed;
+  const ringEnd = answered ? answeredAt : endedAt;
+  return {
+    answered,
+    ringSeconds: Math.max(0, (ringEnd - d.startedAt) / 1000),
+    talkSeconds: answered ? Math.max(0, (endedAt - answeredAt) / 1000) : 0,
+    q850: f.q850,
+    sip: f.sip,
+    causeName: f.causeName,
+    amdStatus: d.amdStatus,
+    amdCause: d.amdCause,
+    ringTimeoutHit: f.ringTimeoutHit,
+    cancelledByUs: d.hungUp,
+    originateFailed: f.originateFailed,
+  };
+}
+
+export function historyRow(d: LiveDialState, endedAt: number, facts: RawFacts, mapped: MappedResult, out: RetryOutcome): HistoryRow {
+  const answeredAt = facts.answered ? d.startedAt + Math.round(facts.ringSeconds * 1000) : null;
+  return {
+    dialId: d.id,
+    campaign: d.spec.id,
+    record: d.record.id,
+    number: d.number,
+    numberIndex: d.record.numberIndex,
+    attempt: d.attempt,
+    dial: d.record.dials,
+    callerId: d.spec.callerId,
+    trunk: d.trunk.name,
+    pbx: d.pbx.name,
+    startedAt: d.startedAt,
+    answeredAt,
+    endedAt,
+    ringSeconds: round1(facts.ringSeconds),
+    talkSeconds: round1(facts.talkSeconds),
+    result: mapped.result,
+    q850: facts.q850,
+    sip: facts.sip,
+    causeName: facts.causeName,
+    amdStatus: facts.amdStatus,
+    amdCause: facts.amdCause,
+    action: out.decision,
+    nextAt: out.nextAt,
+    final: out.final,
+  };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

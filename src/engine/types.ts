@@ -1,0 +1,63 @@
+/** What the engine needs and what it announces. Narrow interfaces so a test fake is an object literal. */
+import type { CampaignSpec, CampaignState, DialRecord, FinalState, HistoryRow, PauseReason } from '../domain/types.ts';
+import type { TrunkConfig } from '../config/daemon-types.ts';
+import type { Scheduler } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PbxAdapter } from '../pbx/port.ts';
+import type { Store } from '../store/port.ts';
+import type { RateLimiter } from './rate.ts';
+
+/** Numbers on a do-not-call list, checked at dial time. */
+export interface DncCheck {
+  has(e164: string): boolean;
+}
+
+/** Time zones a number may be in (from its country and prefix). */
+export interface ZoneLookup {
+  zonesFor(e164: string): string[];
+}
+
+export interface EngineDeps {
+  store: Store;
+  scheduler: Scheduler;
+  logger: Logger;
+  pbxes: ReadonlyMap<string, PbxAdapter>;
+  trunks: Readonly<Record<string, TrunkConfig>>;
+  /** Global cap on live dials. */
+  maxConcurrency: number;
+  zones: ZoneLookup;
+  /** One limiter per trunk (calls per second). */
+  rateLimiter: (trunk: TrunkConfig) => RateLimiter;
+  /** Unique dial ids (our channel ids). */
+  newDialId: () => string;
+}
+
+export interface CampaignChange {
+  id: string;
+  from: CampaignState;
+  to: CampaignState;
+  reason: PauseReason | 'done' | 'end_at' | 'manual' | 'deleted' | 'start_at' | null;
+  detail: string | null;
+  at: number;
+}
+
+export interface FinalEvent {
+  campaign: string;
+  record: string;
+  state: FinalState;
+  reason: string | null;
+  at: number;
+}
+
+export interface EngineEvents {
+  /** One per settled dial, after it is persisted. */
+  dial: (row: HistoryRow, record: DialRecord) => void;
+  /** A record reached a final state (also invalid at import and blocked at dial time). */
+  final: (e: FinalEvent) => void;
+  campaign: (e: CampaignChange) => void;
+}
+
+export interface LoadedCampaign {
+  spec: CampaignSpec;
+  dnc: DncCheck;
+}

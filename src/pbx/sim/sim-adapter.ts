@@ -1,0 +1,158 @@
+/**
+ * The simulated PBX: a PbxAdapter that plays scripted or randomly drawn outcomes on a
+ * Scheduler (the real clock for `run` and the demo, a virtual one for `simulate`), emitting
+ * the same raw facts a real PBX reports. Used by the demo, `simulate`, tests and benchmarks.
+ */
+import type { Scheduler, Timer } from '../../lib/clock.ts';
+import { DialerdError } from '../../lib/errors.ts';
+import { emptyEndFacts, type DialRequest, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener } from '../port.ts';
+import { DEFAULT_OUTCOMES, type OutcomeForm, type Outcomes } from './outcomes.ts';
+import { mulberry32 } from './prng.ts';
+import { playback, type Playback } from './script.ts';
+
+export interface SimOptions {
+  name: string;
+  scheduler: Scheduler;
+  outcomes?: Outcomes;
+  seed?: number;
+  /** Delay before the PBX accepts an originate (ms). */
+  originateLatencyMs?: number;
+}
+
+interface LiveSim {
+  req: DialRequest;
+  startedAt: number;
+  answeredAt: number | null;
+  timers: Timer[];
+  p: Playback;
+}
+
+export class SimPbx implements PbxAdapter {
+  readonly name: string;
+  private link: PbxLinkStatus = 'down';
+  private readonly listeners = new Set<PbxListener>();
+  private readonly live = new Map<string, LiveSim>();
+  private readonly used = new Map<string, number>();
+  private readonly rnd: () => number;
+  private readonly outcomes: Outcomes;
+  /** Every originate ever accepted, for tests ("never dialed twice"). */
+  readonly originated: DialRequest[] = [];
+
+  constructor(private readonly opts: SimOptions) {
+    this.name = opts.name;
+    this.outcomes = opts.outcomes ?? DEFAULT_OUTCOMES;
+    this.rnd = mulberry32(opts.seed ?? 1);
+  }
+
+  async start(): Promise<void> {
+    this.setLink('up', null);
+  }
+
+  async stop(): Promise<void> {
+    this.setLink('down', 'stopped');
+  }
+
+  status(): PbxLinkStatus {
+    return this.link;
+  }
+
+  /** Tests: take the link down or up (live calls go on, as on a real PBX). */
+  setLink(status: PbxLinkStatus, reason: string | null): void {
+    if (status === this.link) return;
+    this.link = status;
+    this.emit({ type: 'status', status, reason, at: this.opts.scheduler.now() });
+  }
+
+  on(listener: PbxListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async liveDials(): Promise<string[]> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    return [...this.live.keys()];
+  }
+
+  async originate(req: DialRequest): Promise<void> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    if (this.live.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `channel ${req.dialId} exists`);
+    const p = playback(this.nextForm(req.number), this.rnd, req.amd.enabled);
+    if (p.refuse) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `simulated refusal for ${req.number}`);
+    if (this.opts.originateLatencyMs) await new Promise<void>((r) => this.opts.scheduler.at(this.opts.scheduler.now() + this.opts.originateLatencyMs!, r));
+    this.originated.push(req);
+    this.play(req, p);
+  }
+
+  async hangup(dialId: string): Promise<void> {
+    const d = this.live.get(dialId);
+    if (!d) return;
+    const now = this.opts.scheduler.now();
+    this.end(dialId, { q850: 16, sip: d.answeredAt === null ? 487 : null, soft: true }, now);
+  }
+
+  private nextForm(number: string): OutcomeForm {
+    const list = this.outcomes.numbers.get(number);
+    if (list && list.length > 0) {
+      const i = this.used.get(number) ?? 0;
+      this.used.set(number, i + 1);
+      return list[Math.min(i, list.length - 1)]!;
+    }
+    const mix = this.outcomes.defaultMix;
+    const total = mix.reduce((s, m) => s + m.weight, 0);
+    let x = this.rnd() * total;
+    for (const m of mix) if ((x -= m.weight) < 0) return { kind: 'result', result: m.result };
+    return { kind: 'result', result: mix[mix.length - 1]!.result };
+  }
+
+  private play(req: DialRequest, p: Playback): void {
+    const s = this.opts.scheduler;
+    const t0 = s.now();
+    const d: LiveSim = { req, startedAt: t0, answeredAt: null, timers: [], p };
+    this.live.set(req.dialId, d);
+    const later = (sec: number, fn: () => void): void => void d.timers.push(s.at(t0 + Math.round(sec * 1000), fn));
+    const timeout = req.ringTimeoutSeconds;
+    later(Math.min(0.1, p.ringSeconds, timeout), () => this.emit({ type: 'progress', dialId: req.dialId, at: s.now() }));
+    if (p.ringsOut || p.ringSeconds >= timeout) {
+      // Rings out: Asterisk reports a ring timeout only as ChannelDestroyed 19/480.
+      later(timeout, () => this.end(req.dialId, { q850: 19, sip: 480, ringTimeoutHit: true }, s.now()));
+      return;
+    }
+    if (!p.answered) {
+      later(p.ringSeconds, () => this.end(req.dialId, { q850: p.q850, sip: p.sip }, s.now()));
+      return;
+    }
+    later(p.ringSeconds, () => {
+      d.answeredAt = s.now();
+      this.emit({ type: 'answered', dialId: req.dialId, at: d.answeredAt });
+    });
+    if (p.amd) {
+      const amd = p.amd;
+      later(p.ringSeconds + amd.afterSeconds, () => this.emit({ type: 'amd', dialId: req.dialId, at: s.now(), status: amd.status, cause: amd.cause }));
+    }
+    // A remote BYE without a Reason header: Asterisk reports cause 0.
+    later(p.ringSeconds + p.talkSeconds, () => this.end(req.dialId, { q850: 0, sip: null }, s.now()));
+  }
+
+  private end(dialId: string, f: { q850: number | null; sip: number | null; soft?: boolean; ringTimeoutHit?: boolean }, at: number): void {
+    const d = this.live.get(dialId);
+    if (!d) return;
+    this.live.delete(dialId);
+    for (const t of d.timers) t.cancel();
+    this.emit({
+      type: 'ended',
+      dialId,
+      at,
+      facts: { ...emptyEndFacts(), q850: f.q850, sip: f.sip, soft: f.soft ?? false, ringTimeoutHit: f.ringTimeoutHit ?? false },
+    });
+  }
+
+  private emit(e: PbxEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's bug must not stop the PBX's event flow.
+      }
+    }
+  }
+}
