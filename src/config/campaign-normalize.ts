@@ -1,0 +1,82 @@
+/**
+ * A validated campaign document → the frozen CampaignSpec the rest of dialerd reads
+ * (durations in seconds, instants in epoch ms, absolute paths, a rule for every result).
+ * Only called once schema and semantic checks found nothing, so values are trusted here.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_RULES } from '../domain/rules.ts';
+import type { CallingHours, CampaignSpec, CauseOverrides, Result, Rule } from '../domain/types.ts';
+import { RESULTS } from '../domain/types.ts';
+import type { CampaignYaml } from './campaign-schema.ts';
+import { parseInstant } from './campaign-checks.ts';
+import { parseDuration } from './duration.ts';
+import { deepFreeze } from './freeze.ts';
+import { parseDays, parseHours } from './window-parse.ts';
+
+/** `raw` has had the schema's defaults applied. */
+export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Result, Rule>>, source: string, dir: string): CampaignSpec {
+  const a = raw.attempts ?? {};
+  const te = a.technical_errors ?? {};
+  const perRecord = a.per_record ?? 1;
+  const callingHours = normalizeHours(raw.calling_hours);
+  const zone = callingHours?.timezone ?? null;
+  const { enabled, ...amdParams } = raw.amd ?? {};
+  const spec: CampaignSpec = {
+    id: raw.id,
+    name: raw.name ?? raw.id,
+    state: raw.state,
+    startAt: raw.start_at === undefined ? null : parseInstant(raw.start_at, zone),
+    endAt: raw.end_at === undefined ? null : parseInstant(raw.end_at, zone),
+    trunk: raw.trunk,
+    callerId: raw.caller_id ?? null,
+    contacts: { file: resolve(dir, raw.contacts.file), region: raw.contacts.region?.toUpperCase() ?? null },
+    dnc: (raw.dnc ?? []).map((f) => resolve(dir, f)),
+    concurrency: raw.concurrency ?? 1,
+    callsPerSecond: raw.calls_per_second ?? 1,
+    ringTimeoutSeconds: seconds(raw.ring_timeout, '30s'),
+    amd: { enabled: enabled ?? false, params: amdParams as Record<string, number> },
+    onAnswer: {
+      context: raw.on_answer?.context ?? 'dialerd-answered',
+      extension: raw.on_answer?.extension ?? 's',
+      priority: raw.on_answer?.priority ?? 1,
+    },
+    callingHours,
+    attempts: {
+      perRecord,
+      perNumber: a.per_number ?? perRecord,
+      shortCallSeconds: seconds(a.short_call, '0s'),
+      technicalErrors: {
+        firstDelaySeconds: seconds(te.first_delay, '1m'),
+        factor: te.factor ?? 2,
+        maxDelaySeconds: seconds(te.max_delay, '1h'),
+        free: te.free ?? 9,
+      },
+    },
+    rules: Object.fromEntries(RESULTS.map((r) => [r, rules[r] ?? structuredClone(DEFAULT_RULES[r])])) as Record<Result, Rule>,
+    causes: normalizeCauses(raw.causes),
+    completeWhenDone: raw.complete_when_done ?? false,
+    maxConsecutiveErrors: raw.max_consecutive_errors ?? 20,
+    source,
+  };
+  return deepFreeze(spec);
+}
+
+function normalizeHours(ch: CampaignYaml['calling_hours']): CallingHours | null {
+  if (ch === undefined) return null;
+  return {
+    timezone: ch.timezone,
+    subscriberLocalTime: ch.subscriber_local_time ?? false,
+    windows: ch.windows.map((w) => ({ days: parseDays(w.days) ?? [], ...(parseHours(w.hours) ?? { startMinute: 0, endMinute: 0 }) })),
+    holidays: [...(ch.holidays ?? [])],
+  };
+}
+
+function normalizeCauses(c: CampaignYaml['causes']): CauseOverrides {
+  const table = (t: Record<string, Result> | undefined): Record<number, Result> =>
+    Object.fromEntries(Object.entries(t ?? {}).map(([k, v]) => [Number(k), v]));
+  return { sip: table(c?.sip), q850: table(c?.q850) };
+}
+
+function seconds(v: string | undefined, fallback: string): number {
+  return parseDuration(v ?? fallback) ?? 0;
+}
