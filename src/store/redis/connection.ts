@@ -1,0 +1,124 @@
+/**
+ * The Redis connection: fail fast while down, reconnect by itself, report up/down.
+ *
+ * Why these ioredis options: with the offline queue off and `maxRetriesPerRequest: 0`, a
+ * command issued while the link is down, or in flight when it drops, rejects at once instead
+ * of waiting for a reconnect that may never come; `commandTimeout` covers a link that hangs
+ * without closing. In-flight commands are not resent after a reconnect (their outcome is
+ * unknown to the caller, who got STORE_DOWN; settle is idempotent, a lost claimDue leaves
+ * records `dialing` for the engine's startup reconcile).
+ */
+import { Redis, ReplyError } from 'ioredis';
+import { DialerdError } from '../../lib/errors.ts';
+
+export interface ReconnectPolicy {
+  firstDelayMs: number;
+  factor: number;
+  maxDelayMs: number;
+  /** ± fraction of the delay, so many daemons do not reconnect in lockstep. */
+  jitter: number;
+}
+
+export const RECONNECT_DEFAULTS: ReconnectPolicy = { firstDelayMs: 100, factor: 2, maxDelayMs: 2_000, jitter: 0.2 };
+
+/** Delay before reconnect attempt `attempt` (1-based); never gives up. */
+export function reconnectDelay(attempt: number, p: ReconnectPolicy = RECONNECT_DEFAULTS, rand: () => number = Math.random): number {
+  const base = Math.min(p.maxDelayMs, p.firstDelayMs * p.factor ** Math.max(0, attempt - 1));
+  return Math.max(0, Math.round(base * (1 + p.jitter * (2 * rand() - 1))));
+}
+
+export interface ConnectionOptions {
+  url: string;
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  reconnect?: ReconnectPolicy;
+}
+
+export type StatusListener = (up: boolean, reason: string | null) => void;
+
+export interface Connection {
+  readonly client: Redis;
+  onStatus(cb: StatusListener): () => void;
+  close(): Promise<void>;
+}
+
+/** Connects (rejecting with STORE_DOWN when Redis cannot be reached now) and tracks status. */
+export async function connect(opts: ConnectionOptions): Promise<Connection> {
+  const policy = opts.reconnect ?? RECONNECT_DEFAULTS;
+  const client = new Redis(opts.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: opts.commandTimeoutMs ?? 5_000,
+    connectTimeout: opts.connectTimeoutMs ?? 3_000,
+    keepAlive: 10_000,
+    retryStrategy: (attempt) => reconnectDelay(attempt, policy),
+  });
+  const listeners = new Set<StatusListener>();
+  let up = false;
+  let lastError: string | null = null;
+  const set = (next: boolean, reason: string | null): void => {
+    if (next === up) return;
+    up = next;
+    for (const cb of listeners) cb(next, reason);
+  };
+  client.on('ready', () => {
+    lastError = null;
+    set(true, null);
+  });
+  client.on('error', (e: Error) => {
+    lastError = e.message;
+  });
+  client.on('close', () => set(false, lastError ?? 'connection closed'));
+  client.on('end', () => set(false, 'connection ended'));
+  try {
+    await client.connect();
+  } catch (e) {
+    client.disconnect();
+    throw toStoreError(e);
+  }
+  let closed = false;
+  return {
+    client,
+    onStatus(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+      listeners.clear();
+    },
+  };
+}
+
+const SERVER_UNAVAILABLE = new Set(['LOADING', 'READONLY', 'MASTERDOWN', 'BUSY', 'OOM', 'CLUSTERDOWN', 'TRYAGAIN']);
+
+/**
+ * Connection-level failures and a server that cannot serve now become STORE_DOWN; other
+ * replies from Redis (a script bug) are rethrown as they are.
+ */
+export function toStoreError(e: unknown): unknown {
+  if (e instanceof DialerdError) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (err instanceof ReplyError) {
+    const code = err.message.split(' ', 1)[0] ?? '';
+    if (!SERVER_UNAVAILABLE.has(code)) return err;
+  }
+  return new DialerdError('DIALERD_ERR_STORE_DOWN', err.message, { cause: err });
+}
+
+/** Runs `fn`, mapping failures (sync or async) through toStoreError. */
+export async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toStoreError(e);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The Redis Store (production). Records live in Redis, not in the daemon's heap; every step
+ * that moves a record or a counter is one Lua script (lua/*.lua), never read-modify-write
+ * from Node. While Redis is unreachable every operation rejects quickly with
+ * DIALERD_ERR_STORE_DOWN, the client reconnects by itself, and `onStatus` reports both.
+ */
+import type { DialRecord } from '../../domain/types.ts';
+import type { CampaignCounts, CampaignRuntime, LiveDial, Store } from '../port.ts';
+import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
+import { connect, guard, type ConnectionOptions } from './connection.ts';
+import { queryHistory } from './history.ts';
+import { prefixPattern, storeKeys } from './keys.ts';
+import { callScript, defineScripts } from './scripts.ts';
+
+export interface RedisStoreOptions extends Omit<ConnectionOptions, 'url'> {
+  url: string;
+  /** Every key starts with it, e.g. 'dialerd:'. */
+  prefix: string;
+}
+
+/** Records per add-records script call, and script calls per pipeline. */
+const ADD_CHUNK = 1_000;
+const ADD_PIPELINE = 16;
+const FINALIZE_BATCH = 5_000;
+
+export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> {
+  const conn = await connect(opts);
+  const r = conn.client;
+  const k = storeKeys(opts.prefix);
+  defineScripts(r);
+
+  const parseJson = <T>(raw: string | null): T | null => (raw === null ? null : (JSON.parse(raw) as T));
+
+  return {
+    kind: 'redis',
+
+    getCampaign: (id) => guard(async () => parseJson<CampaignRuntime>(await r.hget(k.camp, id))),
+    putCampaign: (c) => guard(async () => void (await r.hset(k.camp, c.id, JSON.stringify(c)))),
+    listCampaigns: () =>
+      guard(async () => {
+        const all = Object.values(await r.hgetall(k.camp)).map((v) => JSON.parse(v) as CampaignRuntime);
+        return all.sort((a, b) => (a.id < b.id ? -1 : 1));
+      }),
+
+    addRecords: (campaign, records) =>
+      guard(async () => {
+        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
+        let added = 0;
+        for (let i = 0; i < records.length; i += ADD_CHUNK * ADD_PIPELINE) {
+          const pipe = r.pipeline();
+          for (let j = i; j < Math.min(records.length, i + ADD_CHUNK * ADD_PIPELINE); j += ADD_CHUNK) {
+            const args: string[] = [];
+            for (const rec of records.slice(j, j + ADD_CHUNK)) {
+              const row: DialRecord = { ...rec, campaign };
+              args.push(row.id, encodeRecord(row), row.state, dueArg(row));
+            }
+            callScript(pipe, 'add-records', keys, args);
+          }
+          for (const [err, n] of (await pipe.exec()) ?? []) {
+            if (err) throw err;
+            added += Number(n);
+          }
+        }
+        return added;
+      }),
+    getRecord: (campaign, id) =>
+      guard(async () => {
+        const raw = await r.hget(k.rec(campaign), id);
+        return raw === null ? null : decodeRecord(raw);
+      }),
+    claimDue: (campaign, now, limit) =>
+      guard(async () => {
+        if (limit <= 0) return [];
+        const out = (await callScript(r, 'claim-due', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [now, limit])) as string[];
+        return out.map(decodeRecord);
+      }),
+    nextDueAt: (campaign) =>
+      guard(async () => {
+        const top = await r.zrange(k.due(campaign), 0, 0, 'WITHSCORES');
+        return top.length === 2 ? Number(top[1]) : null;
+      }),
+    release: (rec) =>
+      guard(async () => {
+        const c = rec.campaign;
+        await callScript(r, 'release', [k.rec(c), k.due(c), k.cnt(c)], [rec.id, encodeRecord(rec), rec.state, dueArg(rec)]);
+      }),
+    finalizeAll: (campaign, state, reason) =>
+      guard(async () => {
+        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
+        let moved = 0;
+        for (;;) {
+          const [n, scanned] = (await callScript(r, 'finalize-all', keys, [state, reason, FINALIZE_BATCH])) as [number, number];
+          moved += n;
+          if (scanned < FINALIZE_BATCH) return moved;
+        }
+      }),
+    removeRecord: (campaign, id) =>
+      guard(async () => (await callScript(r, 'remove-record', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [id])) === 1),
+
+    putLiveDial: (d) => guard(async () => void (await r.hset(k.live, d.dialId, JSON.stringify(d)))),
+    liveDials: () => guard(async () => Object.values(await r.hgetall(k.live)).map((v) => JSON.parse(v) as LiveDial)),
+    settle: (s) =>
+      guard(async () => {
+        const c = s.record.campaign;
+        const h = s.history;
+        const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc];
+        const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign];
+        return (await callScript(r, 'settle', keys, args)) === 1;
+      }),
+
+    counts: (campaign) =>
+      guard(async () => {
+        const out: CampaignCounts = { states: {}, results: {}, dials: 0 };
+        for (const [field, v] of Object.entries(await r.hgetall(k.cnt(campaign)))) {
+          const n = Number(v);
+          if (field === 'dials') out.dials = n;
+          else if (n === 0) continue;
+          else if (field.startsWith('s:')) (out.states as Record<string, number>)[field.slice(2)] = n;
+          else if (field.startsWith('r:')) (out.results as Record<string, number>)[field.slice(2)] = n;
+        }
+        return out;
+      }),
+    history: (f) => guard(() => queryHistory(r, k, f)),
+
+    clear: () =>
+      guard(async () => {
+        let cursor = '0';
+        do {
+          const [next, found] = await r.scan(cursor, 'MATCH', prefixPattern(opts.prefix), 'COUNT', 1_000);
+          cursor = next;
+          if (found.length > 0) await r.unlink(...found);
+        } while (cursor !== '0');
+      }),
+    close: () => conn.close(),
+    onStatus: (cb) => conn.onStatus(cb),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The one place Redis keys are built. Every key starts with the store's prefix, so two stores
+ * with different prefixes on one server never see each other (unless one prefix starts with
+ * the other: `clear()` deletes by prefix).
+ *
+ *   {p}rec:{campaign}   hash  record id → record JSON
+ *   {p}due:{campaign}   zset  record id scored by nextAt (pending/waiting records only)
+ *   {p}cnt:{campaign}   hash  s:{state} → records, r:{result} → dials, dials → dials
+ *   {p}hist:{campaign}  zset  history row JSON scored by startedAt
+ *   {p}histc            set   campaigns that have history
+ *   {p}live             hash  dialId → LiveDial JSON
+ *   {p}settled          set   dialIds already settled (idempotency of settle)
+ *   {p}camp             hash  campaign id → CampaignRuntime JSON
+ */
+export interface StoreKeys {
+  readonly prefix: string;
+  rec(campaign: string): string;
+  due(campaign: string): string;
+  cnt(campaign: string): string;
+  hist(campaign: string): string;
+  readonly histc: string;
+  readonly live: string;
+  readonly settled: string;
+  readonly camp: string;
+}
+
+export function storeKeys(prefix: string): StoreKeys {
+  return {
+    prefix,
+    rec: (c) => `${prefix}rec:${c}`,
+    due: (c) => `${prefix}due:${c}`,
+    cnt: (c) => `${prefix}cnt:${c}`,
+    hist: (c) => `${prefix}hist:${c}`,
+    histc: `${prefix}histc`,
+    live: `${prefix}live`,
+    settled: `${prefix}settled`,
+    camp: `${prefix}camp`,
+  };
+}
+
+/** Which builder made `key` (e.g. 'rec', 'live'), or null when it is not one of ours. */
+export function keyKind(prefix: string, key: string): string | null {
+  if (!key.startsWith(prefix)) return null;
+  const rest = key.slice(prefix.length);
+  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp') return rest;
+  const m = /^(rec|due|cnt|hist):(.+)$/s.exec(rest);
+  return m ? m[1]! : null;
+}
+
+/** A SCAN MATCH pattern for every key under `prefix` (glob metacharacters escaped). */
+export function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}

@@ -1,0 +1,33 @@
+--[[
+  Settle one dial, once per dialId: write the record (unless it became final meanwhile) and
+  reindex it, append the history row, count the result, drop the live dial.
+    KEYS[1] settled set   KEYS[2] rec hash   KEYS[3] due zset   KEYS[4] cnt hash
+    KEYS[5] live hash     KEYS[6] hist zset  KEYS[7] histc set
+    ARGV[1] dialId   ARGV[2] record id   ARGV[3] record JSON   ARGV[4] record's new state
+    ARGV[5] due score ('' when the new state is not due)   ARGV[6] history JSON
+    ARGV[7] history startedAt   ARGV[8] result   ARGV[9] history campaign
+  Returns: 1 when settled now, 0 when this dialId was settled before (nothing changed).
+]]
+local FINAL = { done = true, exhausted = true, invalid = true, blocked = true, cancelled = true, removed = true }
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then
+  return 0
+end
+local raw = redis.call('HGET', KEYS[2], ARGV[2])
+if raw then
+  local old = cjson.decode(raw).state
+  if not FINAL[old] then
+    redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+    redis.call('HINCRBY', KEYS[4], 's:' .. old, -1)
+    redis.call('HINCRBY', KEYS[4], 's:' .. ARGV[4], 1)
+    redis.call('ZREM', KEYS[3], ARGV[2])
+    if ARGV[5] ~= '' then
+      redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
+    end
+  end
+end
+redis.call('ZADD', KEYS[6], ARGV[7], ARGV[6])
+redis.call('SADD', KEYS[7], ARGV[9])
+redis.call('HINCRBY', KEYS[4], 'r:' .. ARGV[8], 1)
+redis.call('HINCRBY', KEYS[4], 'dials', 1)
+redis.call('HDEL', KEYS[5], ARGV[1])
+return 1

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDialerdError } from '../../src/lib/errors.ts';
+import type { Store } from '../../src/store/port.ts';
+import { createStore } from '../../src/store/index.ts';
+import { reconnectDelay, RECONNECT_DEFAULTS } from '../../src/store/redis/connection.ts';
+import { createRedisStore } from '../../src/store/redis/index.ts';
+import { keyKind, storeKeys } from '../../src/store/redis/keys.ts';
+import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+import { T0, live, rec, row } from './store-fixtures.ts';
+import { storeContract } from './store.contract.ts';
+
+let server: RedisServer;
+let n = 0;
+beforeAll(async () => {
+  server = await startRedis();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+storeContract('redis', () => createRedisStore({ url: server.url, prefix: `t${++n}:` }));
+
+async function allKeys(url: string): Promise<string[]> {
+  const c = new Redis(url);
+  try {
+    return await c.keys('*');
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Leaves one of every kind of key behind. */
+async function exercise(s: Store, campaign: string): Promise<void> {
+  await s.putCampaign({ id: campaign, state: 'running', pauseReason: null, pauseDetail: null, consecutiveErrors: 0, updatedAt: T0 });
+  await s.addRecords(campaign, [rec('a', { campaign }), rec('b', { campaign })]);
+  const [a] = await s.claimDue(campaign, T0, 1);
+  await s.putLiveDial(live('d1', { campaign }));
+  await s.putLiveDial(live('d2', { campaign }));
+  await s.settle({ dialId: 'd1', record: { ...a!, state: 'done', nextAt: null }, history: row('d1', { campaign }) });
+}
+
+describe('redis store only', () => {
+  it('builds every key with keys.ts under its prefix', async () => {
+    const s = await createRedisStore({ url: server.url, prefix: 'keys-test:' });
+    await exercise(s, 'camp:with:colons');
+    const keys = (await allKeys(server.url)).filter((k) => k.startsWith('keys-test:'));
+    expect(keys.map((k) => keyKind('keys-test:', k)).sort()).toEqual(['camp', 'cnt', 'due', 'hist', 'histc', 'live', 'rec', 'settled']);
+    const k = storeKeys('keys-test:');
+    expect(keys).toContain(k.rec('camp:with:colons'));
+    await s.clear();
+    expect((await allKeys(server.url)).filter((x) => x.startsWith('keys-test:'))).toEqual([]);
+    await s.close();
+  });
+
+  it('builds no key outside keys.ts (source check)', () => {
+    const dir = new URL('../../src/store/redis/', import.meta.url);
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'keys.ts')) {
+      expect(readFileSync(new URL(f, dir), 'utf8'), f).not.toMatch(/\$\{[^}]*prefix[^}]*\}|prefix\s*\+/);
+    }
+  });
+
+  it('isolates stores with different prefixes on one server', async () => {
+    const a = await createRedisStore({ url: server.url, prefix: 'iso-a:' });
+    const b = await createStore({ type: 'redis', url: server.url, prefix: 'iso-b:' });
+    expect(b.kind).toBe('redis');
+    await exercise(a, 'c1');
+    expect(await b.getRecord('c1', 'b')).toBeNull();
+    expect(await b.claimDue('c1', T0, 10)).toEqual([]);
+    expect(await b.liveDials()).toEqual([]);
+    expect(await b.history({})).toEqual([]);
+    expect(await b.listCampaigns()).toEqual([]);
+    expect(await b.counts('c1')).toEqual({ states: {}, results: {}, dials: 0 });
+    await b.addRecords('c1', [rec('b')]);
+    expect((await b.claimDue('c1', T0, 10)).map((r) => r.id)).toEqual(['b']);
+    await b.clear();
+    expect(await a.getRecord('c1', 'b')).toMatchObject({ state: 'pending' });
+    expect(await a.settle({ dialId: 'd1', record: rec('b'), history: row('d1') })).toBe(false);
+    await a.clear();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('rejects quickly with STORE_DOWN while Redis is down, then recovers by itself', async () => {
+    const own = await startRedis();
+    const s = await createRedisStore({ url: own.url, prefix: 'down:' });
+    const events: [boolean, string | null][] = [];
+    const whenStatus = (up: boolean): Promise<void> =>
+      new Promise((resolve) => {
+        const off = s.onStatus!((u, reason) => {
+          events.push([u, reason]);
+          if (u === up) {
+            off();
+            resolve();
+          }
+        });
+      });
+    await s.addRecords('c1', [rec('a')]);
+
+    const down = whenStatus(false);
+    await own.stop();
+    for (const op of [() => s.claimDue('c1', T0, 10), () => s.getRecord('c1', 'a'), () => s.addRecords('c1', [rec('b')])]) {
+      const started = Date.now();
+      const err = await op().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isDialerdError(err, 'DIALERD_ERR_STORE_DOWN'), String(err)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
+    await down;
+    expect(events[0]?.[0]).toBe(false);
+
+    const up = whenStatus(true);
+    const again = await startRedis({ port: own.port });
+    await up;
+    expect(await s.addRecords('c1', [rec('a'), rec('b')])).toBe(2);
+    expect((await s.claimDue('c1', T0, 10)).map((r) => r.id)).toEqual(['a', 'b']);
+    await s.close();
+    await again.stop();
+  });
+
+  it('refuses to start with STORE_DOWN when Redis is unreachable', async () => {
+    const own = await startRedis();
+    await own.stop();
+    const err = await createRedisStore({ url: own.url, prefix: 'x:' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isDialerdError(err, 'DIALERD_ERR_STORE_DOWN'), String(err)).toBe(true);
+  });
+
+  it('backs off exponentially with bounded jitter, capped, never giving up', () => {
+    const mid = (attempt: number): number => reconnectDelay(attempt, RECONNECT_DEFAULTS, () => 0.5);
+    expect([1, 2, 3, 4, 5, 6, 50].map(mid)).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    expect(reconnectDelay(1, RECONNECT_DEFAULTS, () => 0)).toBe(80);
+    expect(reconnectDelay(1, RECONNECT_DEFAULTS, () => 1)).toBe(120);
+  });
+});
