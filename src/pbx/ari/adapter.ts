@@ -1,0 +1,231 @@
+/**
+ * The Asterisk adapter: ARI behind the PbxAdapter port (src/pbx/port.ts, whose guarantees hold).
+ * Layers: connection.ts (events WebSocket, reconnect, status) → rest.ts / originate.ts (REST)
+ * → dial-state.ts (ARI events → raw facts). This file wires them and keeps the dial table.
+ *
+ * A thin client on `ws` + node:http instead of npm ari-client: see src/pbx/ari/README.md.
+ */
+import type { Clock } from '../../domain/types.ts';
+import { DialerdError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { DialRequest, PbxAdapter, PbxEvent, PbxLinkStatus, PbxListener } from '../port.ts';
+import type { AriChannel, AriEvent } from './ari-types.ts';
+import { eventChannel } from './ari-types.ts';
+import { DEFAULT_BACKOFF } from './backoff.ts';
+import { createAriConnection } from './connection.ts';
+import { adoptedDial, applyEvent, goneFacts, newDial, type DialState } from './dial-state.ts';
+import { originate } from './originate.ts';
+import { ariBaseUrl, createAriRest } from './rest.ts';
+
+export interface AriConfig {
+  name: string;
+  /** `http://host:8088` or `http://host:8088/ari`. */
+  url: string;
+  username: string;
+  password: string;
+  /** Stasis application name; also marks our channels (channel variable DIALERD_APP). */
+  app: string;
+}
+
+export interface AriDeps {
+  clock: Clock;
+  logger: Logger;
+  reconnect?: { baseMs: number; maxMs: number };
+  /** Tuning for tests; production uses the defaults. */
+  tuning?: { pingMs?: number; requestTimeoutMs?: number; maxSockets?: number; verifyAfterMs?: number };
+}
+
+/** The dialplan context that runs AMD() (dialplan/asterisk/dialerd-amd.conf). */
+export const AMD_CONTEXT = 'dialerd-amd';
+const RECENT_MAX = 10_000;
+
+export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
+  const log = deps.logger.child({ pbx: cfg.name });
+  const baseUrl = ariBaseUrl(cfg.url);
+  const t = deps.tuning ?? {};
+  const rest = createAriRest({ baseUrl, username: cfg.username, password: cfg.password, timeoutMs: t.requestTimeoutMs, maxSockets: t.maxSockets });
+  const listeners = new Set<PbxListener>();
+  const byChannel = new Map<string, DialState>();
+  const byDial = new Map<string, DialState>();
+  /** Channels that ended lately: a stale channel list must not resurrect them. */
+  const recent = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const emit = (e: PbxEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        log.error({ err }, 'PBX event listener threw');
+      }
+    }
+  };
+
+  function settle(d: DialState, e: PbxEvent & { type: 'ended' }): void {
+    byChannel.delete(d.channelId);
+    byDial.delete(d.dialId);
+    recent.add(d.channelId);
+    if (recent.size > RECENT_MAX) recent.delete(recent.values().next().value as string);
+    emit(e);
+  }
+
+  const isOurs = (ch: AriChannel): boolean => byChannel.has(ch.id) || ch.channelvars?.DIALERD_APP === cfg.app;
+
+  function adopt(ch: AriChannel): DialState | null {
+    if (recent.has(ch.id)) return null;
+    const d = adoptedDial(ch.channelvars?.DIALERD_DIAL || ch.id, ch.id, ch.state, deps.clock.now());
+    byChannel.set(d.channelId, d);
+    byDial.set(d.dialId, d);
+    log.info({ dialId: d.dialId, channel: ch.id, state: ch.state }, 'adopted a live channel of ours');
+    return d;
+  }
+
+  async function post(path: string, query: Record<string, string>): Promise<void> {
+    try {
+      const r = await rest.call('POST', path, { query });
+      if (r.status >= 300 && r.status !== 404) log.warn({ path, status: r.status, body: r.body }, 'ARI request refused');
+    } catch (err) {
+      log.warn({ err, path }, 'ARI request failed');
+    }
+  }
+
+  /** Keeps events flowing for a channel that left Stasis (AMD, on_answer) or that we adopted. */
+  const subscribe = (channelId: string): Promise<void> =>
+    post(`/applications/${encodeURIComponent(cfg.app)}/subscription`, { eventSource: `channel:${channelId}` });
+
+  async function carryOut(d: DialState, step: 'continue-amd' | 'continue-answer'): Promise<void> {
+    const path = `/channels/${encodeURIComponent(d.channelId)}/continue`;
+    const to = step === 'continue-amd' ? { context: AMD_CONTEXT, extension: 's', priority: 1 } : d.req?.onAnswer;
+    if (!to || !to.context) return;
+    await subscribe(d.channelId);
+    await post(path, { context: to.context, extension: to.extension, priority: String(to.priority) });
+  }
+
+  function onEvent(e: AriEvent): void {
+    const ch = eventChannel(e);
+    if (!ch) return;
+    let d = byChannel.get(ch.id);
+    if (!d) {
+      if (!isOurs(ch) || e.type === 'StasisEnd') return;
+      d = adopt(ch) ?? undefined;
+      if (!d) return;
+    }
+    const { out, step } = applyEvent(d, e, deps.clock.now());
+    for (const pe of out) {
+      if (pe.type === 'ended') settle(d, pe);
+      else emit(pe);
+    }
+    if (step !== 'none') void carryOut(d, step);
+  }
+
+  async function listOurs(): Promise<AriChannel[]> {
+    const r = await rest.call('GET', '/channels');
+    if (r.status !== 200 || !Array.isArray(r.body)) throw new DialerdError('DIALERD_ERR_PBX_DOWN', `${cfg.name}: GET /channels ${r.status}`);
+    return (r.body as AriChannel[]).filter(isOurs);
+  }
+
+  /** After every (re)connect: settle dials whose channels are gone, adopt ours we did not know. */
+  async function reconcile(): Promise<void> {
+    const live = await listOurs();
+    const liveIds = new Set(live.map((c) => c.id));
+    for (const d of [...byChannel.values()]) {
+      if (d.pending || liveIds.has(d.channelId)) continue;
+      log.info({ dialId: d.dialId }, 'channel gone while ARI was away; settling the dial');
+      settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
+    }
+    for (const ch of live) {
+      if (!byChannel.has(ch.id)) adopt(ch);
+      await subscribe(ch.id);
+    }
+  }
+
+  /** An originate whose answer was lost: if Asterisk never reported the channel, it never existed. */
+  function verifyLater(d: DialState): void {
+    const timer = setTimeout(async () => {
+      timers.delete(timer);
+      if (d.ended || d.seen || byChannel.get(d.channelId) !== d) return;
+      try {
+        const r = await rest.call('GET', `/channels/${encodeURIComponent(d.channelId)}`);
+        if (r.status === 404 && !d.seen && !d.ended) {
+          settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'originate lost', true) });
+        }
+      } catch {
+        /* still unknown; the next reconciliation decides */
+      }
+    }, t.verifyAfterMs ?? 3000);
+    timers.add(timer);
+  }
+
+  const conn = createAriConnection({
+    baseUrl,
+    username: cfg.username,
+    password: cfg.password,
+    app: cfg.app,
+    policy: { ...DEFAULT_BACKOFF, ...deps.reconnect, maxAttempts: null },
+    logger: log,
+    pingMs: t.pingMs,
+    onOpen: reconcile,
+    onEvent,
+    onStatus: (status: PbxLinkStatus, reason) => emit({ type: 'status', status, reason, at: deps.clock.now() }),
+  });
+
+  const requireUp = (): void => {
+    if (conn.status() !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', cfg.name);
+  };
+
+  return {
+    name: cfg.name,
+    async start() {
+      conn.start();
+    },
+    async stop() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await conn.stop();
+      rest.close();
+    },
+    status: () => conn.status(),
+    async originate(req: DialRequest) {
+      requireUp();
+      if (byDial.has(req.dialId)) throw new DialerdError('DIALERD_ERR_USAGE', `dial ${req.dialId} was already originated`);
+      let current: DialState | null = null;
+      const outcome = await originate(req, {
+        rest,
+        app: cfg.app,
+        claim: (channelId) => {
+          current = newDial(req, channelId, deps.clock.now());
+          byChannel.set(channelId, current);
+          byDial.set(req.dialId, current);
+        },
+        release: (channelId) => {
+          byChannel.delete(channelId);
+          byDial.delete(req.dialId);
+        },
+        onUnknownParams: (names) => log.warn({ names }, 'unknown AMD parameters ignored'),
+      });
+      const d = current as DialState | null;
+      if (!d) return;
+      d.pending = false;
+      if (outcome.kind === 'unknown') {
+        log.warn({ dialId: req.dialId, reason: outcome.reason }, 'originate outcome unknown; verifying');
+        verifyLater(d);
+      }
+    },
+    async hangup(dialId: string) {
+      const d = byDial.get(dialId);
+      if (!d) return;
+      requireUp();
+      d.hungUpByUs = true;
+      const r = await rest.call('DELETE', `/channels/${encodeURIComponent(d.channelId)}`, { query: { reason: 'normal' } });
+      if (r.status >= 300 && r.status !== 404) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `hangup ${dialId}: HTTP ${r.status}`);
+    },
+    async liveDials() {
+      requireUp();
+      return (await listOurs()).map((ch) => byChannel.get(ch.id)?.dialId ?? ch.channelvars?.DIALERD_DIAL ?? ch.id);
+    },
+    on(listener: PbxListener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * One dial's state, folded from ARI events into the port's raw-fact events. Pure: instants are
+ * passed in, and what to do next in Asterisk comes back as a `step` for the adapter to carry out.
+ */
+import type { DialRequest, EndFacts, PbxEvent } from '../port.ts';
+import { emptyEndFacts } from '../port.ts';
+import type { AriEvent } from './ari-types.ts';
+
+export interface DialState {
+  dialId: string;
+  /** Asterisk's channel id: the dialId, or a fresh one after a 409 collision. */
+  channelId: string;
+  /** null for a channel adopted after a restart (we no longer know its request). */
+  req: DialRequest | null;
+  startedAt: number;
+  progressed: boolean;
+  answeredAt: number | null;
+  /** An `answered` event went out; otherwise a known answer (adoption) goes into the end facts. */
+  answerEmitted: boolean;
+  amdDone: boolean;
+  hangupRequested: boolean;
+  hangupTechCause: number | null;
+  hungUpByUs: boolean;
+  /** Any ARI event seen for this channel (a lost originate shows none). */
+  seen: boolean;
+  /** The originate POST has not answered yet. */
+  pending: boolean;
+  ended: boolean;
+}
+
+/** What the adapter must do in Asterisk after an event. */
+export type Step = 'none' | 'continue-amd' | 'continue-answer';
+
+export function newDial(req: DialRequest, channelId: string, now: number): DialState {
+  return {
+    dialId: req.dialId, channelId, req, startedAt: now, progressed: false, answeredAt: null, answerEmitted: false,
+    amdDone: false, hangupRequested: false, hangupTechCause: null, hungUpByUs: false, seen: false, pending: true, ended: false,
+  };
+}
+
+/** A channel of ours found live in Asterisk that this process did not originate. */
+export function adoptedDial(dialId: string, channelId: string, channelState: string, now: number): DialState {
+  const up = channelState === 'Up';
+  return {
+    dialId, channelId, req: null, startedAt: now, progressed: up, answeredAt: up ? now : null, answerEmitted: false,
+    amdDone: false, hangupRequested: false, hangupTechCause: null, hungUpByUs: false, seen: true, pending: false, ended: false,
+  };
+}
+
+const RINGING_STATES = new Set(['Ring', 'Ringing']);
+const RINGING_DIALSTATUS = new Set(['RINGING', 'PROGRESS']);
+/** Asterisk ends an unanswered originate at `timeout` s; allow for scheduling slack. */
+const RING_TIMEOUT_SLACK_MS = 500;
+
+export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEvent[]; step: Step } {
+  const out: PbxEvent[] = [];
+  let step: Step = 'none';
+  if (d.ended) return { out, step };
+  d.seen = true;
+  const answer = (): void => {
+    if (d.answeredAt !== null) return;
+    d.answeredAt = now;
+    d.answerEmitted = true;
+    out.push({ type: 'answered', dialId: d.dialId, at: now });
+  };
+  const progress = (): void => {
+    if (d.progressed || d.answeredAt !== null) return;
+    d.progressed = true;
+    out.push({ type: 'progress', dialId: d.dialId, at: now });
+  };
+  switch (e.type) {
+    case 'ChannelStateChange':
+      if (e.channel.state === 'Up') answer();
+      else if (RINGING_STATES.has(e.channel.state)) progress();
+      break;
+    case 'Dial':
+      if (RINGING_DIALSTATUS.has(e.dialstatus)) progress();
+      break;
+    case 'ChannelHangupRequest':
+      d.hangupRequested = true;
+      if (typeof e.tech_cause === 'number') d.hangupTechCause = e.tech_cause;
+      break;
+    case 'StasisStart':
+      answer(); // an originate with app= only enters Stasis once answered
+      if (e.args[0] === 'amd') {
+        if (!d.amdDone) {
+          d.amdDone = true;
+          out.push({ type: 'amd', dialId: d.dialId, at: now, status: e.args[1] ?? 'NOTSURE', cause: e.args[2] || null });
+        }
+        step = 'continue-answer';
+      } else if (d.req) {
+        step = d.req.amd.enabled && !d.amdDone ? 'continue-amd' : 'continue-answer';
+      }
+      break;
+    case 'ChannelDestroyed':
+      d.ended = true;
+      out.push({ type: 'ended', dialId: d.dialId, at: now, facts: endFacts(d, e, now) });
+      break;
+    default:
+      break;
+  }
+  return { out, step };
+}
+
+function endFacts(d: DialState, e: Extract<AriEvent, { type: 'ChannelDestroyed' }>, now: number): EndFacts {
+  const ringMs = (d.req?.ringTimeoutSeconds ?? Infinity) * 1000;
+  return {
+    ...emptyEndFacts(),
+    q850: typeof e.cause === 'number' ? e.cause : null,
+    sip: typeof e.tech_cause === 'number' ? e.tech_cause : d.hangupTechCause,
+    causeText: e.cause_txt ?? null,
+    soft: d.hungUpByUs,
+    // Asterisk reports its own ring timeout as cause 19 / 480 like a real 480, but without the
+    // far end's hangup request first (see shared/lab/asterisk/matrix.txt: ring-forever vs r480).
+    ringTimeoutHit: d.answeredAt === null && !d.hangupRequested && now - d.startedAt >= ringMs - RING_TIMEOUT_SLACK_MS,
+    answeredAt: d.answerEmitted ? null : d.answeredAt,
+  };
+}
+
+/** End facts for a dial whose channel is gone without our having seen it end. */
+export function goneFacts(d: DialState, reason: string, originateFailed: boolean): EndFacts {
+  return { ...emptyEndFacts(), causeText: reason, soft: d.hungUpByUs, originateFailed, answeredAt: d.answerEmitted ? null : d.answeredAt };
+}
