@@ -1,0 +1,118 @@
+/**
+ * Load config/dialerd.yaml: YAML → schema → checks (secrets from the environment, trunks naming
+ * defined PBXes, the campaigns directory) → frozen DaemonConfig. Every error, each at file:line:col.
+ * The environment is passed in: `process.env` is read by callers in src/config only.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
+import type { DaemonConfig, PbxConfig, TrunkConfig } from './daemon-types.ts';
+import { checkDaemonShape, type DaemonYaml } from './daemon-schema.ts';
+import { parseDuration } from './duration.ts';
+import { deepFreeze } from './freeze.ts';
+import { sortAndDedupe, translateAjvErrors } from './schema-errors.ts';
+import { parseYaml, type ParsedYaml } from './yaml-positions.ts';
+
+export type DaemonLoadResult =
+  | { ok: true; config: DaemonConfig; warnings: ConfigError[] }
+  | { ok: false; errors: ConfigError[] };
+
+/** Read and validate the daemon config at `path`; never throws for a bad or missing file. */
+export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv): Promise<DaemonLoadResult> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+  }
+  const y = parseYaml(text, path);
+  if (y.syntaxErrors.length > 0) return { ok: false, errors: y.syntaxErrors };
+  const errors = translateAjvErrors(checkDaemonShape(y.data), y, customizeDaemon);
+  const warnings: ConfigError[] = [...y.syntaxWarnings];
+  const data = (isObj(y.data) ? y.data : {}) as Partial<DaemonYaml>;
+  const passwords = checkSecrets(data, env, y, errors, warnings);
+  checkTrunks(data, y, errors);
+  const campaignsDir = resolve(dirname(file), typeof data.campaigns_dir === 'string' ? data.campaigns_dir : 'campaigns');
+  if (typeof data.campaigns_dir === 'string') {
+    const st = await stat(campaignsDir).catch(() => null);
+    if (!st?.isDirectory()) errors.push(y.errorAt(['campaigns_dir'], 'value', `directory not found: ${campaignsDir}`));
+  }
+  if (errors.length > 0) return { ok: false, errors: sortAndDedupe(errors) };
+  const config = normalize(data as DaemonYaml, passwords, campaignsDir, file);
+  return { ok: true, config: deepFreeze(config), warnings: sortAndDedupe(warnings) };
+}
+
+function checkSecrets(data: Partial<DaemonYaml>, env: NodeJS.ProcessEnv, y: ParsedYaml, errors: ConfigError[], warnings: ConfigError[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, pbx] of Object.entries(isObj(data.pbxes) ? data.pbxes : {})) {
+    if (!isObj(pbx) || (pbx.type !== 'asterisk' && pbx.type !== 'freeswitch')) continue;
+    const path = ['pbxes', name];
+    const { password_env: varName, password } = pbx as { password_env?: unknown; password?: unknown };
+    if (varName !== undefined && password !== undefined) {
+      errors.push(y.errorAt([...path, 'password'], 'key', at(path, 'give either password_env or password, not both'), true));
+    } else if (typeof varName === 'string') {
+      const value = env[varName];
+      if (value === undefined || value === '') errors.push(y.errorAt([...path, 'password_env'], 'value', `environment variable ${varName} is not set`));
+      else out.set(name, value);
+    } else if (typeof password === 'string') {
+      warnings.push(y.errorAt([...path, 'password'], 'value', 'a literal password in the config file; prefer password_env (the name of an environment variable)'));
+      out.set(name, password);
+    } else if (varName === undefined && password === undefined) {
+      errors.push(y.errorAt(path, 'parent', 'missing required key "password_env" (the environment variable holding the password)'));
+    }
+  }
+  return out;
+}
+
+function checkTrunks(data: Partial<DaemonYaml>, y: ParsedYaml, errors: ConfigError[]): void {
+  const pbxNames = Object.keys(isObj(data.pbxes) ? data.pbxes : {});
+  for (const [name, t] of Object.entries(isObj(data.trunks) ? data.trunks : {})) {
+    if (!isObj(t)) continue;
+    if (typeof t.pbx === 'string' && t.pbx !== '' && !pbxNames.includes(t.pbx)) {
+      const dym = didYouMean(t.pbx, pbxNames) || (pbxNames.length > 0 ? ` (defined: ${pbxNames.join(', ')})` : '');
+      errors.push(y.errorAt(['trunks', name, 'pbx'], 'value', `unknown pbx "${t.pbx}"${dym}`));
+    }
+    if (typeof t.endpoint === 'string' && t.endpoint !== '' && !t.endpoint.includes('{number}')) {
+      errors.push(y.errorAt(['trunks', name, 'endpoint'], 'value', `"${t.endpoint}" has no {number} placeholder`));
+    }
+  }
+}
+
+function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: string, source: string): DaemonConfig {
+  const pbxes: Record<string, PbxConfig> = {};
+  for (const [name, p] of Object.entries(d.pbxes)) {
+    const password = passwords.get(name) ?? '';
+    if (p.type === 'asterisk') pbxes[name] = { name, type: 'asterisk', url: p.url, username: p.username, password, app: p.app ?? 'dialerd' };
+    else if (p.type === 'freeswitch') pbxes[name] = { name, type: 'freeswitch', host: p.host, port: p.port ?? 8021, password };
+    else pbxes[name] = { name, type: 'sim', outcomes: p.outcomes ?? null, seed: p.seed ?? 1 };
+  }
+  const trunks: Record<string, TrunkConfig> = {};
+  for (const [name, t] of Object.entries(d.trunks)) {
+    trunks[name] = { name, pbx: t.pbx, endpoint: t.endpoint, concurrency: t.concurrency ?? 10, callsPerSecond: t.calls_per_second ?? 5 };
+  }
+  const store = d.store ?? { type: 'memory' };
+  return {
+    pbxes,
+    trunks,
+    store: store.type === 'redis' ? { type: 'redis', url: store.url, prefix: store.prefix ?? 'dialerd:' } : { type: 'memory' },
+    campaignsDir,
+    logLevel: d.log_level ?? 'info',
+    maxConcurrency: d.max_concurrency ?? 100,
+    shutdownGraceSeconds: parseDuration(d.shutdown_grace ?? '30s') ?? 30,
+    source,
+  };
+}
+
+function customizeDaemon(e: ErrorObject, path: DocPath, y: ParsedYaml): ConfigError | null {
+  if (path.length === 1 && (path[0] === 'pbxes' || path[0] === 'trunks') && e.keyword === 'additionalProperties') {
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    return y.errorAt([...path, key], 'key', at(path, `"${key}" is not a valid name (letters, digits, _ . -)`), true);
+  }
+  return null;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
