@@ -1,0 +1,77 @@
+/**
+ * FreeSWITCH hangup cause names (switch_types.h) → numeric cause. Names above 127 are FreeSWITCH's
+ * own; for those `variable_hangup_cause_q850` says 16, which is why the adapter reports the name.
+ */
+export const CAUSE_CODES: Readonly<Record<string, number>> = {
+  UNSPECIFIED: 0,
+  UNALLOCATED_NUMBER: 1,
+  NO_ROUTE_TRANSIT_NET: 2,
+  NO_ROUTE_DESTINATION: 3,
+  NORMAL_CLEARING: 16,
+  USER_BUSY: 17,
+  NO_USER_RESPONSE: 18,
+  NO_ANSWER: 19,
+  SUBSCRIBER_ABSENT: 20,
+  CALL_REJECTED: 21,
+  NUMBER_CHANGED: 22,
+  EXCHANGE_ROUTING_ERROR: 25,
+  DESTINATION_OUT_OF_ORDER: 27,
+  INVALID_NUMBER_FORMAT: 28,
+  FACILITY_REJECTED: 29,
+  NORMAL_UNSPECIFIED: 31,
+  NORMAL_CIRCUIT_CONGESTION: 34,
+  NETWORK_OUT_OF_ORDER: 38,
+  NORMAL_TEMPORARY_FAILURE: 41,
+  SWITCH_CONGESTION: 42,
+  REQUESTED_CHAN_UNAVAIL: 44,
+  OUTGOING_CALL_BARRED: 52,
+  INCOMING_CALL_BARRED: 54,
+  BEARERCAPABILITY_NOTAUTH: 57,
+  SERVICE_UNAVAILABLE: 63,
+  CHAN_NOT_IMPLEMENTED: 66,
+  SERVICE_NOT_IMPLEMENTED: 79,
+  INCOMPATIBLE_DESTINATION: 88,
+  MANDATORY_IE_MISSING: 96,
+  RECOVERY_ON_TIMER_EXPIRE: 102,
+  INTERWORKING: 127,
+  ORIGINATOR_CANCEL: 487,
+  CRASH: 500,
+  SYSTEM_SHUTDOWN: 501,
+  LOSE_RACE: 502,
+  MANAGER_REQUEST: 503,
+  BLIND_TRANSFER: 600,
+  ATTENDED_TRANSFER: 601,
+  ALLOTTED_TIMEOUT: 602,
+  USER_CHALLENGE: 603,
+  MEDIA_TIMEOUT: 604,
+  PICKED_OFF: 605,
+  USER_NOT_REGISTERED: 606,
+  PROGRESS_TIMEOUT: 607,
+  INVALID_GATEWAY: 608,
+  GATEWAY_DOWN: 609,
+  INVALID_URL: 610,
+  INVALID_PROFILE: 611,
+  NO_PICKUP: 612,
+  SRTP_READ_ERROR: 613,
+};
+
+/** What `hangup_cause_q850` carries for a cause name: the code, or 16 above 127 (FreeSWITCH's rule). */
+export function q850Of(name: string): number | null {
+  const code = CAUSE_CODES[name];
+  if (code === undefined) return null;
+  return code <= 127 ? code : 16;
+}
+
+/** Causes that mean the dial never left our side. */
+export const REFUSED_CAUSES: ReadonlySet<string> = new Set([
+  'GATEWAY_DOWN',
+  'INVALID_GATEWAY',
+  'USER_NOT_REGISTERED',
+  'CHAN_NOT_IMPLEMENTED',
+  'INVALID_PROFILE',
+  'INVALID_URL',
+  'MANDATORY_IE_MISSING',
+]);
+
+/** Causes FreeSWITCH gives when the originate's own ring timer ran out. */
+export const RING_TIMEOUT_CAUSES: ReadonlySet<string> = new Set(['NO_ANSWER', 'ALLOTTED_TIMEOUT', 'PROGRESS_TIMEOUT']);

@@ -1,0 +1,105 @@
+/**
+ * FreeSWITCH events → raw facts. No result decisions here (domain/results does that): only what
+ * the switch said, read from the right header.
+ */
+import { emptyEndFacts, type EndFacts } from '../port.ts';
+import { q850Of, REFUSED_CAUSES, RING_TIMEOUT_CAUSES } from './causes.ts';
+import type { EslEvent } from './protocol.ts';
+
+function int(v: string | undefined): number | null {
+  if (v === undefined || !/^-?\d+$/.test(v.trim())) return null;
+  return Number(v.trim());
+}
+
+/** Microseconds since the epoch (FreeSWITCH `*_uepoch`, `*-Time`) → ms; null for 0/absent. */
+function usToMs(v: string | undefined): number | null {
+  const n = int(v);
+  return n !== null && n > 0 ? Math.floor(n / 1000) : null;
+}
+
+/** When the channel was answered, from the hangup event (Answer-State already says `hangup` there). */
+export function answeredAtOf(ev: EslEvent): number | null {
+  return usToMs(ev['variable_answer_uepoch']) ?? usToMs(ev['Caller-Channel-Answered-Time']);
+}
+
+/** The final SIP status: `sip_term_status`, else `sip_invite_failure_status`; absent when FreeSWITCH cancelled. */
+export function sipOf(ev: EslEvent): number | null {
+  const sip = int(ev['variable_sip_term_status']) ?? int(ev['variable_sip_invite_failure_status']);
+  if (sip !== null) return sip;
+  const proto = /^sip:(\d{3})$/.exec(ev['variable_proto_specific_hangup_cause'] ?? '');
+  return proto ? Number(proto[1]) : null;
+}
+
+/** Facts of a CHANNEL_HANGUP_COMPLETE. `soft`: we asked for the hangup. */
+export function factsFromHangup(ev: EslEvent, soft: boolean): EndFacts {
+  const causeName = ev['Hangup-Cause'] ?? ev['variable_hangup_cause'] ?? null;
+  const answeredAt = answeredAtOf(ev);
+  const sip = sipOf(ev);
+  return {
+    ...emptyEndFacts(),
+    causeName,
+    q850: int(ev['variable_hangup_cause_q850']) ?? (causeName ? q850Of(causeName) : null),
+    sip,
+    causeText: ev['variable_sip_term_phrase'] ?? causeName,
+    soft,
+    answeredAt,
+    ringTimeoutHit: answeredAt === null && causeName !== null && RING_TIMEOUT_CAUSES.has(causeName),
+    originateFailed: answeredAt === null && sip === null && causeName !== null && REFUSED_CAUSES.has(causeName),
+  };
+}
+
+/**
+ * Facts when only the BACKGROUND_JOB `-ERR <CAUSE>` is known (no hangup event came: the channel
+ * was never created, or its event was lost). `cause` null: the originate text itself was refused.
+ */
+export function factsFromJobError(cause: string | null, text: string): EndFacts {
+  const name = cause && /^[A-Z_]+$/.test(cause) ? cause : null;
+  return {
+    ...emptyEndFacts(),
+    causeName: name,
+    q850: name ? q850Of(name) : null,
+    causeText: text,
+    ringTimeoutHit: name !== null && RING_TIMEOUT_CAUSES.has(name),
+    originateFailed: name === null || REFUSED_CAUSES.has(name),
+  };
+}
+
+export interface AmdFacts {
+  status: string;
+  cause: string | null;
+}
+
+/** mod_amd forks spell their verdicts differently; dialerd speaks Asterisk AMD()'s words. */
+export function normaliseAmdStatus(raw: string): string {
+  const s = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  if (['MACHINE', 'ANSWERING_MACHINE', 'AM', 'VOICEMAIL', 'BEEP', 'FAX'].includes(s)) return 'MACHINE';
+  if (['HUMAN', 'PERSON', 'LIVE', 'HUMAN_DETECTED'].includes(s)) return 'HUMAN';
+  if (['NOTSURE', 'NOT_SURE', 'UNSURE', 'UNKNOWN'].includes(s)) return 'NOTSURE';
+  return s;
+}
+
+const AMD_RESULT_KEYS = ['amd_result', 'amd_status', 'AMD-Result', 'AMD_STATUS', 'AMDSTATUS'];
+const AMD_CAUSE_KEYS = ['amd_cause', 'AMD-Cause', 'AMD_CAUSE', 'AMDCAUSE'];
+
+function firstOf(ev: EslEvent, keys: string[], prefix: string): string | null {
+  for (const k of keys) {
+    const v = ev[prefix + k];
+    if (v !== undefined && v.trim() !== '') return v;
+  }
+  return null;
+}
+
+/** AMD verdict carried by an event: avmd::beep, a mod_amd CUSTOM event, or channel variables. */
+export function amdOf(ev: EslEvent): AmdFacts | null {
+  const subclass = ev['Event-Subclass'] ?? '';
+  if (subclass === 'avmd::beep') {
+    const st = (ev['Beep-Status'] ?? 'detected').toLowerCase();
+    return st === 'detected' || st === 'stop' ? { status: 'MACHINE', cause: 'BEEP' } : null;
+  }
+  const own = firstOf(ev, AMD_RESULT_KEYS, '') ?? firstOf(ev, AMD_RESULT_KEYS, 'variable_');
+  if (own !== null) {
+    return { status: normaliseAmdStatus(own), cause: firstOf(ev, AMD_CAUSE_KEYS, '') ?? firstOf(ev, AMD_CAUSE_KEYS, 'variable_') };
+  }
+  if ((ev['variable_avmd_detect'] ?? '').toUpperCase() === 'TRUE') return { status: 'MACHINE', cause: 'BEEP' };
+  return null;
+}

@@ -1,0 +1,176 @@
+/**
+ * The fake switch's calls: `bgapi originate` parsed as FreeSWITCH reads it, then the scripted
+ * life of the channel (progress → answer → AMD → hangup, or a SIP failure, or a refusal).
+ */
+import { events, type ChannelInfo, type Ev } from './events.ts';
+import { sofiaCause } from './sofia.ts';
+
+/** What the far end does when this number is dialled. Times in ms from the originate. */
+export interface NumberScript {
+  progressMs?: number;
+  /** Answer after this long… */
+  answerAfterMs?: number;
+  /** …and hang up (NORMAL_CLEARING, 200) after this much talk. */
+  talkMs?: number;
+  /** AMD verdict after answer: mod_avmd beep event, mod_amd CUSTOM event, or only a channel variable on hangup. */
+  amd?: { via: 'avmd' | 'amd_event' | 'amd_var'; status: string; cause?: string };
+  /** Final SIP response after ringMs (sofia maps it to a cause name). */
+  sip?: number;
+  ringMs?: number;
+  /** FreeSWITCH ends it itself with this cause after ringMs, no SIP code (e.g. NO_ANSWER on ring timeout). */
+  cause?: string;
+  /** No channel at all: BACKGROUND_JOB `-ERR <refuse>` (GATEWAY_DOWN, INVALID_GATEWAY…). */
+  refuse?: string;
+  /** Rings until killed. */
+  hold?: boolean;
+}
+
+interface Call {
+  info: ChannelInfo;
+  job: string;
+  command: string;
+  answeredMs: number | null;
+  timers: NodeJS.Timeout[];
+}
+
+export interface CallBookDeps {
+  script(number: string): NumberScript;
+  jobOrder: 'job-first' | 'hangup-first' | 'random';
+  random(): number;
+  publish(build: (nowMs: number, seq: number) => Ev): void;
+}
+
+/** `{a=1,b='x y',c=p\,q}sofia/gw/x/+1 1000 XML ctx` → vars, endpoint. */
+export function parseOriginate(args: string): { vars: Record<string, string>; endpoint: string } | null {
+  const m = /^\{(.*?)(?<!\\)\}(\S+)/s.exec(args);
+  if (!m) return null;
+  const vars: Record<string, string> = {};
+  let cur = '';
+  let quoted = false;
+  const flush = (): void => {
+    const eq = cur.indexOf('=');
+    if (eq > 0) vars[cur.slice(0, eq)] = cur.slice(eq + 1);
+    cur = '';
+  };
+  const body = m[1] ?? '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '\\' && body[i + 1] === ',') {
+      cur += ',';
+      i++;
+    } else if (ch === "'") quoted = !quoted;
+    else if (ch === ',' && !quoted) flush();
+    else cur += ch;
+  }
+  flush();
+  return { vars, endpoint: m[2] ?? '' };
+}
+
+export class CallBook {
+  readonly live = new Map<string, Call>();
+  /** Every origination_uuid received, in order (a replay would show twice). */
+  readonly originated: string[] = [];
+  duplicates = 0;
+  peakLive = 0;
+  private readonly stray: NodeJS.Timeout[] = [];
+
+  constructor(private readonly d: CallBookDeps) {}
+
+  isLive(uuid: string): boolean {
+    return this.live.has(uuid);
+  }
+
+  bgapi(job: string, command: string): void {
+    const [verb = '', ...rest] = command.split(' ');
+    const parsed = verb === 'originate' ? parseOriginate(rest.join(' ')) : null;
+    const uuid = parsed?.vars['origination_uuid'];
+    if (!parsed || !uuid) return this.later(1, () => this.job(job, command, '-ERR INVALID_URL\n'));
+    this.originated.push(uuid);
+    if (this.live.has(uuid)) {
+      // FreeSWITCH cannot create a second channel with the same uuid.
+      this.duplicates++;
+      return this.later(1, () => this.job(job, command, '-ERR NORMAL_TEMPORARY_FAILURE\n'));
+    }
+    const number = parsed.endpoint.split('/').pop() ?? '';
+    const s = this.d.script(number);
+    if (s.refuse) return this.later(1, () => this.job(job, command, `-ERR ${s.refuse}\n`));
+    const call: Call = { info: { uuid, number, vars: parsed.vars, createdUs: Date.now() * 1000 }, job, command, answeredMs: null, timers: [] };
+    this.live.set(uuid, call);
+    this.peakLive = Math.max(this.peakLive, this.live.size);
+    const at = (ms: number, fn: () => void): void => {
+      call.timers.push(setTimeout(fn, ms));
+    };
+    at(s.progressMs ?? 1, () => this.d.publish((t, q) => events.progress(call.info, t, q)));
+    if (s.answerAfterMs !== undefined) {
+      at(s.answerAfterMs, () => {
+        call.answeredMs = Date.now();
+        this.d.publish((t, q) => events.answer(call.info, t, q));
+        this.job(job, command, `+OK ${uuid}\n`);
+        const amd = s.amd;
+        if (amd?.via === 'avmd' && amd.status === 'MACHINE') this.d.publish((t, q) => events.beep(call.info, t, q));
+        if (amd?.via === 'amd_event') {
+          this.d.publish((t, q) => ({ ...events.beep(call.info, t, q), 'Event-Subclass': 'amd::info', 'Beep-Status': '', amd_result: amd.status, amd_cause: amd.cause ?? '' }));
+        }
+        at(s.answerAfterMs! + (s.talkMs ?? 0), () => {
+          const extra: Ev = amd?.via === 'amd_var' ? { variable_amd_result: amd.status, variable_amd_cause: amd.cause ?? '' } : {};
+          this.end(call, 'NORMAL_CLEARING', 200, extra);
+        });
+      });
+    } else if (s.sip !== undefined) {
+      at(s.ringMs ?? 1, () => this.fail(call, sofiaCause(s.sip!), s.sip!));
+    } else if (s.cause !== undefined) {
+      at(s.ringMs ?? 1, () => this.fail(call, s.cause!, null));
+    }
+  }
+
+  /** uuid_kill: false when there is no such channel. */
+  kill(uuid: string, cause = 'NORMAL_CLEARING'): boolean {
+    const call = this.live.get(uuid);
+    if (!call) return false;
+    if (call.answeredMs !== null) this.end(call, cause, null, {});
+    else this.fail(call, cause, null);
+    return true;
+  }
+
+  showChannelsJson(): string {
+    if (this.live.size === 0) return '{"row_count":0}';
+    const rows = [...this.live.values()].map((c) => ({
+      uuid: c.info.uuid,
+      direction: 'outbound',
+      created_epoch: String(Math.floor(c.info.createdUs / 1e6)),
+      name: `sofia/gateway/fake/${c.info.number}`,
+      state: c.answeredMs === null ? 'CS_CONSUME_MEDIA' : 'CS_EXECUTE',
+      callstate: c.answeredMs === null ? 'EARLY' : 'ACTIVE',
+      dest: c.info.number,
+    }));
+    return JSON.stringify({ row_count: rows.length, rows });
+  }
+
+  clear(): void {
+    for (const c of this.live.values()) c.timers.forEach(clearTimeout);
+    this.stray.forEach(clearTimeout);
+    this.live.clear();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    this.stray.push(setTimeout(fn, ms));
+  }
+
+  private job(job: string, command: string, result: string): void {
+    this.d.publish((t, q) => events.job(job, command, result, t, q));
+  }
+
+  private end(call: Call, cause: string, sip: number | null, extra: Ev): void {
+    call.timers.forEach(clearTimeout);
+    this.live.delete(call.info.uuid);
+    this.d.publish((t, q) => events.hangup(call.info, { cause, sip, answeredMs: call.answeredMs, extra }, t, q));
+  }
+
+  /** An unanswered end: hangup event and BACKGROUND_JOB -ERR, in either order. */
+  private fail(call: Call, cause: string, sip: number | null): void {
+    const jobFirst = this.d.jobOrder === 'job-first' || (this.d.jobOrder === 'random' && this.d.random() < 0.5);
+    if (jobFirst) this.job(call.job, call.command, `-ERR ${cause}\n`);
+    this.end(call, cause, sip, {});
+    if (!jobFirst) this.job(call.job, call.command, `-ERR ${cause}\n`);
+  }
+}
