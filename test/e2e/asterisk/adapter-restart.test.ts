@@ -1,0 +1,76 @@
+/**
+ * Asterisk killed mid-call and started again: the link goes down and comes back by itself, no
+ * originate is accepted while down, every dial that was live is settled exactly once by
+ * reconciliation, and an adapter started while Asterisk is down connects when it comes up.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDialerdError } from '../../../src/lib/errors.ts';
+import type { PbxAdapter } from '../../../src/pbx/port.ts';
+import { Collector } from './collector.ts';
+import { dialRequest, newAdapter } from './fixtures.ts';
+import { asterisk, asteriskChannels, endpointAt, startSipp, until, type Sipp } from './harness.ts';
+import { answerScenario, rejectScenario, ringForeverScenario } from './sipp-scenarios.ts';
+
+const HOLD = 15151;
+const RING = 15152;
+const BUSY = 15153;
+
+describe('ARI adapter across an Asterisk crash and restart', () => {
+  let adapter: PbxAdapter;
+  let late: PbxAdapter | null = null;
+  const sipps: Sipp[] = [];
+
+  beforeAll(async () => {
+    sipps.push(await startSipp('restart-hold', answerScenario(60_000), HOLD, 200));
+    sipps.push(await startSipp('restart-ring', ringForeverScenario(), RING));
+    sipps.push(await startSipp('restart-busy', rejectScenario(486, 'Busy Here'), BUSY));
+    adapter = newAdapter('dialerd-e2e-restart', { baseMs: 200, maxMs: 1000 });
+    await adapter.start();
+    await until(() => adapter.status() === 'up', 10_000, 'link up');
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await late?.stop();
+    await Promise.all(sipps.map((s) => s.stop()));
+    await asterisk('start'); // leave it running for the files after this one
+  });
+
+  it('goes down, refuses dials, comes back, and settles every lost dial once', async () => {
+    const col = new Collector(adapter);
+    const answered = [1, 2, 3].map((i) => dialRequest(endpointAt(HOLD, String(i))));
+    const ringing = [4, 5].map((i) => dialRequest(endpointAt(RING, String(i)), { ringTimeoutSeconds: 60 }));
+    for (const r of [...answered, ...ringing]) await adapter.originate(r);
+    await until(() => answered.every((r) => col.sequence(r.dialId).includes('answered')), 10_000, 'answers');
+    await until(() => ringing.every((r) => col.sequence(r.dialId).includes('progress')), 10_000, 'ringing');
+    expect((await adapter.liveDials()).sort()).toEqual([...answered, ...ringing].map((r) => r.dialId).sort());
+
+    await asterisk('kill');
+    await until(() => adapter.status() === 'down', 10_000, 'link down');
+    const err = await adapter.originate(dialRequest(endpointAt(BUSY, '6'))).catch((e: unknown) => e);
+    expect(isDialerdError(err, 'DIALERD_ERR_PBX_DOWN')).toBe(true);
+    await expect(adapter.liveDials()).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+
+    // a daemon that starts while Asterisk is down keeps trying
+    late = newAdapter('dialerd-e2e-restart-late', { baseMs: 200, maxMs: 1000 });
+    const lateCol = new Collector(late);
+    await late.start();
+    await until(() => late!.status() === 'down', 10_000, 'late adapter down');
+
+    await asterisk('start');
+    await until(() => adapter.status() === 'up' && late!.status() === 'up', 30_000, 'both links up again');
+    expect(col.statuses).toEqual(['down', 'up']);
+    expect(lateCol.statuses).toEqual(['connecting', 'down', 'up']);
+    for (const r of [...answered, ...ringing]) {
+      expect(col.endedCount(r.dialId)).toBe(1);
+      expect(col.ended(r.dialId)!.facts.causeText).toMatch(/reconciled/);
+    }
+    expect(await adapter.liveDials()).toEqual([]);
+    expect(await asteriskChannels()).toEqual([]);
+
+    const after = dialRequest(endpointAt(BUSY, '7'));
+    await adapter.originate(after);
+    const facts = await col.waitEnded(after.dialId);
+    expect([facts.q850, facts.sip]).toEqual([17, 486]);
+  });
+});
