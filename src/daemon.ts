@@ -11,7 +11,7 @@ import { importContacts } from './contacts/import.ts';
 import { loadDnc, type DncList } from './contacts/dnc.ts';
 import type { CampaignSpec } from './domain/types.ts';
 import { Engine } from './engine/engine.ts';
-import { TokenBucket } from './engine/rate.ts';
+import { SlidingWindowLimiter } from './engine/rate.ts';
 import { realScheduler, type Scheduler, type Timer } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { createZoneResolver } from './lib/phone-zones.ts';
@@ -74,7 +74,7 @@ export class Daemon {
       trunks: config.trunks,
       maxConcurrency: config.maxConcurrency,
       zones,
-      rateLimiter: (t) => new TokenBucket(t.callsPerSecond),
+      rateLimiter: (t) => new SlidingWindowLimiter(t.callsPerSecond),
       newDialId: () => `dialerd-${randomUUID()}`,
     });
     return new Daemon(opts, store, pbxes, scheduler, engine);

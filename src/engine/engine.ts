@@ -151,7 +151,8 @@ export class Engine extends EventEmitter {
   /** Resume; refused (DIALERD_ERR_RESUME_REFUSED) while an automatic reason still holds. */
   async resume(id: string): Promise<void> {
     const ctx = this.ctx(id);
-    await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx) }, null);
+    await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now: this.deps.scheduler.now(), startAt: ctx.spec.startAt }, null);
+    this.armTimers(ctx);
     ctx.consecutiveErrors = 0;
     this.kick(ctx);
   }
@@ -304,7 +305,7 @@ export class Engine extends EventEmitter {
       const now = scheduler.now();
       const tokens = this.limiter(trunk).available(now);
       if (tokens <= 0) {
-        this.sleepUntil(ctx, now + Math.ceil(1000 / Math.max(0.001, this.deps.trunks[trunk]!.callsPerSecond)));
+        this.sleepUntil(ctx, this.limiter(trunk).nextAt(now));
         return;
       }
       const want = Math.min(free, tokens, BATCH);
@@ -369,24 +370,27 @@ export class Engine extends EventEmitter {
     this.dials.set(d.id, d);
     this.liveNumbers.add(number);
     await this.deps.store.putLiveDial(this.liveDialRow(d));
-    try {
-      await pbx.originate({
-        dialId: d.id,
-        campaign: spec.id,
-        record: rec.id,
-        number,
-        endpoint: trunk.endpoint.replaceAll('{number}', number),
-        callerId: spec.callerId,
-        ringTimeoutSeconds: spec.ringTimeoutSeconds,
-        vars: rec.vars,
-        amd: spec.amd,
-        onAnswer: spec.onAnswer,
-      });
-    } catch (err) {
-      // The PBX certainly did not create the call (port contract): the dial never left.
-      this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err: errText(err) }, 'originate refused');
-      await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, causeText: errText(err) });
-    }
+    // Not awaited: the pump goes on while the PBX answers the request (its slot is already held).
+    void this.guard(
+      pbx
+        .originate({
+          dialId: d.id,
+          campaign: spec.id,
+          record: rec.id,
+          number,
+          endpoint: trunk.endpoint.replaceAll('{number}', number),
+          callerId: spec.callerId,
+          ringTimeoutSeconds: spec.ringTimeoutSeconds,
+          vars: rec.vars,
+          amd: spec.amd,
+          onAnswer: spec.onAnswer,
+        })
+        .catch(async (err: unknown) => {
+          // The PBX certainly did not create the call (port contract): the dial never left.
+          this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err: errText(err) }, 'originate refused');
+          await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, causeText: errText(err) });
+        }),
+    );
   }
 
   private liveDialRow(d: LiveDialState): LiveDial {

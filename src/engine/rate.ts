@@ -1,49 +1,55 @@
 /**
- * Calls-per-second limiting behind a port. The engine asks "may I start a dial now, and if
- * not, when?" so it can sleep on its scheduler instead of polling. Implementations:
- * `TokenBucket` (pure arithmetic on instants passed in: works on the real and the virtual
- * clock alike).
+ * Calls-per-second limiting behind a port. The engine asks "may I start a dial now?" and,
+ * when not, sleeps on its scheduler instead of polling. Pure arithmetic on the instants passed
+ * in, so it runs on the real and the virtual clock alike (the simulate contract: same engine
+ * code). Replaceable: a distributed limiter only has to implement `RateLimiter`.
  */
 export interface RateLimiter {
-  /** Take one token at `now` if available; returns 0 on success, else the instant (ms) when one will be. */
+  /** Take one start at `now` if allowed; returns 0 on success, else the instant (ms) when one will be. */
   take(now: number): number;
-  /** Tokens available at `now` (without taking). */
+  /** Starts allowed at `now` (without taking). */
   available(now: number): number;
+  /** When the next start will be allowed (`now` if one is available). */
+  nextAt(now: number): number;
 }
 
 /**
- * A token bucket refilled at `perSecond`, holding at most `burst` tokens (default: one
- * second's worth, at least 1). `perSecond` may be fractional (0.5 = one call every 2 s).
+ * A strict sliding window: at most `n` starts in any window of `windowMs`, with
+ * n = max(1, floor(cps)) and windowMs = n·1000/cps. So "5 calls per second" never means 6 in
+ * some second, and 0.5 means one call every 2 s.
  */
-export class TokenBucket implements RateLimiter {
-  private tokens: number;
-  private last: number | null = null;
-  private readonly burst: number;
+export class SlidingWindowLimiter implements RateLimiter {
+  private readonly n: number;
+  private readonly windowMs: number;
+  /** Start instants of the last n starts, oldest first. */
+  private readonly starts: number[] = [];
 
-  constructor(private readonly perSecond: number, burst?: number) {
-    this.burst = Math.max(1, burst ?? Math.floor(perSecond));
-    this.tokens = this.burst;
+  constructor(callsPerSecond: number) {
+    this.n = Math.max(1, Math.floor(callsPerSecond));
+    this.windowMs = (this.n * 1000) / callsPerSecond;
   }
 
-  private refill(now: number): void {
-    if (this.last === null) this.last = now;
-    if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
-      this.last = now;
-    }
+  private prune(now: number): void {
+    while (this.starts.length > 0 && now - this.starts[0]! >= this.windowMs) this.starts.shift();
   }
 
   available(now: number): number {
-    this.refill(now);
-    return Math.floor(this.tokens + 1e-9);
+    this.prune(now);
+    return this.n - this.starts.length;
   }
 
   take(now: number): number {
-    this.refill(now);
-    if (this.tokens >= 1 - 1e-9) {
-      this.tokens -= 1;
+    this.prune(now);
+    if (this.starts.length < this.n) {
+      this.starts.push(now);
       return 0;
     }
-    return now + Math.ceil(((1 - this.tokens) * 1000) / this.perSecond);
+    return Math.ceil(this.starts[0]! + this.windowMs);
+  }
+
+  /** When the next start will be allowed (now if one is available). */
+  nextAt(now: number): number {
+    this.prune(now);
+    return this.starts.length < this.n ? now : Math.ceil(this.starts[0]! + this.windowMs);
   }
 }

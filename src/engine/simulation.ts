@@ -12,7 +12,7 @@ import { SimPbx } from '../pbx/sim/sim-adapter.ts';
 import { createMemoryStore } from '../store/memory/index.ts';
 import type { Store } from '../store/port.ts';
 import { Engine } from './engine.ts';
-import { TokenBucket } from './rate.ts';
+import { SlidingWindowLimiter } from './rate.ts';
 import type { CampaignChange, DncCheck, FinalEvent, ZoneLookup } from './types.ts';
 
 export interface SimulationOptions {
@@ -67,7 +67,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     trunks: { [trunk.name]: trunk },
     maxConcurrency: spec.concurrency,
     zones: o.zones,
-    rateLimiter: (t) => new TokenBucket(t.callsPerSecond),
+    rateLimiter: (t) => new SlidingWindowLimiter(t.callsPerSecond),
     newDialId: () => `sim-${++seq}`,
   });
   if (o.onDial) engine.on('dial', (row) => o.onDial!(row));

@@ -27,12 +27,12 @@ export type AmdStatus = (typeof AMD_STATUSES)[number];
 
 export interface Outcomes {
   /** Weighted default mix; one entry with weight 1 for a single default. */
-  defaultMix: { result: Exclude<Result, 'cancelled'>; weight: number }[];
+  defaultMix: { form: OutcomeForm; weight: number }[];
   numbers: Map<string, OutcomeForm[]>;
 }
 
 export const DEFAULT_OUTCOMES: Outcomes = {
-  defaultMix: [{ result: 'answered', weight: 1 }],
+  defaultMix: [{ form: { kind: 'result', result: 'answered' }, weight: 1 }],
   numbers: new Map(),
 };
 
@@ -103,17 +103,19 @@ export function parseOutcomes(text: string, file = 'outcomes'): Outcomes {
   for (const k of Object.keys(raw)) if (k !== 'default' && k !== 'numbers') errors.push(`${file}: unknown key "${k}"`);
   const out: Outcomes = { defaultMix: [], numbers: new Map() };
   const def = raw.default ?? 'answered';
-  if (typeof def === 'string') {
-    const r = parseResultName(def, `${file}: default`, errors);
-    if (r) out.defaultMix.push({ result: r, weight: 1 });
-  } else if (def && typeof def === 'object' && !Array.isArray(def)) {
+  const isMix = def && typeof def === 'object' && !Array.isArray(def) && Object.keys(def).every((k) => isResult(k));
+  if (isMix) {
     for (const [k, w] of Object.entries(def)) {
       const r = parseResultName(k, `${file}: default`, errors);
       if (typeof w !== 'number' || !(w >= 0)) errors.push(`${file}: default.${k}: weight must be a number ≥ 0`);
-      else if (r && w > 0) out.defaultMix.push({ result: r, weight: w });
+      else if (r && w > 0) out.defaultMix.push({ form: { kind: 'result', result: r }, weight: w });
     }
     if (out.defaultMix.length === 0) errors.push(`${file}: default: the mix needs at least one weight > 0`);
-  } else errors.push(`${file}: default: expected a result name or a weighted mix`);
+  } else {
+    // A single outcome form: a result name, {sip}, {q850}, {answer}, {amd} or {ring, then}.
+    const f = parseForm(def, `${file}: default`, errors);
+    if (f) out.defaultMix.push({ form: f, weight: 1 });
+  }
   const nums = raw.numbers ?? {};
   if (typeof nums !== 'object' || Array.isArray(nums)) errors.push(`${file}: numbers: expected a map of number → list`);
   else

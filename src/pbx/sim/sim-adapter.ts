@@ -100,8 +100,8 @@ export class SimPbx implements PbxAdapter {
     const mix = this.outcomes.defaultMix;
     const total = mix.reduce((s, m) => s + m.weight, 0);
     let x = this.rnd() * total;
-    for (const m of mix) if ((x -= m.weight) < 0) return { kind: 'result', result: m.result };
-    return { kind: 'result', result: mix[mix.length - 1]!.result };
+    for (const m of mix) if ((x -= m.weight) < 0) return m.form;
+    return mix[mix.length - 1]!.form;
   }
 
   private play(req: DialRequest, p: Playback): void {
