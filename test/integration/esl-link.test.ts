@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isDialerdError } from '../../src/lib/errors.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
+import { createEslAdapter, type EslAdapterDeps } from '../../src/pbx/esl/adapter.ts';
+import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
+import { Recorder } from '../fakes/esl/recorder.ts';
+import { FakeEslServer, type NumberScript } from '../fakes/esl/server.ts';
+
+const PASSWORD = 'not-ClueCon-7f3a';
+let fake: FakeEslServer | null = null;
+let adapters: PbxAdapter[] = [];
+
+afterEach(async () => {
+  for (const a of adapters) await a.stop();
+  adapters = [];
+  await fake?.close();
+  fake = null;
+});
+
+async function start(scripts: Record<string, NumberScript>, deps: Partial<EslAdapterDeps> & { password?: string } = {}, heartbeatMs = 40) {
+  fake ??= await FakeEslServer.start({ password: PASSWORD, heartbeatMs, script: (n) => scripts[n] ?? { hold: true }, jobOrder: 'random' });
+  const adapter = createEslAdapter(
+    { name: 'fs1', host: '127.0.0.1', port: fake.port, password: deps.password ?? PASSWORD },
+    { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 40 }, heartbeatTimeoutMs: 2000, jobErrorGraceMs: 50, ...deps },
+  );
+  adapters.push(adapter);
+  const rec = new Recorder(adapter);
+  await adapter.start();
+  return { fake, adapter, rec };
+}
+
+const dial = (number: string): DialRequest => ({
+  dialId: randomUUID(),
+  campaign: 'c1',
+  record: `r-${number}`,
+  number,
+  endpoint: `sofia/gateway/carrier-a/${number}`,
+  callerId: null,
+  ringTimeoutSeconds: 30,
+  vars: {},
+  amd: { enabled: false, params: {} },
+  onAnswer: { context: 'dialerd', extension: '', priority: 1 },
+});
+
+const up = (rec: Recorder) => rec.waitFor((e) => e.type === 'status' && e.status === 'up', 'up');
+
+describe('ESL link', () => {
+  it('a refused password is auth_failed with a clear reason, and nothing is originated', async () => {
+    const { fake, adapter, rec } = await start({}, { password: 'wrong' });
+    const failed = await rec.waitFor((e) => e.type === 'status' && e.status === 'auth_failed', 'auth_failed');
+    expect(failed.type === 'status' && failed.reason).toMatch(/refused the ESL password.*-ERR invalid/);
+    expect(adapter.status()).toBe('auth_failed');
+    const err = await adapter.originate(dial('+1')).catch((e: unknown) => e);
+    expect(isDialerdError(err, 'DIALERD_ERR_PBX_DOWN')).toBe(true);
+    expect(fake.commands.some((c) => c.startsWith('event'))).toBe(false);
+    expect(rec.events.some((e) => e.type === 'status' && e.status === 'up')).toBe(false);
+  });
+
+  it('reconnects after a drop and subscribes again', async () => {
+    const { fake, adapter, rec } = await start({ '+2': { answerAfterMs: 5, talkMs: 5 } });
+    await up(rec);
+    const down = rec.status('down');
+    const again = rec.status('up');
+    fake.dropClients();
+    await down;
+    await again;
+    expect(fake.commands.filter((c) => c.startsWith('event json'))).toHaveLength(2);
+    expect(fake.subscribers).toBe(1);
+    const req = dial('+2');
+    await adapter.originate(req);
+    expect((await rec.ended(req.dialId)).facts.sip).toBe(200);
+  });
+
+  it('never replays an originate after a reconnect; the call still ends once', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const req = dial('+3');
+    await adapter.originate(req);
+    const again = rec.status('up');
+    fake.dropClients();
+    await again;
+    expect(await adapter.liveDials()).toEqual([req.dialId]);
+    fake.calls.kill(req.dialId, 'NORMAL_CLEARING');
+    const ended = await rec.ended(req.dialId);
+    expect(ended.facts.causeName).toBe('NORMAL_CLEARING');
+    expect(fake.calls.originated).toEqual([req.dialId]);
+    expect(fake.calls.duplicates).toBe(0);
+    expect(rec.of(req.dialId).filter((e) => e.type === 'ended')).toHaveLength(1);
+  });
+
+  it('reconciles a dial whose channel ended while the link was down', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const gone = dial('+4');
+    const alive = dial('+5');
+    await adapter.originate(gone);
+    await adapter.originate(alive);
+    const again = rec.status('up');
+    fake.dropClients();
+    fake.calls.kill(gone.dialId); // its events go nowhere: nobody is connected
+    await again;
+    const ended = await rec.ended(gone.dialId);
+    expect(ended.facts).toMatchObject({ causeName: null, causeText: expect.stringMatching(/gone while the ESL link was down/) });
+    expect(rec.of(alive.dialId).some((e) => e.type === 'ended')).toBe(false);
+    expect(await adapter.liveDials()).toEqual([alive.dialId]);
+  });
+
+  it('marks the link down when HEARTBEATs stop, and comes back when they return', async () => {
+    const { fake, rec } = await start({}, { heartbeatTimeoutMs: 300 }, 30);
+    await up(rec);
+    const down = rec.next((e) => e.type === 'status' && e.status === 'down', 'down');
+    fake.setHeartbeats(false);
+    const ev = await down;
+    expect(ev.type === 'status' && ev.reason).toMatch(/no HEARTBEAT for 300 ms/);
+    const back = rec.status('up');
+    fake.setHeartbeats(true);
+    await back;
+  });
+
+  it('survives frames split at every byte, a stall, and garbage', async () => {
+    const { fake, adapter, rec } = await start({ '+6': { answerAfterMs: 5, talkMs: 5 }, '+7': { sip: 486, ringMs: 5 }, '+8': { answerAfterMs: 5, talkMs: 5 } });
+    await up(rec);
+    fake.setSplit('bytes');
+    const a = dial('+6');
+    await adapter.originate(a);
+    expect((await rec.ended(a.dialId)).facts.sip).toBe(200);
+    fake.setSplit('random');
+    fake.setStalled(true);
+    const b = dial('+7');
+    const pending = adapter.originate(b);
+    fake.setStalled(false);
+    await pending;
+    expect((await rec.ended(b.dialId)).facts.causeName).toBe('USER_BUSY');
+    fake.setSplit('none');
+    // A header block with no Content-Type, then binary junk ending in a blank line: ignored.
+    fake.sendGarbage('hello\nthis is not ESL\n\n\x00\xff\xfe\n\n');
+    // A bogus Content-Length cannot be resynchronised: the link is dropped and rebuilt.
+    const again = rec.next((e) => e.type === 'status' && e.status === 'up', 'up again');
+    fake.sendGarbage('Content-Type: text/event-json\nContent-Length: 1e9\n\n');
+    await again;
+    const c = dial('+8');
+    await adapter.originate(c);
+    expect((await rec.ended(c.dialId)).facts.sip).toBe(200);
+    expect(fake.calls.duplicates).toBe(0);
+  });
+});

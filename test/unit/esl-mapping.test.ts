@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { reconnectDelay } from '../../src/pbx/esl/backoff.ts';
+import { amdOf, factsFromHangup, factsFromJobError, normaliseAmdStatus } from '../../src/pbx/esl/mapping.ts';
+import { originateCommand } from '../../src/pbx/esl/originate.ts';
+import { errCause, parseChannelUuids, parsePlainEvent } from '../../src/pbx/esl/protocol.ts';
+import type { DialRequest } from '../../src/pbx/port.ts';
+import { parseOriginate } from '../fakes/esl/calls.ts';
+
+const DIR = new URL('../fixtures/freeswitch/', import.meta.url);
+const event = (f: string) => {
+  const t = readFileSync(new URL(f, DIR), 'utf8');
+  return parsePlainEvent(f.endsWith('.frame') ? t.slice(t.indexOf('\n\n') + 2) : t)!;
+};
+
+const req = (over: Partial<DialRequest> = {}): DialRequest => ({
+  dialId: '0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11',
+  campaign: 'spring',
+  record: 'r-17',
+  number: '+74951234567',
+  endpoint: 'sofia/gateway/carrier-a/+74951234567',
+  callerId: '+74950000000',
+  ringTimeoutSeconds: 30,
+  vars: {},
+  amd: { enabled: false, params: {} },
+  onAnswer: { context: 'dialerd', extension: '', priority: 1 },
+  ...over,
+});
+
+describe('ESL events → raw facts', () => {
+  it('reads a captured answered CHANNEL_HANGUP_COMPLETE', () => {
+    const f = factsFromHangup(event('channel_hangup_complete.event'), false);
+    expect(f).toMatchObject({ causeName: 'NORMAL_CLEARING', q850: 16, sip: 200, answeredAt: 1436280728971, ringTimeoutHit: false, originateFailed: false, soft: false });
+  });
+
+  it('reads a captured unanswered leg FreeSWITCH cancelled itself: no SIP code', () => {
+    const f = factsFromHangup(event('channel_hangup_originator_cancel.frame'), false);
+    expect(f).toMatchObject({ causeName: 'ORIGINATOR_CANCEL', q850: 16, sip: null, answeredAt: null });
+  });
+
+  it('takes the answer instant from Caller-Channel-Answered-Time when answer_uepoch is absent', () => {
+    const f = factsFromHangup(event('channel_hangup_normal_clearing.frame'), true);
+    expect(f).toMatchObject({ causeName: 'NORMAL_CLEARING', sip: 200, answeredAt: 1420557115834, soft: true });
+  });
+
+  it('falls back to sip_invite_failure_status and proto_specific_hangup_cause', () => {
+    expect(factsFromHangup({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Hangup-Cause': 'USER_BUSY', variable_sip_invite_failure_status: '486' }, false).sip).toBe(486);
+    expect(factsFromHangup({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Hangup-Cause': 'USER_BUSY', variable_proto_specific_hangup_cause: 'sip:600' }, false).sip).toBe(600);
+  });
+
+  it('marks a ring timeout and an our-side refusal', () => {
+    expect(factsFromHangup({ 'Event-Name': 'X', 'Hangup-Cause': 'NO_ANSWER', variable_hangup_cause_q850: '19' }, false)).toMatchObject({ ringTimeoutHit: true, originateFailed: false, q850: 19 });
+    expect(factsFromHangup({ 'Event-Name': 'X', 'Hangup-Cause': 'GATEWAY_DOWN', variable_hangup_cause_q850: '16' }, false)).toMatchObject({ originateFailed: true, causeName: 'GATEWAY_DOWN' });
+  });
+
+  it('reads BACKGROUND_JOB -ERR bodies', () => {
+    expect(errCause('-ERR RECOVERY_ON_TIMER_EXPIRE\n')).toBe('RECOVERY_ON_TIMER_EXPIRE');
+    expect(errCause('+OK 7f4de4bc')).toBeNull();
+    expect(factsFromJobError('GATEWAY_DOWN', '-ERR GATEWAY_DOWN')).toMatchObject({ causeName: 'GATEWAY_DOWN', q850: 16, originateFailed: true });
+    expect(factsFromJobError('USER_BUSY', '-ERR USER_BUSY')).toMatchObject({ causeName: 'USER_BUSY', q850: 17, originateFailed: false });
+    expect(factsFromJobError('NO_ANSWER', '-ERR NO_ANSWER')).toMatchObject({ ringTimeoutHit: true });
+    expect(factsFromJobError(null, '-ERR')).toMatchObject({ causeName: null, originateFailed: true });
+  });
+
+  it('normalises AMD verdicts from avmd, mod_amd events and channel variables', () => {
+    expect(amdOf(event('custom_avmd_beep.event'))).toEqual({ status: 'MACHINE', cause: 'BEEP' });
+    expect(amdOf({ 'Event-Name': 'CUSTOM', 'Event-Subclass': 'amd::info', amd_result: 'person', amd_cause: 'MAXWORDS-3-2' })).toEqual({ status: 'HUMAN', cause: 'MAXWORDS-3-2' });
+    expect(amdOf({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', variable_amd_result: 'Machine', variable_amd_cause: 'LONGGREETING' })).toEqual({ status: 'MACHINE', cause: 'LONGGREETING' });
+    expect(amdOf({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', variable_avmd_detect: 'TRUE' })).toEqual({ status: 'MACHINE', cause: 'BEEP' });
+    expect(amdOf(event('channel_hangup_complete.event'))).toBeNull();
+    expect(normaliseAmdStatus('not sure')).toBe('NOTSURE');
+    expect(normaliseAmdStatus('NOAUDIODATA')).toBe('NOAUDIODATA');
+  });
+
+  it('reads show channels as json, empty or not', () => {
+    expect(parseChannelUuids('{"row_count":0}')).toEqual([]);
+    expect(parseChannelUuids('{"row_count":2,"rows":[{"uuid":"a"},{"uuid":"b"}]}')).toEqual(['a', 'b']);
+    expect(() => parseChannelUuids('-ERR no')).toThrow();
+  });
+});
+
+describe('originate command', () => {
+  it('puts our dial id in origination_uuid and parks without an extension', () => {
+    const cmd = originateCommand(req());
+    expect(cmd).toBe(
+      'originate {origination_uuid=0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11,dialerd_dial=0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11,dialerd_campaign=spring,dialerd_record=r-17,ignore_early_media=true,originate_timeout=30,origination_caller_id_number=+74950000000}sofia/gateway/carrier-a/+74951234567 &park()',
+    );
+  });
+
+  it('routes to the extension, escapes contact variables and never lets them override the guard', () => {
+    const cmd = originateCommand(
+      req({ onAnswer: { context: 'dialerd', extension: 'dialerd_amd', priority: 1 }, amd: { enabled: true, params: { total_analysis_time: 5000 } }, vars: { name: 'Ivan Petrov', debt: '1,200', origination_uuid: 'evil', 'bad key': 'x}' } }),
+    );
+    expect(cmd.endsWith('} sofia/gateway/carrier-a/+74951234567 dialerd_amd XML dialerd'.slice(2))).toBe(true);
+    const parsed = parseOriginate(cmd.slice('originate '.length))!;
+    expect(parsed.endpoint).toBe('sofia/gateway/carrier-a/+74951234567');
+    expect(parsed.vars).toMatchObject({ origination_uuid: req().dialId, name: 'Ivan Petrov', debt: '1,200', dialerd_amd: 'true', dialerd_amd_total_analysis_time: '5000', bad_key: 'x ' });
+  });
+});
+
+describe('reconnect policy', () => {
+  it('grows exponentially, caps, and jitters within [d/2, d]', () => {
+    const p = { baseMs: 100, maxMs: 1000 };
+    expect(reconnectDelay(0, p, () => 1)).toBe(100);
+    expect(reconnectDelay(0, p, () => 0)).toBe(50);
+    expect(reconnectDelay(3, p, () => 1)).toBe(800);
+    expect(reconnectDelay(10, p, () => 1)).toBe(1000);
+    expect(reconnectDelay(1000, p, () => 0.5)).toBe(750);
+  });
+});
