@@ -17,7 +17,11 @@ export const AMD_PARAM_ORDER = [
 ] as const;
 
 const canon = (k: string): string => k.replace(/[_-]/g, '').toLowerCase();
-const INDEX = new Map<string, number>(AMD_PARAM_ORDER.map((k, i) => [canon(k), i]));
+const INDEX = new Map<string, number>([
+  ...AMD_PARAM_ORDER.map((k, i): [string, number] => [canon(k), i]),
+  // the campaign file's spelling (src/config/campaign-schema.ts)
+  ['minwordlength', 4],
+]);
 
 /**
  * `{ initialSilence: 2500, maximum_number_of_words: 5 }` → `"2500,,,,,,5"`. Unknown names are
