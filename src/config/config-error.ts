@@ -20,8 +20,9 @@ export function formatConfigError(e: ConfigError): string {
 export function didYouMean(word: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return '';
   const best = closest(word, candidates as string[]);
-  const limit = Math.max(2, Math.floor(best.length / 3));
-  return distance(word, best) <= limit ? ` (did you mean "${best}"?)` : '';
+  const d = distance(word, best);
+  // Close, but not a whole different word ("b" is not a typo of "a").
+  return d <= Math.max(2, Math.floor(best.length / 3)) && d < best.length ? ` (did you mean "${best}"?)` : '';
 }
 
 /** A path into a document: map keys and sequence indexes. */

@@ -86,7 +86,7 @@ function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: 
     const password = passwords.get(name) ?? '';
     if (p.type === 'asterisk') pbxes[name] = { name, type: 'asterisk', url: p.url, username: p.username, password, app: p.app ?? 'dialerd' };
     else if (p.type === 'freeswitch') pbxes[name] = { name, type: 'freeswitch', host: p.host, port: p.port ?? 8021, password };
-    else pbxes[name] = { name, type: 'sim', outcomes: p.outcomes ?? null, seed: p.seed ?? 1 };
+    else pbxes[name] = { name, type: 'sim', outcomes: p.outcomes ? resolve(dirname(source), p.outcomes) : null, seed: p.seed ?? 1 };
   }
   const trunks: Record<string, TrunkConfig> = {};
   for (const [name, t] of Object.entries(d.trunks)) {

@@ -103,8 +103,8 @@ function typeMessage(e: ErrorObject, path: DocPath, y: ParsedYaml): string {
   if (want === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean')) {
     return `expected a string, got ${got} (put it in quotes: "${y.sourceAt(path) ?? String(e.data)}")`;
   }
-  const article = /^[aeiou]/.test(want) ? 'an' : 'a';
-  return `expected ${article} ${want === 'object' ? 'mapping' : want === 'array' ? 'list' : want}, got ${got}`;
+  const noun = want === 'object' ? 'mapping' : want === 'array' ? 'list' : want;
+  return `expected ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}, got ${got}`;
 }
 
 function describe(v: unknown): string {

@@ -2,7 +2,7 @@
  * YAML parsing that remembers where every node came from, so any problem found later (by the
  * JSON Schema or by a semantic check) can be reported as `file:line:col`.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { at, type ConfigError, type DocPath } from './config-error.ts';
 
 /** Which node of a path a problem points at. */
@@ -38,7 +38,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, keepSourceTokens: false });
   const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
   const mk = (offset: number, message: string): ConfigError => ({ file, ...pos(offset), message });
-  const syntaxErrors = doc.errors.map((e) => mk(e.pos[0], e.message));
+  const syntaxErrors = doc.errors.map((e) => mk(errorOffset(doc, e.code, e.pos[0]), e.message));
   const syntaxWarnings = doc.warnings.map((e) => mk(e.pos[0], e.message));
   const rootOffset = (doc.contents as Node | null)?.range?.[0] ?? 0;
 
@@ -98,4 +98,17 @@ function walk(doc: Document, path: DocPath): Located {
 
 function keyText(k: unknown): string {
   return isScalar(k) ? String(k.value) : String(k);
+}
+
+/** An unterminated quote is reported by the parser where the file ends; point at where it opened. */
+function errorOffset(doc: Document, code: string, offset: number): number {
+  if (code !== 'MISSING_CHAR') return offset;
+  let open = offset;
+  visit(doc, {
+    Scalar(_k, n) {
+      const r = n.range;
+      if ((n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE') && r && r[0] < offset && r[1] >= offset) open = r[0];
+    },
+  });
+  return open;
 }
