@@ -64,9 +64,12 @@ export class CampaignBucket {
     let n = 0;
     for (const slot of this.slots.values()) {
       if (!isDueState(slot.rec.state)) continue;
-      this.write({ ...slot.rec, state, nextAt: null, finalReason: reason });
+      this.bump(slot.rec.state, -1);
+      slot.rec = { ...slot.rec, state, nextAt: null, finalReason: reason };
+      slot.ver++;
       n++;
     }
+    this.bump(state, n);
     this.heap.rebuild([]);
     return n;
   }

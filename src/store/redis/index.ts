@@ -4,8 +4,8 @@
  * from Node. While Redis is unreachable every operation rejects quickly with
  * DIALERD_ERR_STORE_DOWN, the client reconnects by itself, and `onStatus` reports both.
  */
-import type { DialRecord } from '../../domain/types.ts';
 import type { CampaignCounts, CampaignRuntime, LiveDial, Store } from '../port.ts';
+import { addRecordsBulk } from './add-records.ts';
 import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
 import { connect, guard, type ConnectionOptions } from './connection.ts';
 import { queryHistory } from './history.ts';
@@ -18,9 +18,6 @@ export interface RedisStoreOptions extends Omit<ConnectionOptions, 'url'> {
   prefix: string;
 }
 
-/** Records per add-records script call, and script calls per pipeline. */
-const ADD_CHUNK = 1_000;
-const ADD_PIPELINE = 16;
 const FINALIZE_BATCH = 5_000;
 
 export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> {
@@ -42,27 +39,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
         return all.sort((a, b) => (a.id < b.id ? -1 : 1));
       }),
 
-    addRecords: (campaign, records) =>
-      guard(async () => {
-        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
-        let added = 0;
-        for (let i = 0; i < records.length; i += ADD_CHUNK * ADD_PIPELINE) {
-          const pipe = r.pipeline();
-          for (let j = i; j < Math.min(records.length, i + ADD_CHUNK * ADD_PIPELINE); j += ADD_CHUNK) {
-            const args: string[] = [];
-            for (const rec of records.slice(j, j + ADD_CHUNK)) {
-              const row: DialRecord = { ...rec, campaign };
-              args.push(row.id, encodeRecord(row), row.state, dueArg(row));
-            }
-            callScript(pipe, 'add-records', keys, args);
-          }
-          for (const [err, n] of (await pipe.exec()) ?? []) {
-            if (err) throw err;
-            added += Number(n);
-          }
-        }
-        return added;
-      }),
+    addRecords: (campaign, records) => guard(() => addRecordsBulk(r, k, campaign, records)),
     getRecord: (campaign, id) =>
       guard(async () => {
         const raw = await r.hget(k.rec(campaign), id);

@@ -5,14 +5,25 @@
   Returns: how many were added.
 ]]
 local added = 0
+local perState = {}
+local due = {}
 for i = 1, #ARGV, 4 do
   local id = ARGV[i]
   if redis.call('HSETNX', KEYS[1], id, ARGV[i + 1]) == 1 then
     added = added + 1
-    redis.call('HINCRBY', KEYS[3], 's:' .. ARGV[i + 2], 1)
+    local st = ARGV[i + 2]
+    perState[st] = (perState[st] or 0) + 1
     if ARGV[i + 3] ~= '' then
-      redis.call('ZADD', KEYS[2], ARGV[i + 3], id)
+      due[#due + 1] = ARGV[i + 3]
+      due[#due + 1] = id
     end
   end
+end
+for st, n in pairs(perState) do
+  redis.call('HINCRBY', KEYS[3], 's:' .. st, n)
+end
+-- ZADD in slices: Lua's unpack has a bounded stack.
+for i = 1, #due, 1000 do
+  redis.call('ZADD', KEYS[2], unpack(due, i, math.min(i + 999, #due)))
 end
 return added

@@ -7,18 +7,24 @@
 ]]
 local ids = redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 local moved = 0
+local fromState = {}
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[2], id)
   local raw = redis.call('HGET', KEYS[1], id)
   if raw then
     local rec = cjson.decode(raw)
-    redis.call('HINCRBY', KEYS[3], 's:' .. rec.state, -1)
-    redis.call('HINCRBY', KEYS[3], 's:' .. ARGV[1], 1)
+    fromState[rec.state] = (fromState[rec.state] or 0) + 1
     rec.state = ARGV[1]
     rec.nextAt = cjson.null
     rec.finalReason = ARGV[2]
     redis.call('HSET', KEYS[1], id, cjson.encode(rec))
     moved = moved + 1
   end
+end
+for st, n in pairs(fromState) do
+  redis.call('HINCRBY', KEYS[3], 's:' .. st, -n)
+end
+if moved > 0 then
+  redis.call('HINCRBY', KEYS[3], 's:' .. ARGV[1], moved)
 end
 return { moved, #ids }
