@@ -1,0 +1,125 @@
+/**
+ * The ARI adapter's pure parts and its link supervision against a fake ARI on a real socket
+ * (pure, no Asterisk needed; they live here because this directory is the adapter's test home).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { realScheduler } from '../../../src/lib/clock.ts';
+import { silentLogger } from '../../../src/lib/logger.ts';
+import { amdParamString } from '../../../src/pbx/ari/amd.ts';
+import { parseAriEvent } from '../../../src/pbx/ari/ari-types.ts';
+import { backoffDelay } from '../../../src/pbx/ari/backoff.ts';
+import { applyEvent, newDial } from '../../../src/pbx/ari/dial-state.ts';
+import { createAriAdapter } from '../../../src/pbx/ari/index.ts';
+import type { PbxAdapter, PbxLinkStatus } from '../../../src/pbx/port.ts';
+import { dialRequest } from './fixtures.ts';
+import { until } from './harness.ts';
+
+describe('backoffDelay', () => {
+  const policy = { baseMs: 100, maxMs: 5000, maxAttempts: null };
+  it('doubles around the base, stays within [ceiling/2, ceiling], caps, never gives up', () => {
+    expect(backoffDelay(0, policy, () => 0)).toBe(50);
+    expect(backoffDelay(0, policy, () => 0.999999)).toBe(100);
+    expect(backoffDelay(3, policy, () => 0.5)).toBe(600);
+    expect(backoffDelay(50, policy, () => 0)).toBe(2500);
+    expect(backoffDelay(5000, policy, () => 1)).toBe(5000);
+    expect(backoffDelay(3, { ...policy, maxAttempts: 3 }, () => 0)).toBeNull();
+  });
+});
+
+describe('amdParamString', () => {
+  it('orders parameters as AMD() wants them, by either spelling, leaving gaps empty', () => {
+    expect(amdParamString({}).value).toBe('');
+    expect(amdParamString({ initial_silence: 2500, maximum_number_of_words: 5 }).value).toBe('2500,,,,,,5');
+    expect(amdParamString({ min_word_length: 120, greeting: 1500 }).value).toBe(',1500,,,120');
+    expect(amdParamString({ bogus: 1, greeting: 1 }).unknown).toEqual(['bogus']);
+  });
+});
+
+describe('dial state', () => {
+  const ch = (state: string) => ({ id: 'd1', name: 'PJSIP/carrier-1', state });
+  it('folds matrix.txt r486 (busy) into progress then ended 17/486, and ignores anything after', () => {
+    const d = newDial(dialRequest('PJSIP/x', { dialId: 'd1' }), 'd1', 0);
+    const seq = [
+      { type: 'Dial', peer: ch('Ring'), dialstatus: '' },
+      { type: 'ChannelStateChange', channel: ch('Ringing') },
+      { type: 'Dial', peer: ch('Ringing'), dialstatus: 'RINGING' },
+      { type: 'ChannelHangupRequest', channel: ch('Ringing'), cause: 17, tech_cause: 486 },
+      { type: 'Dial', peer: ch('Ringing'), dialstatus: 'BUSY' },
+      { type: 'ChannelDestroyed', channel: ch('Ringing'), cause: 17, cause_txt: 'User busy', tech_cause: 486 },
+      { type: 'ChannelStateChange', channel: ch('Up') },
+    ].map((e) => parseAriEvent(JSON.stringify(e))!);
+    const out = seq.flatMap((e, i) => applyEvent(d, e, 100 * i).out);
+    expect(out.map((e) => e.type)).toEqual(['progress', 'ended']);
+    const end = out[1]!;
+    expect(end.type === 'ended' && [end.facts.q850, end.facts.sip, end.facts.ringTimeoutHit]).toEqual([17, 486, false]);
+  });
+  it('asks for AMD on answer when the campaign wants it, then for on_answer once AMD reports', () => {
+    const d = newDial(dialRequest('PJSIP/x', { dialId: 'd1', amd: { enabled: true, params: {} } }), 'd1', 0);
+    const first = applyEvent(d, parseAriEvent(JSON.stringify({ type: 'StasisStart', channel: ch('Up'), args: ['dialed'] }))!, 500);
+    expect([first.out.map((e) => e.type), first.step]).toEqual([['answered'], 'continue-amd']);
+    const amd = applyEvent(d, parseAriEvent(JSON.stringify({ type: 'StasisStart', channel: ch('Up'), args: ['amd', 'MACHINE', 'MAXWORDS-3-2'] }))!, 2500);
+    expect(amd.step).toBe('continue-answer');
+    expect(amd.out).toEqual([{ type: 'amd', dialId: 'd1', at: 2500, status: 'MACHINE', cause: 'MAXWORDS-3-2' }]);
+  });
+  it('rejects garbage frames', () => {
+    expect(parseAriEvent('not json')).toBeNull();
+    expect(parseAriEvent('{"type":"ChannelDestroyed"}')).toBeNull();
+    expect(parseAriEvent('{"type":"ApplicationReplaced"}')?.type).toBe('other');
+  });
+});
+
+describe('link supervision against a fake ARI', () => {
+  let server: http.Server | null = null;
+  let adapter: PbxAdapter | null = null;
+  afterEach(async () => {
+    await adapter?.stop();
+    await new Promise((r) => (server ? server.close(r) : r(null)));
+    server = null;
+  });
+
+  async function fakeAri(opts: { status?: number; pong: () => boolean }): Promise<{ url: string; upgrades: () => number }> {
+    const wss = new WebSocketServer({ noServer: true, autoPong: false });
+    let upgrades = 0;
+    wss.on('connection', (ws) => ws.on('ping', (d) => opts.pong() && ws.pong(d)));
+    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[]'));
+    server.on('upgrade', (req, sock, head) => {
+      upgrades++;
+      if (opts.status) return void sock.end(`HTTP/1.1 ${opts.status} Unauthorized\r\nContent-Length: 0\r\n\r\n`);
+      wss.handleUpgrade(req, sock, head, (ws) => wss.emit('connection', ws, req));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, upgrades: () => upgrades };
+  }
+
+  function start(url: string): PbxLinkStatus[] {
+    const seen: PbxLinkStatus[] = [];
+    adapter = createAriAdapter({ name: 'fake', url, username: 'u', password: 'p', app: 'a' },
+      { clock: realScheduler, logger: silentLogger(), reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100 } });
+    adapter.on((e) => e.type === 'status' && seen.push(e.status));
+    void adapter.start();
+    return seen;
+  }
+
+  it('drops a link whose pings go unanswered, and comes back when they are answered again', async () => {
+    let answering = true;
+    const fake = await fakeAri({ pong: () => answering });
+    const seen = start(fake.url);
+    await until(() => adapter!.status() === 'up', 5000, 'up');
+    answering = false;
+    await until(() => seen.includes('down'), 5000, 'down after unanswered pings');
+    answering = true;
+    await until(() => adapter!.status() === 'up', 5000, 'up again');
+    expect(seen.slice(0, 4)).toEqual(['connecting', 'up', 'down', 'up']);
+    expect(fake.upgrades()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reports auth_failed on a 401 and keeps retrying', async () => {
+    const fake = await fakeAri({ status: 401, pong: () => true });
+    const seen = start(fake.url);
+    await until(() => fake.upgrades() >= 3, 5000, 'retries');
+    expect(seen).toEqual(['connecting', 'auth_failed']);
+  });
+});
