@@ -5,10 +5,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { didYouMean, type ConfigError } from './config-error.ts';
-import { parseDays, parseHours } from './window-parse.ts';
+import { isValidZone, parseDays, parseHours } from '../domain/windows.ts';
 import type { ParsedYaml } from './yaml-positions.ts';
 
 export interface CheckContext {
@@ -51,14 +51,14 @@ function checkCallingHours(ch: unknown, y: ParsedYaml, errors: ConfigError[]): s
   if (!isObj(ch)) return null;
   let zone: string | null = null;
   if (typeof ch.timezone === 'string') {
-    if (IANAZone.isValidZone(ch.timezone)) zone = ch.timezone;
+    if (isValidZone(ch.timezone)) zone = ch.timezone;
     else errors.push(y.errorAt(['calling_hours', 'timezone'], 'value', `unknown time zone "${ch.timezone}"${didYouMean(ch.timezone, allZones())}`));
   }
   if (Array.isArray(ch.windows)) {
     ch.windows.forEach((w: unknown, i) => {
       if (!isObj(w)) return;
       if (typeof w.days === 'string' && parseDays(w.days) === null) {
-        errors.push(y.errorAt(['calling_hours', 'windows', i, 'days'], 'value', `"${w.days}" is not a set of days (e.g. mon-fri, sat, mon,wed,fri, fri-mon)`));
+        errors.push(y.errorAt(['calling_hours', 'windows', i, 'days'], 'value', `"${w.days}" is not a set of days (e.g. mon-fri, sat, mon,wed,fri, fri-mon, daily)`));
       }
       if (typeof w.hours === 'string' && parseHours(w.hours) === null) {
         errors.push(y.errorAt(['calling_hours', 'windows', i, 'hours'], 'value', `"${w.hours}" is not a time range (e.g. 09:00-20:00, 22:00-02:00, 00:00-24:00)`));

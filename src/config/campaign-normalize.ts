@@ -11,7 +11,7 @@ import type { CampaignYaml } from './campaign-schema.ts';
 import { parseInstant } from './campaign-checks.ts';
 import { parseDuration } from './duration.ts';
 import { deepFreeze } from './freeze.ts';
-import { parseDays, parseHours } from './window-parse.ts';
+import { parseDays, parseHours } from '../domain/windows.ts';
 
 /** `raw` has had the schema's defaults applied. */
 export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Result, Rule>>, source: string, dir: string): CampaignSpec {

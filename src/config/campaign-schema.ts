@@ -100,7 +100,7 @@ const Amd = Type.Object(
 
 const Window = Type.Object(
   {
-    days: Type.String({ description: 'mon-fri, sat, mon,wed,fri, sat-sun, fri-mon (wraps).' }),
+    days: Type.String({ description: 'mon-fri, sat, mon,wed,fri, sat-sun, fri-mon (wraps), daily; full names too.' }),
     hours: Type.String({ description: 'HH:MM-HH:MM; 22:00-02:00 runs over midnight; 24:00 allowed as end.' }),
   },
   { additionalProperties: false },

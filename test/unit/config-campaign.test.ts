@@ -143,7 +143,7 @@ describe('loadCampaignFile: every error at its line:col', () => {
     [
       'days and hours that do not parse',
       [...BASE, 'calling_hours:', '  timezone: UTC', '  windows:', '    - { days: mon-fry, hours: "09:00-18:00" }', '    - { days: sat, hours: "9am-5pm" }'],
-      ['8:15: calling_hours.windows[0].days: "mon-fry" is not a set of days (e.g. mon-fri, sat, mon,wed,fri, fri-mon)', '9:27: calling_hours.windows[1].hours: "9am-5pm" is not a time range (e.g. 09:00-20:00, 22:00-02:00, 00:00-24:00)'],
+      ['8:15: calling_hours.windows[0].days: "mon-fry" is not a set of days (e.g. mon-fri, sat, mon,wed,fri, fri-mon, daily)', '9:27: calling_hours.windows[1].hours: "9am-5pm" is not a time range (e.g. 09:00-20:00, 22:00-02:00, 00:00-24:00)'],
     ],
     ['no windows', [...BASE, 'calling_hours: { timezone: UTC, windows: [] }'], ['5:42: calling_hours.windows: must not be empty']],
     ['holiday that is no date', [...BASE, 'calling_hours: { timezone: UTC, windows: [{ days: mon, hours: "09:00-10:00" }], holidays: [2026-02-30] }'], ['5:92: calling_hours.holidays[0]: "2026-02-30" is not a real date']],
