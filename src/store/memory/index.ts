@@ -14,7 +14,6 @@ export function createMemoryStore(): Store {
   let live = new Map<string, LiveDial>();
   let settled = new Set<string>();
   let hist = new Map<string, HistoryRow[]>();
-  let histSorted = true;
 
   const bucket = (c: string): CampaignBucket => {
     let b = buckets.get(c);
@@ -84,8 +83,7 @@ export function createMemoryStore(): Store {
       b.countResult(s.history.result);
       const rows = hist.get(s.history.campaign) ?? [];
       hist.set(s.history.campaign, rows);
-      rows.push({ ...s.history });
-      histSorted = false;
+      insertSorted(rows, { ...s.history });
       live.delete(s.dialId);
       return true;
     },
@@ -94,10 +92,6 @@ export function createMemoryStore(): Store {
       return buckets.get(campaign)?.counts() ?? { states: {}, results: {}, dials: 0 };
     },
     async history(f: HistoryFilter) {
-      if (!histSorted) {
-        for (const rows of hist.values()) rows.sort(compareHistory);
-        histSorted = true;
-      }
       const sources = f.campaign !== undefined ? [hist.get(f.campaign) ?? []] : [...hist.values()];
       const out = sources.flat().filter((r) => matchesHistory(r, f));
       if (f.campaign === undefined) out.sort(compareHistory);
@@ -110,8 +104,14 @@ export function createMemoryStore(): Store {
       live = new Map();
       settled = new Set();
       hist = new Map();
-      histSorted = true;
     },
     async close() {},
   };
+}
+
+/** Rows mostly arrive in startedAt order, so this is nearly always an append. */
+function insertSorted(rows: HistoryRow[], r: HistoryRow): void {
+  let i = rows.length;
+  while (i > 0 && compareHistory(rows[i - 1]!, r) > 0) i--;
+  rows.splice(i, 0, r);
 }

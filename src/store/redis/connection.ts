@@ -57,9 +57,10 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
   });
   const listeners = new Set<StatusListener>();
   let up = false;
+  let closed = false;
   let lastError: string | null = null;
   const set = (next: boolean, reason: string | null): void => {
-    if (next === up) return;
+    if (closed || next === up) return;
     up = next;
     for (const cb of listeners) cb(next, reason);
   };
@@ -78,7 +79,6 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
     client.disconnect();
     throw toStoreError(e);
   }
-  let closed = false;
   return {
     client,
     onStatus(cb) {
