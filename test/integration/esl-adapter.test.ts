@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter, type EslAdapterDeps } from '../../src/pbx/esl/adapter.ts';
+import { channelUuidOf } from '../../src/pbx/esl/originate.ts';
 import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
 import { Recorder } from '../fakes/esl/recorder.ts';
 import { FakeEslServer, type FakeEslOptions, type NumberScript } from '../fakes/esl/server.ts';
@@ -145,6 +146,49 @@ describe('ESL adapter against the fake switch', () => {
     expect((await rec.ended(a.dialId)).facts).toMatchObject({ soft: true, causeName: 'NORMAL_CLEARING' });
     expect(await adapter.liveDials()).toEqual([b.dialId]);
     await adapter.hangup('no-such-dial');
+  });
+
+  it('maps a dialId FreeSWITCH cannot hold as a uuid (over 36 bytes) to a stable channel uuid', async () => {
+    const { fake, adapter, rec } = await setup({ '+7101': { answerAfterMs: 5, talkMs: 5 } });
+    const long = dial('+7101', { dialId: `dialerd-${randomUUID()}` });
+    const held = dial('+7102', { dialId: `dialerd-${randomUUID()}` });
+    await adapter.originate(long);
+    await adapter.originate(held);
+    expect(fake.calls.originated).toEqual([channelUuidOf(long.dialId), channelUuidOf(held.dialId)]);
+    expect(channelUuidOf(long.dialId)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect((await rec.ended(long.dialId)).facts.sip).toBe(200);
+    expect(rec.of(long.dialId).map((e) => e.type)).toEqual(['progress', 'answered', 'ended']);
+    expect(await adapter.liveDials()).toEqual([held.dialId]);
+    await adapter.hangup(held.dialId);
+    expect((await rec.ended(held.dialId)).facts.soft).toBe(true);
+    const again = await adapter.originate(long).catch((e: unknown) => e);
+    expect(isDialerdError(again, 'DIALERD_ERR_ORIGINATE_REFUSED')).toBe(true);
+    expect(fake.calls.originated).toHaveLength(2);
+  });
+
+  it('after a daemon restart, adopts our live dials (and only ours) and reports their end', async () => {
+    const { fake, adapter } = await setup({});
+    const a = dial('+7201', { dialId: `dialerd-${randomUUID()}` });
+    const b = dial('+7202', { dialId: `dialerd-${randomUUID()}` });
+    await adapter.originate(a);
+    await adapter.originate(b);
+    fake.calls.bgapi('job-foreign', `originate {origination_uuid=${randomUUID()}}sofia/gateway/other/+7299 &park()`);
+    await adapter.stop();
+    const next = createEslAdapter(
+      { name: 'fs1', host: '127.0.0.1', port: fake.port, password: PASSWORD },
+      { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 }, jobErrorGraceMs: 100 },
+    );
+    adapters.push(next);
+    const rec = new Recorder(next);
+    await next.start();
+    await rec.waitFor((e) => e.type === 'status' && e.status === 'up', 'up');
+    expect(fake.calls.live.size).toBe(3);
+    expect((await next.liveDials()).sort()).toEqual([a.dialId, b.dialId].sort());
+    fake.calls.kill(channelUuidOf(a.dialId), 'NORMAL_CLEARING');
+    fake.calls.kill(channelUuidOf(b.dialId), 'NORMAL_CLEARING');
+    expect((await rec.ended(a.dialId)).facts.causeName).toBe('NORMAL_CLEARING');
+    expect((await rec.ended(b.dialId)).facts.causeName).toBe('NORMAL_CLEARING');
+    expect(fake.calls.originated).toHaveLength(3);
   });
 
   it('refuses to originate while down, with DIALERD_ERR_PBX_DOWN', async () => {

@@ -9,9 +9,10 @@ import type { Logger } from '../../lib/logger.ts';
 import { emptyEndFacts, type DialRequest, type EndFacts, type PbxAdapter, type PbxEvent, type PbxListener } from '../port.ts';
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from './backoff.ts';
 import { EslConnection, EslLinkError } from './connection.ts';
+import { DialBook, type Dial } from './dials.ts';
 import { amdOf, answeredAtOf, factsFromHangup, factsFromJobError } from './mapping.ts';
 import { originateCommand } from './originate.ts';
-import { errCause, parseChannelUuids, readReply, SUBSCRIPTION, type EslEvent } from './protocol.ts';
+import { errCause, parseChannelUuids, readReply, SUBSCRIPTION, type EslEvent, type Reply } from './protocol.ts';
 
 export interface EslAdapterConfig {
   name: string;
@@ -32,20 +33,14 @@ export interface EslAdapterDeps {
   jobErrorGraceMs?: number;
 }
 
-interface Dial {
-  id: string;
-  jobId: string;
-  answered: boolean;
-  amdSent: boolean;
-  killed: boolean;
-  errTimer: NodeJS.Timeout | null;
-}
+const CHANNEL_EVENTS = new Set(['CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE', 'CUSTOM']);
 
 export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): PbxAdapter {
   const log = deps.logger;
   const listeners = new Set<PbxListener>();
-  const dials = new Map<string, Dial>();
-  const jobs = new Map<string, string>();
+  const dials = new DialBook();
+  /** Channels known not to be ours (no dialerd_dial variable). */
+  const foreign = new Set<string>();
   const graceMs = deps.jobErrorGraceMs ?? 1500;
 
   const emit = (e: PbxEvent): void => {
@@ -59,9 +54,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
   };
 
   const finish = (d: Dial, facts: EndFacts): void => {
-    if (d.errTimer) clearTimeout(d.errTimer);
-    dials.delete(d.id);
-    jobs.delete(d.jobId);
+    dials.remove(d, true);
     emit({ type: 'ended', dialId: d.id, at: deps.clock.now(), facts });
   };
 
@@ -79,18 +72,20 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     emit({ type: 'amd', dialId: d.id, at: deps.clock.now(), status: amd.status, cause: amd.cause });
   };
 
+  /** Ours by channel uuid, or by the dialerd_dial variable (a dial a previous run of the daemon made). */
   const dialOf = (ev: EslEvent): Dial | undefined => {
-    const uuid = ev['Unique-ID'];
-    return (uuid ? dials.get(uuid) : undefined) ?? dials.get(ev['variable_dialerd_dial'] ?? '');
+    const uuid = ev['Unique-ID'] ?? '';
+    const known = dials.byChannel(uuid);
+    if (known) return known;
+    const id = ev['variable_dialerd_dial'];
+    if (!id || !uuid || dials.hasEnded(id) || !CHANNEL_EVENTS.has(ev['Event-Name'] ?? '')) return undefined;
+    return dials.get(id) ?? dials.add(id, null, uuid);
   };
 
   const onJob = (ev: EslEvent): void => {
-    const dialId = jobs.get(ev['Job-UUID'] ?? '');
-    if (!dialId) return;
-    jobs.delete(ev['Job-UUID'] ?? '');
-    const d = dials.get(dialId);
+    const d = dials.byJobId(ev['Job-UUID'] ?? '');
     const body = (ev['_body'] ?? '').trim();
-    if (!d || !body.startsWith('-')) return;
+    if (!d || !body.startsWith('-') || d.errTimer) return;
     // The hangup event may still be on its way (either order is legal): give it a moment.
     d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body)), graceMs);
   };
@@ -112,23 +107,6 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       case 'CHANNEL_HANGUP_COMPLETE':
         if (d.answered || answeredAtOf(ev) !== null) emitAmd(d, ev);
         return finish(d, factsFromHangup(ev, d.killed));
-    }
-  };
-
-  /** After a reconnect: a dial whose channel is gone ended while we could not hear it. */
-  const reconcile = async (): Promise<void> => {
-    if (dials.size === 0) return;
-    let live: Set<string>;
-    try {
-      live = new Set(await liveUuids());
-    } catch (err) {
-      log.warn({ pbx: cfg.name, err: (err as Error).message }, 'esl: reconciliation deferred');
-      return;
-    }
-    for (const d of [...dials.values()]) {
-      if (live.has(d.id) || d.errTimer) continue;
-      log.warn({ pbx: cfg.name, dialId: d.id }, 'esl: channel gone while the link was down');
-      finish(d, { ...emptyEndFacts(), causeText: 'channel gone while the ESL link was down', soft: d.killed });
     }
   };
 
@@ -155,12 +133,36 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     if (conn.status !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', cfg.name);
   };
 
-  async function liveUuids(): Promise<string[]> {
+  /** One api command; the reply may be a -ERR (callers decide what that means). */
+  const api = async (command: string): Promise<Reply> => {
     requireUp();
-    const reply = readReply(await conn.send('api show channels as json'));
-    if (!reply.ok) throw new DialerdError('DIALERD_ERR_PBX_TIMEOUT', `show channels: ${reply.text}`);
-    return parseChannelUuids(reply.text);
-  }
+    return readReply(await conn.send(`api ${command}`));
+  };
+
+  const channelUuids = async (): Promise<string[]> => {
+    const r = await api('show channels as json');
+    if (!r.ok) throw new DialerdError('DIALERD_ERR_PBX_TIMEOUT', `show channels: ${r.text}`);
+    return parseChannelUuids(r.text);
+  };
+
+  /** After a reconnect: a dial whose channel is gone ended while we could not hear it. */
+  const reconcile = async (): Promise<void> => {
+    // Only dials from before the reconnect: one originated meanwhile may not have its channel yet.
+    const before = dials.values().filter((d) => !d.errTimer);
+    if (before.length === 0) return;
+    let live: Set<string>;
+    try {
+      live = new Set(await channelUuids());
+    } catch (err) {
+      log.warn({ pbx: cfg.name, err: (err as Error).message }, 'esl: reconciliation deferred');
+      return;
+    }
+    for (const d of before) {
+      if (live.has(d.uuid) || dials.get(d.id) !== d) continue;
+      log.warn({ pbx: cfg.name, dialId: d.id }, 'esl: channel gone while the link was down');
+      finish(d, { ...emptyEndFacts(), causeText: 'channel gone while the ESL link was down', soft: d.killed });
+    }
+  };
 
   return {
     name: cfg.name,
@@ -169,40 +171,60 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     },
     async stop() {
       conn.stop();
-      for (const d of dials.values()) if (d.errTimer) clearTimeout(d.errTimer);
+      dials.clearTimers();
     },
     status: () => conn.status,
     async originate(req: DialRequest) {
       requireUp();
-      if (dials.has(req.dialId)) return; // already ours: never originate twice
-      const d: Dial = { id: req.dialId, jobId: randomUUID(), answered: false, amdSent: false, killed: false, errTimer: null };
-      dials.set(d.id, d);
-      jobs.set(d.jobId, d.id);
+      // Never originate a dial twice: in flight → its events follow; ended → refused.
+      if (dials.get(req.dialId)) return;
+      if (dials.hasEnded(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
+      const d = dials.add(req.dialId, randomUUID());
       let reply;
       try {
-        reply = readReply(await conn.send(`bgapi ${originateCommand(req)}`, { 'Job-UUID': d.jobId }));
+        reply = readReply(await conn.send(`bgapi ${originateCommand(req)}`, { 'Job-UUID': d.jobId! }));
       } catch (err) {
         if (err instanceof EslLinkError && err.written) return; // may exist: reconciliation decides
-        dials.delete(d.id);
-        jobs.delete(d.jobId);
+        dials.remove(d, false);
         throw err;
       }
       if (!reply.ok) {
-        dials.delete(d.id);
-        jobs.delete(d.jobId);
+        dials.remove(d, false);
         throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', reply.text);
       }
     },
     async hangup(dialId: string) {
       const d = dials.get(dialId);
       if (!d) return;
-      requireUp();
       d.killed = true;
-      const reply = readReply(await conn.send(`api uuid_kill ${dialId}`));
-      if (!reply.ok) log.debug({ pbx: cfg.name, dialId, reply: reply.text }, 'esl: uuid_kill refused');
+      const r = await api(`uuid_kill ${d.uuid}`);
+      // -ERR No such channel: it is ending anyway; its hangup event (or reconciliation) settles it.
+      if (!r.ok) log.debug({ pbx: cfg.name, dialId, reply: r.text }, 'esl: uuid_kill refused');
     },
-    /** Every channel uuid FreeSWITCH has now (ours carry our dialId as uuid); callers intersect with their dials. */
-    liveDials: liveUuids,
+    /**
+     * Our dials FreeSWITCH has now: channels we track, plus channels carrying `dialerd_dial`
+     * (asked once per unknown channel with uuid_getvar), which are adopted so their events flow.
+     */
+    async liveDials() {
+      const out: string[] = [];
+      for (const uuid of await channelUuids()) {
+        const d = dials.byChannel(uuid);
+        if (d) {
+          out.push(d.id);
+          continue;
+        }
+        if (foreign.has(uuid)) continue;
+        const r = await api(`uuid_getvar ${uuid} dialerd_dial`);
+        const id = r.text;
+        if (!r.ok || id === '' || id === '_undef_' || dials.hasEnded(id)) {
+          if (foreign.size > 10_000) foreign.clear();
+          foreign.add(uuid);
+          continue;
+        }
+        out.push((dials.get(id) ?? dials.add(id, null, uuid)).id);
+      }
+      return out;
+    },
     on(listener: PbxListener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

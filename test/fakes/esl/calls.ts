@@ -83,7 +83,8 @@ export class CallBook {
   bgapi(job: string, command: string): void {
     const [verb = '', ...rest] = command.split(' ');
     const parsed = verb === 'originate' ? parseOriginate(rest.join(' ')) : null;
-    const uuid = parsed?.vars['origination_uuid'];
+    // The session keeps its uuid in 37 bytes (switch_core_pvt.h): a longer one is cut, as here.
+    const uuid = parsed?.vars['origination_uuid']?.slice(0, 36);
     if (!parsed || !uuid) return this.later(1, () => this.job(job, command, '-ERR INVALID_URL\n'));
     this.originated.push(uuid);
     if (this.live.has(uuid)) {
@@ -121,6 +122,13 @@ export class CallBook {
     } else if (s.cause !== undefined) {
       at(s.ringMs ?? 1, () => this.fail(call, s.cause!, null));
     }
+  }
+
+  /** uuid_getvar: the value, `_undef_`, or null when there is no such channel. */
+  getVar(uuid: string, name: string): string | null {
+    const call = this.live.get(uuid);
+    if (!call) return null;
+    return call.info.vars[name] ?? '_undef_';
   }
 
   /** uuid_kill: false when there is no such channel. */

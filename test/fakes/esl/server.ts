@@ -177,6 +177,7 @@ export class FakeEslServer {
     const [name = '', ...args] = cmd.split(' ');
     if (name === 'show' && args[0] === 'channels') return this.calls.showChannelsJson();
     if (name === 'uuid_exists') return this.calls.isLive(args[0] ?? '') ? 'true' : 'false';
+    if (name === 'uuid_getvar') return this.calls.getVar(args[0] ?? '', args[1] ?? '') ?? '-ERR No such channel!\n';
     if (name === 'uuid_kill') return this.calls.kill(args[0] ?? '', args[1]) ? '+OK\n' : '-ERR No such channel!\n';
     if (name === 'status') return 'UP 0 years, 0 days\nFreeSWITCH (Version 1.10.12) is ready\n';
     return `-ERR ${name} Command not found!\n`;
