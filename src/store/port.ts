@@ -88,7 +88,8 @@ export interface Store {
   claimDue(campaign: string, now: number, limit: number): Promise<DialRecord[]>;
   /** Earliest nextAt in the campaign's due index, or null when nothing is waiting. */
   nextDueAt(campaign: string): Promise<number | null>;
-  /** Write a claimed record back without a dial (window closed → later nextAt; DNC → `blocked`). */
+  /** Write a claimed record back without a dial (window closed → later nextAt; DNC → `blocked`).
+   *  A record that became final meanwhile (e.g. removed while claimed) is left alone. */
   release(record: DialRecord): Promise<void>;
   /** Move every non-final, non-dialing record to `state` (e.g. `cancelled`). Returns how many moved. */
   finalizeAll(campaign: string, state: FinalState, reason: string): Promise<number>;
@@ -101,6 +102,7 @@ export interface Store {
   settle(s: Settlement): Promise<boolean>;
 
   counts(campaign: string): Promise<CampaignCounts>;
+  /** Rows ordered by startedAt, then dialId; `limit` keeps the earliest. */
   history(filter: HistoryFilter): Promise<HistoryRow[]>;
 
   /** Remove every key of this store (tests, simulate). */
