@@ -81,6 +81,21 @@ describe('redis store only', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('claims and settles atomically across separate connections', async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => createRedisStore({ url: server.url, prefix: 'multi:' })));
+    await stores[0]!.addRecords('c1', Array.from({ length: 100 }, (_, i) => rec(`r${i}`, { nextAt: T0 + (i % 5) })));
+    const claims = await Promise.all(stores.flatMap((s) => Array.from({ length: 8 }, () => s.claimDue('c1', T0 + 5, 5))));
+    const got = claims.flat().map((r) => r.id);
+    expect(got).toHaveLength(100);
+    expect(new Set(got).size).toBe(100);
+    const record = { ...claims.flat()[0]!, state: 'waiting' as const, nextAt: T0 + 99 };
+    const settled = await Promise.all(stores.flatMap((s) => [1, 2].map(() => s.settle({ dialId: 'dx', record, history: row('dx') }))));
+    expect(settled.filter(Boolean)).toHaveLength(1);
+    expect(await stores[1]!.counts('c1')).toEqual({ states: { dialing: 99, waiting: 1 }, results: { no_answer: 1 }, dials: 1 });
+    await stores[0]!.clear();
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
   it('rejects quickly with STORE_DOWN while Redis is down, then recovers by itself', async () => {
     const own = await startRedis();
     const s = await createRedisStore({ url: own.url, prefix: 'down:' });
