@@ -47,7 +47,7 @@ const FreeSwitch = Type.Object(
 const Sim = Type.Object(
   {
     type: Type.Literal('sim'),
-    outcomes: Type.Optional(Type.Union([Type.String(), Type.Null()], { default: null, description: 'Scripted outcomes file, null for the built-in mix.' })),
+    outcomes: Type.Optional(Type.Union([Type.String(), Type.Null()], { default: null, description: 'Scripted outcomes file (relative to this file), null for the built-in mix.' })),
     seed: Type.Optional(Type.Integer({ default: 1 })),
   },
   { additionalProperties: false },

@@ -34,6 +34,7 @@ export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv): Pr
   const data = (isObj(y.data) ? y.data : {}) as Partial<DaemonYaml>;
   const passwords = checkSecrets(data, env, y, errors, warnings);
   checkTrunks(data, y, errors);
+  await checkSimOutcomes(data, dirname(file), y, errors);
   const campaignsDir = resolve(dirname(file), typeof data.campaigns_dir === 'string' ? data.campaigns_dir : 'campaigns');
   if (typeof data.campaigns_dir === 'string') {
     const st = await stat(campaignsDir).catch(() => null);
@@ -77,6 +78,16 @@ function checkTrunks(data: Partial<DaemonYaml>, y: ParsedYaml, errors: ConfigErr
     if (typeof t.endpoint === 'string' && t.endpoint !== '' && !t.endpoint.includes('{number}')) {
       errors.push(y.errorAt(['trunks', name, 'endpoint'], 'value', `"${t.endpoint}" has no {number} placeholder`));
     }
+  }
+}
+
+/** A sim PBX's scripted outcomes file, relative to the daemon config, must exist. */
+async function checkSimOutcomes(data: Partial<DaemonYaml>, dir: string, y: ParsedYaml, errors: ConfigError[]): Promise<void> {
+  for (const [name, pbx] of Object.entries(isObj(data.pbxes) ? data.pbxes : {})) {
+    if (!isObj(pbx) || pbx.type !== 'sim' || typeof pbx.outcomes !== 'string' || pbx.outcomes === '') continue;
+    const abs = resolve(dir, pbx.outcomes);
+    const st = await stat(abs).catch(() => null);
+    if (!st?.isFile()) errors.push(y.errorAt(['pbxes', name, 'outcomes'], 'value', `outcomes file not found: ${abs}`));
   }
 }
 

@@ -87,6 +87,14 @@ describe('loadDaemonConfig', () => {
     expect(errors).toEqual(['2:43: pbxes.fs1.port: 99999 is out of range (must be <= 65535)', '2:63: pbxes.fs1: unknown key "app"']);
   });
 
+  it('resolves a sim outcomes file against the config file and wants it to exist', async () => {
+    await writeFile(join(dir, 'outcomes.yaml'), 'numbers: {}\n');
+    const { r } = await load(['pbxes:', '  sim: { type: sim, outcomes: outcomes.yaml, seed: 7 }', ...SIM.slice(2)]);
+    expect(r.ok && r.config.pbxes.sim).toEqual({ name: 'sim', type: 'sim', outcomes: join(dir, 'outcomes.yaml'), seed: 7 });
+    const missing = await load(['pbxes:', '  sim: { type: sim, outcomes: gone.yaml }', ...SIM.slice(2)]);
+    expect(missing.errors).toEqual([`2:31: pbxes.sim.outcomes: outcomes file not found: ${join(dir, 'gone.yaml')}`]);
+  });
+
   it('normalizes a redis store and checks its url', async () => {
     const { r } = await load(['store: { type: redis, url: "redis://127.0.0.1:6379/0" }', ...SIM]);
     expect(r.ok && r.config.store).toEqual({ type: 'redis', url: 'redis://127.0.0.1:6379/0', prefix: 'dialerd:' });
