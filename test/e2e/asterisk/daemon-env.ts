@@ -1,0 +1,86 @@
+/**
+ * A daemon run as `dialerd run` would do it: a config directory (dialerd.yaml, campaigns,
+ * contacts) loaded by the real loader, Redis as the store, Asterisk through the ARI adapter.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadDaemonConfig } from '../../../src/config/load-daemon.ts';
+import { Daemon } from '../../../src/daemon.ts';
+import type { HistoryRow } from '../../../src/domain/types.ts';
+import type { CampaignChange, FinalEvent } from '../../../src/engine/types.ts';
+import { HTTP_PORT, until } from './harness.ts';
+import { logger } from './fixtures.ts';
+
+export const REDIS_PORT = 16379;
+const run = promisify(execFile);
+
+/** A throwaway redis-server on 127.0.0.1 (no persistence); stop() kills it by its pid. */
+export async function startRedis(): Promise<{ stop(): Promise<void> }> {
+  const proc: ChildProcess = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  await until(async () => {
+    if (proc.exitCode !== null) throw new Error('redis-server exited');
+    return run('redis-cli', ['-p', String(REDIS_PORT), 'ping']).then((r) => r.stdout.trim() === 'PONG', () => false);
+  }, 10_000, 'redis');
+  return { stop: async () => void (proc.exitCode === null && proc.kill('SIGKILL') && (await exited)) };
+}
+
+/** Writes the config directory: `campaigns` maps a campaign id to its YAML body (without id/contacts). */
+export function writeConfig(campaigns: Record<string, { yaml: string; numbers: string[] }>, trunkConcurrency = 50): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dialerd-e2e-'));
+  mkdirSync(path.join(dir, 'campaigns'));
+  mkdirSync(path.join(dir, 'contacts'));
+  writeFileSync(path.join(dir, 'dialerd.yaml'), `log_level: warn
+max_concurrency: 100
+shutdown_grace: 5s
+campaigns_dir: campaigns
+store: { type: redis, url: "redis://127.0.0.1:${REDIS_PORT}/0", prefix: "e2e-${path.basename(dir)}:" }
+pbxes:
+  ast1: { type: asterisk, url: "http://127.0.0.1:${HTTP_PORT}", username: dialer, password_env: DIALERD_E2E_ARI_PASSWORD, app: dialerd-e2e-daemon }
+trunks:
+  carrier: { pbx: ast1, endpoint: "PJSIP/{number}@carrier", concurrency: ${trunkConcurrency}, calls_per_second: 100 }
+`);
+  for (const [id, c] of Object.entries(campaigns)) {
+    writeFileSync(path.join(dir, 'contacts', `${id}.csv`), `id,phone\n${c.numbers.map((n, i) => `${id}-${i + 1},${n}`).join('\n')}\n`);
+    writeFileSync(path.join(dir, 'campaigns', `${id}.yaml`), `id: ${id}\nstate: running\ntrunk: carrier\ncontacts: { file: ../contacts/${id}.csv }\n${c.yaml}`);
+  }
+  return path.join(dir, 'dialerd.yaml');
+}
+
+export interface Observed {
+  daemon: Daemon;
+  dials: HistoryRow[];
+  finals: FinalEvent[];
+  changes: CampaignChange[];
+}
+
+/** Loads the config with the real loader and starts the daemon, recording what it announces. */
+export async function startDaemon(configFile: string): Promise<Observed> {
+  const loaded = await loadDaemonConfig(configFile, { ...process.env, DIALERD_E2E_ARI_PASSWORD: 'dialerpw' });
+  if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.errors)}`);
+  const daemon = await Daemon.create({ config: loaded.config, logger });
+  const o: Observed = { daemon, dials: [], finals: [], changes: [] };
+  daemon.engine.on('dial', (row) => o.dials.push(row));
+  daemon.engine.on('final', (e) => o.finals.push(e));
+  daemon.engine.on('campaign', (e) => o.changes.push(e));
+  await daemon.start();
+  return o;
+}
+
+/** Rules that end every record after its first dial, except the ones a test lists. */
+export const ONE_DIAL_RULES = `rules:
+  answered: done
+  answered_short: done
+  machine: stop_record
+  silence: stop_record
+  busy: stop_record
+  no_answer: stop_record
+  rejected: stop_record
+  unreachable: stop_record
+  invalid_number: stop_record
+  congestion: stop_record
+  failed: stop_record
+`;
