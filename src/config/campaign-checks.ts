@@ -43,6 +43,9 @@ export async function checkCampaign(data: unknown, y: ParsedYaml, ctx: CheckCont
     errors.push(y.errorAt(['trunk'], 'value', `unknown trunk "${data.trunk}"${dym || known}`));
   }
   checkAttemptWarnings(data.attempts, y, warnings);
+  if (data.state === 'scheduled' && data.start_at === undefined) {
+    warnings.push(y.errorAt(['state'], 'value', 'scheduled without start_at: it starts as soon as it is loaded'));
+  }
   return { errors, warnings };
 }
 

@@ -4,16 +4,12 @@
  * editors use for completion (`# yaml-language-server: $schema=../../schema/campaign.schema.json`).
  * Semantic checks that a schema cannot express live in campaign-checks.ts.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ErrorObject } from 'ajv';
 import { CAMPAIGN_STATES, RESULTS } from '../domain/types.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { addPatternHint } from './schema-errors.ts';
-
-/** A string restricted to `values`, emitted as a plain `enum` (one clear error, good completion). */
-export function StringEnum<T extends readonly string[]>(values: T, opts: Record<string, unknown> = {}) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
-}
+import { compile, StringEnum } from './schema-kit.ts';
 
 export const ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 export const REGION_PATTERN = '^[A-Za-z]{2}$';
@@ -180,15 +176,8 @@ export type CampaignYaml = Static<typeof CampaignSchema>;
 export function campaignJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://dialerd.dev/schema/campaign.schema.json',
     ...JSON.parse(JSON.stringify(CampaignSchema)),
   };
-}
-
-/** One compiled validator per schema; `useDefaults` fills in the documented defaults. */
-export function compile(schema: TSchema) {
-  const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, discriminator: true, strict: false });
-  return ajv.compile(schema);
 }
 
 const validateCampaign = compile(CampaignSchema);

@@ -110,6 +110,15 @@ describe('loadCampaignFile: valid files', () => {
     expect(s.completeWhenDone).toBe(true);
   });
 
+  it('warns, without failing, about settings that are legal but likely mistakes', async () => {
+    const { r, file } = await load(['id: t1', 'state: scheduled', 'trunk: a', 'contacts: { file: c.csv }', 'attempts: { per_record: 2, per_number: 3 }']);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.warnings.map(formatConfigError)).toEqual([
+      `${file}:2:8: state: scheduled without start_at: it starts as soon as it is loaded`,
+      `${file}:5:40: attempts.per_number: 3 is more than per_record (2); per_record wins`,
+    ]);
+  });
+
   it('accepts a trunk named in opts.trunks', async () => {
     const { r } = await load(BASE, { trunks: ['carrier-a'] });
     expect(r.ok).toBe(true);
