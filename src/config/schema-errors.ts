@@ -97,6 +97,7 @@ function generic(e: ErrorObject, path: DocPath, y: ParsedYaml): ConfigError {
 
 function typeMessage(e: ErrorObject, path: DocPath, y: ParsedYaml): string {
   const want = String((e.params as { type: string }).type);
+  if (path.length === 0 && (e.data === null || e.data === undefined)) return 'the file is empty (expected a mapping of settings)';
   const got = describe(e.data);
   const isDuration = (e.parentSchema as { pattern?: string } | undefined)?.pattern === DURATION_PATTERN;
   if (isDuration) return `expected a duration such as 30s, 10m, 1h, got ${got}`;

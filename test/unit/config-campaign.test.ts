@@ -164,6 +164,7 @@ describe('loadCampaignFile: every error at its line:col', () => {
     ['missing dnc file', [...BASE, 'dnc: [lists/dnc.txt, lists/none.txt]'], [`5:22: dnc[1]: DNC file not found: ${'DIR'}/lists/none.txt`]],
     ['missing key: at the parent', [...BASE.slice(0, 3), 'contacts: { region: RU }'], ['4:1: contacts: missing required key "file"']],
     ['missing top-level key: at the document', ['# a comment', ...BASE.slice(0, 2), ...BASE.slice(3)], ['2:1: missing required key "trunk"']],
+    ['empty file', ['# nothing here'], ['1:1: the file is empty (expected a mapping of settings)']],
     ['not a mapping at all', ['- just', '- a list'], ['1:1: expected a mapping, got a list']],
   ];
   for (const [name, lines, expected] of cases) {
