@@ -11,7 +11,8 @@ import { loadDaemonConfig } from '../../../src/config/load-daemon.ts';
 import { Daemon } from '../../../src/daemon.ts';
 import type { HistoryRow } from '../../../src/domain/types.ts';
 import type { CampaignChange, FinalEvent } from '../../../src/engine/types.ts';
-import { HTTP_PORT, until } from './harness.ts';
+import { AUDIO, HTTP_PORT, until } from './harness.ts';
+import type { Branch } from './sipp-carrier.ts';
 import { logger } from './fixtures.ts';
 
 export const REDIS_PORT = 16379;
@@ -84,3 +85,19 @@ export const ONE_DIAL_RULES = `rules:
   congestion: stop_record
   failed: stop_record
 `;
+
+const REASONS: Record<number, string> = { 486: 'Busy Here', 600: 'Busy Everywhere', 404: 'Not Found', 484: 'Address Incomplete', 480: 'Temporarily Unavailable',
+  408: 'Request Timeout', 503: 'Service Unavailable', 500: 'Server Internal Error', 603: 'Decline', 403: 'Forbidden' };
+
+/** The carrier's answers, by the called number's last three digits. */
+export const CARRIER: Branch[] = [
+  ...Object.entries(REASONS).map(([c, reason]): Branch => ({ suffix: c, kind: 'reject', code: Number(c), reason })),
+  { suffix: '100', kind: 'ring' },
+  { suffix: '200', kind: 'answer', holdMs: 3000 },
+  { suffix: '201', kind: 'answer', holdMs: 800 },
+  { suffix: '210', kind: 'answer', holdMs: 1000 },
+  { suffix: '230', kind: 'answer', holdMs: 3000 },
+  { suffix: '301', kind: 'answer', holdMs: 6000, audio: `${AUDIO}/machine.ul` },
+  { suffix: '302', kind: 'answer', holdMs: 4000, audio: `${AUDIO}/human.ul` },
+  { suffix: '303', kind: 'answer', holdMs: 6000, audio: `${AUDIO}/silence.ul` },
+];

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRow, Result } from '../../../src/domain/types.ts';
-import { ONE_DIAL_RULES, startDaemon, startRedis, writeConfig, type Observed } from './daemon-env.ts';
-import { AUDIO, startSipp, until, type Sipp } from './harness.ts';
+import { CARRIER, ONE_DIAL_RULES, startDaemon, startRedis, writeConfig, type Observed } from './daemon-env.ts';
+import { startSipp, until, type Sipp } from './harness.ts';
 import { carrierScenario, type Branch } from './sipp-carrier.ts';
 
 /** London drama numbers (valid, never assigned): the last three digits pick the carrier's answer. */
@@ -27,20 +27,7 @@ const AMD: Row[] = [
   { suffix: '302', branch: 'answer', result: 'answered', q850: [0, 16], sip: null, amd: ['HUMAN', /^HUMAN-/] },
   { suffix: '303', branch: 'answer', result: 'silence', q850: [0, 16], sip: null, amd: ['MACHINE', /^INITIALSILENCE-/] },
 ];
-const REASONS: Record<number, string> = { 486: 'Busy Here', 600: 'Busy Everywhere', 404: 'Not Found', 484: 'Address Incomplete', 480: 'Temporarily Unavailable',
-  408: 'Request Timeout', 503: 'Service Unavailable', 500: 'Server Internal Error', 603: 'Decline', 403: 'Forbidden' };
 
-export const CARRIER: Branch[] = [
-  ...Object.entries(REASONS).map(([c, reason]): Branch => ({ suffix: c, kind: 'reject', code: Number(c), reason })),
-  { suffix: '100', kind: 'ring' },
-  { suffix: '200', kind: 'answer', holdMs: 3000 },
-  { suffix: '201', kind: 'answer', holdMs: 800 },
-  { suffix: '210', kind: 'answer', holdMs: 1000 },
-  { suffix: '230', kind: 'answer', holdMs: 3000 },
-  { suffix: '301', kind: 'answer', holdMs: 6000, audio: `${AUDIO}/machine.ul` },
-  { suffix: '302', kind: 'answer', holdMs: 4000, audio: `${AUDIO}/human.ul` },
-  { suffix: '303', kind: 'answer', holdMs: 6000, audio: `${AUDIO}/silence.ul` },
-];
 
 describe('dialerd run on a real Asterisk: the cause matrix through the whole daemon', () => {
   let redis: { stop(): Promise<void> };
