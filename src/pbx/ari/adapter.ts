@@ -97,8 +97,9 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     const path = `/channels/${encodeURIComponent(d.channelId)}/continue`;
     const to = step === 'continue-amd' ? { context: AMD_CONTEXT, extension: 's', priority: 1 } : d.req?.onAnswer;
     if (!to || !to.context) return;
-    await subscribe(d.channelId);
-    await post(path, { context: to.context, extension: to.extension, priority: String(to.priority) });
+    // Asterisk keeps an originating app subscribed after the channel leaves Stasis; the explicit
+    // subscription is belt and braces (and what an adopted channel relies on), so it need not go first.
+    await Promise.all([subscribe(d.channelId), post(path, { context: to.context, extension: to.extension, priority: String(to.priority) })]);
   }
 
   function onEvent(e: AriEvent): void {

@@ -80,24 +80,30 @@ describe('link supervision against a fake ARI', () => {
     server = null;
   });
 
-  async function fakeAri(opts: { status?: number; pong: () => boolean }): Promise<{ url: string; upgrades: () => number }> {
+  async function fakeAri(opts: { status?: number; pong: () => boolean }): Promise<{ url: string; upgrades: () => number; posts: () => number }> {
     const wss = new WebSocketServer({ noServer: true, autoPong: false });
     let upgrades = 0;
+    let posts = 0;
     wss.on('connection', (ws) => ws.on('ping', (d) => opts.pong() && ws.pong(d)));
-    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[]'));
+    server = http.createServer((req, res) => {
+      // an originate that Asterisk swallows: no answer, and no channel ever shows up
+      if (req.method === 'POST' && /^\/ari\/channels\/[^/]+\?/.test(req.url ?? '')) return void posts++;
+      if (req.method === 'GET' && /^\/ari\/channels\/[^/?]+$/.test(req.url ?? '')) return void res.writeHead(404).end('{"message":"Channel not found"}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
     server.on('upgrade', (req, sock, head) => {
       upgrades++;
       if (opts.status) return void sock.end(`HTTP/1.1 ${opts.status} Unauthorized\r\nContent-Length: 0\r\n\r\n`);
       wss.handleUpgrade(req, sock, head, (ws) => wss.emit('connection', ws, req));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, upgrades: () => upgrades };
+    return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, upgrades: () => upgrades, posts: () => posts };
   }
 
   function start(url: string): PbxLinkStatus[] {
     const seen: PbxLinkStatus[] = [];
     adapter = createAriAdapter({ name: 'fake', url, username: 'u', password: 'p', app: 'a' },
-      { clock: realScheduler, logger: silentLogger(), reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100 } });
+      { clock: realScheduler, logger: silentLogger(), reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100, requestTimeoutMs: 300, verifyAfterMs: 100 } });
     adapter.on((e) => e.type === 'status' && seen.push(e.status));
     void adapter.start();
     return seen;
@@ -121,5 +127,18 @@ describe('link supervision against a fake ARI', () => {
     const seen = start(fake.url);
     await until(() => fake.upgrades() >= 3, 5000, 'retries');
     expect(seen).toEqual(['connecting', 'auth_failed']);
+  });
+
+  it('an originate whose answer never comes resolves (Asterisk may have it), is never replayed, and is settled as lost', async () => {
+    const fake = await fakeAri({ pong: () => true });
+    start(fake.url);
+    await until(() => adapter!.status() === 'up', 5000, 'up');
+    const ended: unknown[] = [];
+    adapter!.on((e) => e.type === 'ended' && ended.push(e));
+    const req = dialRequest('PJSIP/x', { dialId: 'lost-1' });
+    await adapter!.originate(req);
+    await until(() => ended.length === 1, 5000, 'settled');
+    expect(ended[0]).toMatchObject({ dialId: 'lost-1', facts: { originateFailed: true, causeText: 'originate lost' } });
+    expect(fake.posts()).toBe(1);
   });
 });
