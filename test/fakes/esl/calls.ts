@@ -108,7 +108,11 @@ export class CallBook {
         this.d.publish((t, q) => events.answer(call.info, t, q));
         this.job(job, command, `+OK ${uuid}\n`);
         const amd = s.amd;
-        if (amd?.via === 'avmd' && amd.status === 'MACHINE') this.d.publish((t, q) => events.beep(call.info, t, q));
+        if (amd?.via === 'avmd' && amd.status === 'MACHINE') {
+          // mod_avmd also leaves avmd_detect=TRUE on the channel: the hangup event carries it.
+          call.info.vars['avmd_detect'] = 'TRUE';
+          this.d.publish((t, q) => events.beep(call.info, t, q));
+        }
         if (amd?.via === 'amd_event') {
           this.d.publish((t, q) => ({ ...events.beep(call.info, t, q), 'Event-Subclass': 'amd::info', 'Beep-Status': '', amd_result: amd.status, amd_cause: amd.cause ?? '' }));
         }
