@@ -1,5 +1,6 @@
 /** The demo's live progress line and closing summary. */
 import type { Daemon } from '../daemon.ts';
+import type { Clock } from '../domain/types.ts';
 import type { Io } from './main.ts';
 
 export class DemoProgress {
@@ -11,8 +12,8 @@ export class DemoProgress {
   private readonly virtualStart: number;
   private allDone: (() => void) | null = null;
 
-  constructor(private readonly daemon: Daemon, private readonly io: Io, private readonly speed: number) {
-    this.virtualStart = Date.now();
+  constructor(private readonly daemon: Daemon, private readonly io: Io, private readonly clock: Clock) {
+    this.virtualStart = clock.now();
     daemon.engine.on('dial', (row) => {
       this.dials++;
       this.results.set(row.result, (this.results.get(row.result) ?? 0) + 1);
@@ -36,8 +37,12 @@ export class DemoProgress {
 
   private line(): string {
     const res = [...this.results].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
-    const virt = ((Date.now() - this.started) * this.speed) / 60_000;
-    return `dials ${this.dials} | in flight ${this.daemon.engine.live()} | ${res} | virtual ${virt.toFixed(0)} min`;
+    return `dials ${this.dials} | in flight ${this.daemon.engine.live()} | ${res} | ${this.virtualSpan()} simulated`;
+  }
+
+  private virtualSpan(): string {
+    const min = Math.round((this.clock.now() - this.virtualStart) / 60_000);
+    return min < 120 ? `${min} min` : `${(min / 60).toFixed(1)} h`;
   }
 
   private draw(): void {
@@ -50,7 +55,7 @@ export class DemoProgress {
     if (this.timer) clearInterval(this.timer);
     if (process.stderr.isTTY) process.stderr.write('\n');
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
-    const out = [`demo finished in ${secs} s (clock x${this.speed})`, `dials: ${this.dials}`, 'results:'];
+    const out = [`demo finished in ${secs} s (${this.virtualSpan()} of campaign time on the simulated PBX)`, `dials: ${this.dials}`, 'results:'];
     for (const [k, v] of [...this.results].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${v}`);
     out.push('records:');
     for (const [k, v] of [...this.finals].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${v}`);

@@ -3,12 +3,19 @@
  * gracefully (a second signal forces), SIGHUP reloads campaign files.
  */
 import { formatConfigError } from '../config/load-campaign.ts';
+import { currentEnv } from '../config/env.ts';
 import { loadDaemonConfig } from '../config/load-daemon.ts';
 import { Daemon } from '../daemon.ts';
-import { scaledScheduler } from '../lib/clock.ts';
+import { realScheduler } from '../lib/clock.ts';
+import { VirtualScheduler } from '../lib/virtual-scheduler.ts';
 import { createLogger } from '../lib/logger.ts';
 import { DemoProgress } from './demo-progress.ts';
 import type { Io } from './main.ts';
+
+/** The demo's clock: calls run this many times faster than real time... */
+const DEMO_SPEED = 60;
+/** ...and a quiet stretch (waiting for a retry) never takes more than this much real time. */
+const DEMO_MAX_GAP_MS = 5;
 
 export interface RunFlags {
   config: string;
@@ -17,16 +24,17 @@ export interface RunFlags {
 }
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
-  const loaded = await loadDaemonConfig(flags.config, process.env);
+  const loaded = await loadDaemonConfig(flags.config, currentEnv());
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(formatConfigError(e));
     return 1;
   }
   const config = loaded.config;
-  const speed = flags.speed ?? (flags.demo ? 300 : 1);
+  const speed = flags.speed ?? DEMO_SPEED;
   const logger = createLogger(flags.demo ? 'warn' : config.logLevel);
-  const daemon = await Daemon.create({ config, logger, scheduler: scaledScheduler(speed) });
-  const progress = flags.demo ? new DemoProgress(daemon, io, speed) : null;
+  const demoClock = flags.demo ? new VirtualScheduler(Date.now()) : null;
+  const daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler });
+  const progress = flags.demo ? new DemoProgress(daemon, io, demoClock ?? realScheduler) : null;
 
   let signals = 0;
   const done = new Promise<number>((resolve) => {
@@ -44,9 +52,13 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
     process.on('SIGHUP', () => void daemon.reload());
     progress?.onAllCompleted(() => void daemon.stop(0).then(() => resolve(0)));
   });
+  let finished = false;
+  const paced = demoClock?.runPaced({ speed, maxGapMs: DEMO_MAX_GAP_MS, stop: () => finished });
   await daemon.start();
   progress?.start();
   const code = await done;
+  finished = true;
+  await paced;
   progress?.finish();
   return code;
 }

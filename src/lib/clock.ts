@@ -28,18 +28,3 @@ export const realScheduler: Scheduler = {
   },
 };
 
-/**
- * The real clock, sped up `speed` times from `origin` (the demo: an hour of retries in a few
- * seconds). speed 1 is the real clock.
- */
-export function scaledScheduler(speed: number, origin: number = Date.now()): Scheduler {
-  if (speed === 1) return realScheduler;
-  const now = (): number => origin + Math.round((Date.now() - origin) * speed);
-  return {
-    now,
-    at(at, fn) {
-      const h = setTimeout(fn, Math.max(0, (at - now()) / speed));
-      return { cancel: () => clearTimeout(h) };
-    },
-  };
-}

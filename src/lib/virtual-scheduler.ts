@@ -64,6 +64,29 @@ export class VirtualScheduler implements Scheduler {
     return this.t;
   }
 
+  /**
+   * Run timers against the real clock, `speed` times faster, but never wait more than
+   * `maxGapMs` of real time for the next timer: long quiet stretches (a retry in 3 h) pass in
+   * an instant while calls still take visible time. Used by the demo. Runs until `stop()`.
+   */
+  async runPaced(opts: { speed: number; maxGapMs: number; stop: () => boolean }): Promise<void> {
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    while (!opts.stop()) {
+      const next = this.peek();
+      if (next === null) {
+        await sleep(opts.maxGapMs);
+        continue;
+      }
+      const wait = Math.min((next - this.t) / opts.speed, opts.maxGapMs);
+      if (wait >= 1) await sleep(wait);
+      if (this.peek() !== next) continue; // an earlier timer arrived meanwhile
+      const e = this.pop()!;
+      this.t = e.at;
+      e.fn();
+      await settle();
+    }
+  }
+
   private dropCancelled(): void {
     while (this.heap[0]?.cancelled) this.pop();
   }
