@@ -31,7 +31,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   }
   const config = loaded.config;
   const speed = flags.speed ?? DEMO_SPEED;
-  const logger = createLogger(flags.demo ? 'warn' : config.logLevel);
+  const logger = createLogger(flags.demo ? 'error' : config.logLevel);
   const demoClock = flags.demo ? new VirtualScheduler(Date.now()) : null;
   const daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler });
   const progress = flags.demo ? new DemoProgress(daemon, io, demoClock ?? realScheduler) : null;

@@ -74,9 +74,11 @@ export function createAriConnection(o: ConnectionOptions): AriConnection {
     ws = sock;
     let alive = true;
     let failure: string | null = null;
+    let refused = false;
     sock.on('unexpected-response', (_req, res) => {
       failure = `HTTP ${res.statusCode}`;
-      if (res.statusCode === 401 || res.statusCode === 403) setStatus('auth_failed', 'ARI refused our credentials');
+      refused = res.statusCode === 401 || res.statusCode === 403;
+      if (refused) setStatus('auth_failed', 'ARI refused our credentials');
       res.resume();
       sock.terminate();
     });
@@ -113,9 +115,7 @@ export function createAriConnection(o: ConnectionOptions): AriConnection {
       if (ws !== sock) return;
       ws = null;
       if (stopped) return;
-      if (status !== 'auth_failed' || failure === null || !failure.startsWith('HTTP 40')) {
-        setStatus('down', failure ?? `WebSocket closed (${code})`);
-      }
+      if (!refused) setStatus('down', failure ?? `WebSocket closed (${code})`);
       scheduleRetry();
     });
   }

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../../src/lib/errors.ts';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
 import { Collector } from './collector.ts';
-import { dialRequest, newAdapter } from './fixtures.ts';
+import { realScheduler } from '../../../src/lib/clock.ts';
+import { createAriAdapter } from '../../../src/pbx/ari/index.ts';
+import { dialRequest, logger, newAdapter } from './fixtures.ts';
 import { ARI, asteriskChannels, endpointAt, startSipp, until, type Sipp } from './harness.ts';
 import { answerScenario, ringForeverScenario } from './sipp-scenarios.ts';
 
@@ -105,5 +107,13 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
     expect(facts.q850).not.toBeNull();
     expect(await next.liveDials()).toEqual([]);
     expect(col.endedCount(req.dialId)).toBe(0);
+  });
+
+  it('wrong credentials: status auth_failed, and originate is refused as down', async () => {
+    const wrong = createAriAdapter({ name: 'ast1', ...ARI, password: 'wrong', app: `${APP}-auth` }, { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 } });
+    others.push(wrong);
+    await wrong.start();
+    await until(() => wrong.status() === 'auth_failed', 10_000, 'auth_failed');
+    await expect(wrong.originate(dialRequest(endpointAt(HOLD, '7')))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
   });
 });
