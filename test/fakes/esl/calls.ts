@@ -110,7 +110,7 @@ export class CallBook {
         const amd = s.amd;
         if (amd?.via === 'avmd' && amd.status === 'MACHINE') {
           // mod_avmd also leaves avmd_detect=TRUE on the channel: the hangup event carries it.
-          // DEBUG call.info.vars['avmd_detect'] = 'TRUE';
+          call.info.vars['avmd_detect'] = 'TRUE';
           this.d.publish((t, q) => events.beep(call.info, t, q));
         }
         if (amd?.via === 'amd_event') {
