@@ -191,6 +191,23 @@ describe('ESL adapter against the fake switch', () => {
     expect(fake.calls.originated).toHaveLength(3);
   });
 
+  it('after a restart, also picks up our dial from its own events (dialerd_dial), without liveDials', async () => {
+    const { fake, adapter } = await setup({});
+    const a = dial('+7301', { dialId: `dialerd-${randomUUID()}` });
+    await adapter.originate(a);
+    await adapter.stop();
+    const next = createEslAdapter(
+      { name: 'fs1', host: '127.0.0.1', port: fake.port, password: PASSWORD },
+      { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 } },
+    );
+    adapters.push(next);
+    const rec = new Recorder(next);
+    await next.start();
+    await rec.waitFor((e) => e.type === 'status' && e.status === 'up', 'up');
+    fake.calls.kill(channelUuidOf(a.dialId), 'NORMAL_CLEARING');
+    expect((await rec.ended(a.dialId)).facts).toMatchObject({ causeName: 'NORMAL_CLEARING', answeredAt: null });
+  });
+
   it('refuses to originate while down, with DIALERD_ERR_PBX_DOWN', async () => {
     const { fake, adapter, rec } = await setup({});
     const down = rec.status('down');

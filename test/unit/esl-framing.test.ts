@@ -75,6 +75,24 @@ describe('ESL framing', () => {
     }
   });
 
+  it('reads the 84 KB session fed one byte at a time', () => {
+    const wire = read('neventsocket-example3.wire');
+    expect(parseAll([...wire].map((b) => Buffer.from([b])))).toEqual(parseAll([wire]));
+  });
+
+  it('reads the same event from its json and plain wire forms', () => {
+    const info = { uuid: 'u-1', number: '+74950000002', vars: { dialerd_dial: 'd2', name: 'Ivan Petrov, 50%' }, createdUs: 1 };
+    for (const ev of [
+      events.hangup(info, { cause: 'NO_USER_RESPONSE', sip: 480, answeredMs: null }, 1_700_000_000_000, 9),
+      events.job('job-2', 'originate {a=b}sofia/gw/a/2 &park()', '+OK u-1\n', 1_700_000_000_000, 10),
+    ]) {
+      const [json] = parseAll([serialize(ev, 'json')]);
+      const [plain] = parseAll([serialize(ev, 'plain')]);
+      expect(parseEvent(plain!)).toEqual(parseEvent(json!));
+      expect(parseEvent(json!)).toEqual(ev);
+    }
+  });
+
   it('skips garbage header blocks and keeps reading real frames after them', () => {
     const real = read('channel_answer.frame');
     const p = new FrameParser();

@@ -40,6 +40,8 @@ export function parsePlainEvent(body: string): EslEvent | null {
     const rest = body.slice(split + 2);
     const len = Number(ev['Content-Length']);
     if (rest.length > 0) ev['_body'] = Number.isInteger(len) && len >= 0 ? Buffer.from(rest).subarray(0, len).toString('utf8') : rest;
+    // Framing of the inner body, not part of the event (the json form has no such key).
+    delete ev['Content-Length'];
   }
   return typeof ev['Event-Name'] === 'string' ? ev : null;
 }
