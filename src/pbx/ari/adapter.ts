@@ -171,7 +171,9 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
   });
 
   const requireUp = (): void => {
-    if (conn.status() !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', cfg.name);
+    // the port's contract: any link other than `up` is DIALERD_ERR_PBX_DOWN (the status tells why)
+    const st = conn.status();
+    if (st !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', st === 'auth_failed' ? `${cfg.name} (credentials refused)` : cfg.name);
   };
 
   return {

@@ -109,11 +109,11 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
     expect(col.endedCount(req.dialId)).toBe(0);
   });
 
-  it('wrong credentials: status auth_failed, and originate is refused as down', async () => {
+  it('wrong credentials: status auth_failed, and originate is refused with DIALERD_ERR_PBX_DOWN as the port says', async () => {
     const wrong = createAriAdapter({ name: 'ast1', ...ARI, password: 'wrong', app: `${APP}-auth` }, { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 } });
     others.push(wrong);
     await wrong.start();
     await until(() => wrong.status() === 'auth_failed', 10_000, 'auth_failed');
-    await expect(wrong.originate(dialRequest(endpointAt(HOLD, '7')))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+    await expect(wrong.originate(dialRequest(endpointAt(HOLD, '7')))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN', detail: 'ast1 (credentials refused)' });
   });
 });
