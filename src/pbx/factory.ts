@@ -4,6 +4,7 @@ import type { PbxConfig } from '../config/daemon-types.ts';
 import type { Scheduler } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createAriAdapter } from './ari/index.ts';
+import { createEslAdapter } from './esl/adapter.ts';
 import type { PbxAdapter } from './port.ts';
 import { parseOutcomes } from './sim/outcomes.ts';
 import { SimPbx } from './sim/sim-adapter.ts';
@@ -17,6 +18,6 @@ export async function createPbx(cfg: PbxConfig, deps: { scheduler: Scheduler; lo
     case 'asterisk':
       return createAriAdapter(cfg, { clock: deps.scheduler, logger: deps.logger });
     case 'freeswitch':
-      throw new Error('freeswitch adapter: wired below');
+      return createEslAdapter(cfg, { clock: deps.scheduler, logger: deps.logger });
   }
 }
