@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDaemonConfig } from '../../src/config/load-daemon.ts';
 import { Daemon } from '../../src/daemon.ts';
+import type { CampaignChange } from '../../src/engine/types.ts';
 import type { FinalState, HistoryRow, Result } from '../../src/domain/types.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createPbx } from '../../src/pbx/factory.ts';
@@ -107,10 +108,11 @@ interface Run {
   daemon: Daemon;
   dials: HistoryRow[];
   finals: Map<string, FinalState>;
+  changes: CampaignChange[];
 }
 
-async function startDaemon(run: Run | null): Promise<Run> {
-  const loaded = await loadDaemonConfig(configFile, { ...process.env, DIALERD_TEST_ESL_PASSWORD: 'esl-campaign-pw' });
+async function startDaemon(run: Run | null, password = 'esl-campaign-pw'): Promise<Run> {
+  const loaded = await loadDaemonConfig(configFile, { ...process.env, DIALERD_TEST_ESL_PASSWORD: password });
   if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.errors)}`);
   const daemon = await Daemon.create({
     config: loaded.config,
@@ -120,8 +122,9 @@ async function startDaemon(run: Run | null): Promise<Run> {
         ? createEslAdapter(cfg, { clock: deps.scheduler, logger: deps.logger, reconnect: { baseMs: 20, maxMs: 200 }, jobErrorGraceMs: 200 })
         : createPbx(cfg, deps),
   });
-  const r: Run = { daemon, dials: run?.dials ?? [], finals: run?.finals ?? new Map() };
+  const r: Run = { daemon, dials: run?.dials ?? [], finals: run?.finals ?? new Map(), changes: [] };
   daemon.engine.on('dial', (row) => r.dials.push(row));
+  daemon.engine.on('campaign', (c) => r.changes.push(c));
   daemon.engine.on('final', (e) => r.finals.set(e.record, e.state));
   await daemon.start();
   return r;
@@ -176,4 +179,19 @@ describe('a 500-record campaign on FreeSWITCH through the daemon', () => {
     const dialIds = run.dials.map((r) => r.dialId);
     expect(new Set(dialIds).size).toBe(dialIds.length);
   }, 180_000);
+
+  it('a refused ESL password pauses the campaign with reason pbx_auth and dials nothing', async () => {
+    const before = fake.calls.originated.length;
+    const run = await startDaemon(null, 'wrong-password');
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (run.changes.some((c) => c.to === 'paused' && c.reason === 'pbx_auth')) resolve();
+      };
+      run.daemon.engine.on('campaign', check);
+      check();
+    });
+    expect(run.daemon.pbxes.get('fs1')!.status()).toBe('auth_failed');
+    await run.daemon.stop();
+    expect(fake.calls.originated.length).toBe(before);
+  }, 30_000);
 });
