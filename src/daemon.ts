@@ -107,16 +107,31 @@ export class Daemon {
       logger.error({ dir: config.campaignsDir, err: String(err) }, 'cannot read the campaigns directory');
       return;
     }
-    for (const f of files) await this.loadOne(path.join(config.campaignsDir, f));
+    const seen = new Set<string>();
+    for (const f of files) {
+      const id = await this.loadOne(path.join(config.campaignsDir, f));
+      if (id) seen.add(id);
+    }
+    // A campaign whose file is gone is deleted: completed first; its call history stays.
+    for (const [id, l] of this.loaded) {
+      if (seen.has(id)) continue;
+      const stillThere = await stat(l.spec.source).then(() => true, () => false);
+      if (stillThere) continue; // present but invalid now: the previous version keeps running
+      logger.warn({ campaign: id, file: l.spec.source }, 'campaign file removed: completing the campaign');
+      await this.engine.complete(id, 'deleted').catch((err) => logger.error({ campaign: id, err: String(err) }, 'complete failed'));
+      this.loaded.delete(id);
+    }
   }
 
-  private async loadOne(file: string): Promise<void> {
+  /** Load or reload one campaign file; returns its id when it is valid. */
+  private async loadOne(file: string): Promise<string | null> {
     const { logger, config } = this.opts;
     const r = await loadCampaignFile(file, { trunks: Object.keys(config.trunks) });
     if (!r.ok) {
       for (const e of r.errors) logger.error({ file }, formatConfigError(e));
-      logger.error({ file }, `campaign file rejected (${r.errors.length} errors); ${this.loaded.has(file) ? 'the previous version keeps running' : 'not loaded'}`);
-      return;
+      const prev = [...this.loaded.values()].find((l) => l.spec.source === path.resolve(file));
+      logger.error({ file }, `campaign file rejected (${r.errors.length} errors); ${prev ? 'the previous version keeps running' : 'not loaded'}`);
+      return prev?.spec.id ?? null;
     }
     const spec = r.spec;
     try {
@@ -127,8 +142,10 @@ export class Daemon {
       if (!saved || (prev && prev.contactsMtime !== mtime)) await this.importContacts(spec);
       this.loaded.set(spec.id, { spec, dnc, contactsMtime: mtime });
       await this.engine.upsertCampaign(spec, dnc);
+      return spec.id;
     } catch (err) {
       logger.error({ file, err: err instanceof Error ? err.message : String(err) }, 'campaign not loaded');
+      return this.loaded.has(spec.id) ? spec.id : null;
     }
   }
 

@@ -94,8 +94,10 @@ export class Engine extends EventEmitter {
     const now = this.deps.scheduler.now();
     let ctx = this.campaigns.get(spec.id);
     if (ctx) {
+      const before = ctx.spec.state;
       ctx.spec = spec;
       ctx.dnc = dnc;
+      if (spec.state !== before) await this.applyEdit(ctx, now);
       this.armTimers(ctx);
       this.kick(ctx);
       return;
@@ -126,6 +128,18 @@ export class Engine extends EventEmitter {
       await this.event(ctx, { type: 'activate', now, startAt: s.startAt }, null);
       await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
     } else if (s.state === 'completed') await this.complete(s.id, 'manual');
+  }
+
+  /** The file's desired state was edited (SIGHUP): pause, resume, complete or re-activate. */
+  private async applyEdit(ctx: CampaignCtx, now: number): Promise<void> {
+    const want = ctx.spec.state;
+    const st = ctx.status.state;
+    if (want === 'completed') await this.complete(ctx.spec.id, 'manual');
+    else if (want === 'paused' && (st === 'running' || st === 'scheduled')) await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
+    else if ((want === 'running' || want === 'scheduled') && st === 'paused' && ctx.status.pauseReason === 'manual') {
+      await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
+    } else if ((want === 'running' || want === 'scheduled') && st === 'draft') await this.event(ctx, { type: 'activate', now, startAt: ctx.spec.startAt }, null);
+    else if (want === 'draft' && st === 'scheduled') await this.event(ctx, { type: 'draft' }, null);
   }
 
   private armTimers(ctx: CampaignCtx): void {
