@@ -109,9 +109,22 @@ export function createMemoryStore(): Store {
   };
 }
 
-/** Rows mostly arrive in startedAt order, so this is nearly always an append. */
+/**
+ * Rows mostly arrive in startedAt order, so this is nearly always an append; a binary search
+ * keeps the rest O(log n) compares (many dials share a startedAt on the virtual clock, and
+ * their dialIds do not sort in arrival order).
+ */
 function insertSorted(rows: HistoryRow[], r: HistoryRow): void {
-  let i = rows.length;
-  while (i > 0 && compareHistory(rows[i - 1]!, r) > 0) i--;
-  rows.splice(i, 0, r);
+  if (rows.length === 0 || compareHistory(rows[rows.length - 1]!, r) <= 0) {
+    rows.push(r);
+    return;
+  }
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareHistory(rows[mid]!, r) > 0) hi = mid;
+    else lo = mid + 1;
+  }
+  rows.splice(lo, 0, r);
 }
