@@ -20,6 +20,8 @@ export interface CampaignCtx {
   endTimer: Timer | null;
   pumping: boolean;
   again: boolean;
+  /** Records may be left `dialing` with no live dial (start, store outage, pump failure): recover before claiming. */
+  recover: boolean;
 }
 
 export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
@@ -33,6 +35,7 @@ export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
     endTimer: null,
     pumping: false,
     again: false,
+    recover: true,
   };
 }
 

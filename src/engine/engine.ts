@@ -22,6 +22,7 @@ import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '..
 import type { LiveDial } from '../store/port.ts';
 import { Caps } from './caps.ts';
 import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
+import { recoverClaims } from './recover.ts';
 import { historyRow, rawFacts, type LiveDialState } from './dial.ts';
 import type { RateLimiter } from './rate.ts';
 import type { CampaignChange, DncCheck, EngineDeps, EngineEvents } from './types.ts';
@@ -312,6 +313,12 @@ export class Engine extends EventEmitter {
   private async pump(ctx: CampaignCtx): Promise<void> {
     const { store, scheduler } = this.deps;
     const trunk = ctx.spec.trunk;
+    if (ctx.recover && this.dialable(ctx)) {
+      const own = [...this.dials.values()].filter((d) => d.spec.id === ctx.spec.id).map((d) => d.record.id);
+      const n = await recoverClaims(store, ctx.spec.id, own);
+      ctx.recover = false;
+      if (n > 0) this.deps.logger.warn({ campaign: ctx.spec.id, records: n }, `campaign ${ctx.spec.id}: ${n} records left dialing with no live dial are due again`);
+    }
     for (;;) {
       if (!this.dialable(ctx)) return;
       const free = this.caps.free(ctx.spec.id, trunk);
@@ -383,7 +390,16 @@ export class Engine extends EventEmitter {
     };
     this.dials.set(d.id, d);
     this.liveNumbers.add(number);
-    await this.deps.store.putLiveDial(this.liveDialRow(d));
+    try {
+      await this.deps.store.putLiveDial(this.liveDialRow(d));
+    } catch (err) {
+      // Not originated: free what it held; the record stays `dialing` for recoverClaims.
+      this.dials.delete(d.id);
+      this.liveNumbers.delete(number);
+      slot.release();
+      this.wakeIdle();
+      throw err;
+    }
     // Not awaited: the pump goes on while the PBX answers the request (its slot is already held).
     void this.guard(
       pbx
@@ -614,10 +630,14 @@ export class Engine extends EventEmitter {
     if (up === this.storeUp) return;
     this.storeUp = up;
     this.deps.logger[up ? 'info' : 'error']({ reason }, up ? 'store is back: dialing resumes' : 'store is down: dialing paused');
-    if (up) this.kickAll();
+    if (up) {
+      for (const ctx of this.campaigns.values()) ctx.recover = true;
+      this.kickAll();
+    }
   }
 
   private onPumpError(ctx: CampaignCtx, err: unknown): void {
+    ctx.recover = true; // it may have died holding claimed records
     this.deps.logger.error({ campaign: ctx.spec.id, err: errText(err) }, 'dialing loop failed; retrying in 5s');
     this.sleepUntil(ctx, this.deps.scheduler.now() + 5000);
   }

@@ -96,6 +96,15 @@ export interface Store {
   /** Mark a record `removed`. A record being dialed keeps dialing; its settle will not revive it. */
   removeRecord(campaign: string, id: string): Promise<boolean>;
 
+  /**
+   * Recover records a crash left `dialing` with no live dial (the daemon died between claimDue
+   * and putLiveDial, or a claim's reply was lost with the link): every `dialing` record of the
+   * campaign whose id is not in `liveRecordIds` goes back to `pending` (never dialed) or
+   * `waiting`, due at its nextAt. Atomic per record; returns how many moved. The caller must
+   * hold no unprocessed claim for this campaign (the engine calls it from the campaign's pump).
+   */
+  recoverDialing(campaign: string, liveRecordIds: string[]): Promise<number>;
+
   putLiveDial(d: LiveDial): Promise<void>;
   liveDials(): Promise<LiveDial[]>;
   /** Atomically, once per dialId: write the record and index it, append history, count the result, drop the live dial. */

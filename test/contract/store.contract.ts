@@ -190,6 +190,33 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await s.history({ campaign: 'c1' })).toEqual([row('d1')]);
       });
 
+      it('recoverDialing puts dialing records without a live dial back in the index; others untouched', async () => {
+        await s.addRecords('c1', [rec('a'), rec('b', { nextAt: T0 + 1 }), rec('c', { nextAt: T0 + 2 }), rec('w', { state: 'waiting', nextAt: T0 + 9 })]);
+        await s.addRecords('c2', [rec('a', { campaign: 'c2' })]);
+        const [a, b, c] = await s.claimDue('c1', T0 + 5, 3);
+        await s.claimDue('c2', T0, 1);
+        // b was dialed before (a retry): it goes back to waiting; a never was: pending.
+        await s.release({ ...b!, state: 'waiting', dials: 2, attempts: 1 });
+        expect(ids(await s.claimDue('c1', T0 + 5, 1))).toEqual(['b']);
+        expect(await s.recoverDialing('c1', ['c'])).toBe(2);
+        expect(await s.getRecord('c1', 'a')).toEqual({ ...a!, state: 'pending' });
+        expect(await s.getRecord('c1', 'b')).toMatchObject({ state: 'waiting', dials: 2, nextAt: T0 + 1 });
+        expect(await s.getRecord('c1', 'c')).toEqual({ ...c!, state: 'dialing' });
+        expect((await s.counts('c1')).states).toEqual({ pending: 1, waiting: 2, dialing: 1 });
+        expect(ids(await s.claimDue('c1', T0 + 5, 10))).toEqual(['a', 'b']);
+        expect((await s.getRecord('c2', 'a'))?.state).toBe('dialing');
+        expect(await s.recoverDialing('c1', ['a', 'b', 'c'])).toBe(0);
+        expect(await s.recoverDialing('nope', [])).toBe(0);
+      });
+
+      it('recoverDialing covers a large campaign', async () => {
+        await s.addRecords('c1', Array.from({ length: 300 }, (_, i) => rec(`r${String(i).padStart(3, '0')}`, { nextAt: T0 + i })));
+        await s.claimDue('c1', T0 + 1000, 200);
+        expect(await s.recoverDialing('c1', ['r000'])).toBe(199);
+        expect((await s.counts('c1')).states).toEqual({ pending: 299, dialing: 1 });
+        expect(await s.nextDueAt('c1')).toBe(T0 + 1);
+      });
+
       it('lists live dials as written', async () => {
         expect(await s.liveDials()).toEqual([]);
         await s.putLiveDial(live('d1', { answeredAt: T0 + 5 }));

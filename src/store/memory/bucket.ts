@@ -74,6 +74,13 @@ export class CampaignBucket {
     return n;
   }
 
+  /** `dialing` records not in `live` go back to pending/waiting at their nextAt. */
+  recoverDialing(live: Set<string>): number {
+    const stuck = [...this.slots.values()].filter((s) => s.rec.state === 'dialing' && !live.has(s.rec.id));
+    for (const s of stuck) this.write({ ...s.rec, state: s.rec.dials === 0 ? 'pending' : 'waiting' });
+    return stuck.length;
+  }
+
   countResult(result: Result): void {
     this.results.set(result, (this.results.get(result) ?? 0) + 1);
     this.dials++;

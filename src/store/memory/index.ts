@@ -68,6 +68,10 @@ export function createMemoryStore(): Store {
       return true;
     },
 
+    async recoverDialing(campaign, liveRecordIds) {
+      return buckets.get(campaign)?.recoverDialing(new Set(liveRecordIds)) ?? 0;
+    },
+
     async putLiveDial(d) {
       live.set(d.dialId, { ...d });
     },

@@ -19,6 +19,7 @@ export interface RedisStoreOptions extends Omit<ConnectionOptions, 'url'> {
 }
 
 const FINALIZE_BATCH = 5_000;
+const RECOVER_BATCH = 2_000;
 
 export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> {
   const conn = await connect(opts);
@@ -73,6 +74,19 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
       }),
     removeRecord: (campaign, id) =>
       guard(async () => (await callScript(r, 'remove-record', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [id])) === 1),
+
+    recoverDialing: (campaign, liveRecordIds) =>
+      guard(async () => {
+        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
+        let cursor = '0';
+        let moved = 0;
+        do {
+          const [next, n] = (await callScript(r, 'recover-dialing', keys, [cursor, RECOVER_BATCH, ...liveRecordIds])) as [string, number];
+          cursor = String(next);
+          moved += n;
+        } while (cursor !== '0');
+        return moved;
+      }),
 
     putLiveDial: (d) => guard(async () => void (await r.hset(k.live, d.dialId, JSON.stringify(d)))),
     liveDials: () => guard(async () => Object.values(await r.hgetall(k.live)).map((v) => JSON.parse(v) as LiveDial)),
