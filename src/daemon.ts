@@ -3,6 +3,8 @@
  * Owns the lifecycle: start, SIGHUP reload, guarded idempotent shutdown.
  */
 import { randomUUID } from 'node:crypto';
+import { startApi, type ApiServer } from './api/server.ts';
+import { WebhookNotifier } from './api/webhook.ts';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DaemonConfig, PbxConfig } from './config/daemon-types.ts';
@@ -43,6 +45,8 @@ export class Daemon {
   private readonly loaded = new Map<string, Loaded>();
   private dncTimer: Timer | null = null;
   private stopped: Promise<void> | null = null;
+  private api: ApiServer | null = null;
+  private webhook: { notifier: WebhookNotifier; detach: () => void } | null = null;
 
   private constructor(
     private readonly opts: DaemonOptions,
@@ -82,14 +86,33 @@ export class Daemon {
 
   /** Connect the PBXes, adopt dials a previous run left live, load every campaign. */
   async start(): Promise<void> {
+    const { config, logger } = this.opts;
+    if (config.notify?.webhook) {
+      const notifier = new WebhookNotifier({ url: config.notify.webhook, scheduler: this.scheduler, logger });
+      this.webhook = { notifier, detach: notifier.attach(this.engine) };
+    }
     for (const pbx of this.pbxes.values()) await pbx.start();
     await this.loadCampaigns();
+    if (config.api) {
+      // Bound before the first dial: a port clash stops the start with nothing dialed.
+      try {
+        this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger }, config.api);
+      } catch (err) {
+        await this.stop(0);
+        throw err;
+      }
+    }
     await this.engine.begin();
     const every = this.opts.dncRefreshMs ?? 10_000;
     const tick = (): void => {
       this.dncTimer = this.scheduler.at(this.scheduler.now() + every, () => void this.refreshDnc().finally(tick));
     };
     tick();
+  }
+
+  /** The control API's base URL (its real port), or null when it is disabled. */
+  get apiUrl(): string | null {
+    return this.api?.url ?? null;
   }
 
   /** SIGHUP: reload campaign files. An invalid file keeps its previous version running. */
@@ -179,9 +202,20 @@ export class Daemon {
       const log = this.opts.logger;
       this.dncTimer?.cancel();
       try {
+        await this.api?.close();
+      } catch (err) {
+        log.error({ err: String(err) }, 'control API close failed');
+      }
+      try {
         await this.engine.stop(graceMs);
       } catch (err) {
         log.error({ err: String(err) }, 'engine stop failed');
+      }
+      try {
+        this.webhook?.detach();
+        await this.webhook?.notifier.close();
+      } catch (err) {
+        log.error({ err: String(err) }, 'webhook close failed');
       }
       for (const pbx of this.pbxes.values()) {
         try {

@@ -14,6 +14,8 @@ const HTTP_URL_PATTERN = '^https?://';
 addPatternHint(NAME_PATTERN, 'is not a valid name (letters, digits, _ . -)');
 addPatternHint(REDIS_URL_PATTERN, 'is not a redis URL (redis://host:port/db)');
 addPatternHint(HTTP_URL_PATTERN, 'is not an http(s) URL (http://host:8088)');
+export const LISTEN_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$';
+addPatternHint(LISTEN_PATTERN, 'is not a listen address (host:port, e.g. 127.0.0.1:8480)');
 
 /** A union tagged by `type`: ajv then reports errors of the matching branch only. */
 function Tagged<T extends TSchema[]>(branches: [...T], opts: Record<string, unknown> = {}) {
@@ -87,6 +89,18 @@ export const DaemonSchema = Type.Object(
     store: Type.Optional(Store),
     pbxes: Type.Record(Type.String({ pattern: NAME_PATTERN }), Tagged([Asterisk, FreeSwitch, Sim]), { minProperties: 1, additionalProperties: false }),
     trunks: Type.Record(Type.String({ pattern: NAME_PATTERN }), Trunk, { minProperties: 1, additionalProperties: false }),
+    api: Type.Optional(
+      Type.Object(
+        { listen: Type.String({ pattern: LISTEN_PATTERN, description: 'host:port, e.g. 127.0.0.1:8480.' }) },
+        { additionalProperties: false, description: 'HTTP control API and /metrics (no authentication: keep it on localhost). Absent: disabled.' },
+      ),
+    ),
+    notify: Type.Optional(
+      Type.Object(
+        { webhook: Type.String({ pattern: HTTP_URL_PATTERN, description: 'POST each campaign state change (JSON) here.' }) },
+        { additionalProperties: false, description: 'Campaign state-change notifications. Absent: log lines only.' },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'dialerd daemon config' },
 );

@@ -29,4 +29,22 @@ export interface DaemonConfig {
   shutdownGraceSeconds: number;
   /** Absolute path of the file it came from. */
   source: string;
+  /**
+   * The HTTP control API (src/api): where it listens. Absent or null = no API (configs built in
+   * code stay port-free); config/dialerd.yaml ships `api: { listen: "127.0.0.1:8480" }`.
+   */
+  api?: ApiConfig | null;
+  /** Campaign state-change notifications (domain.md §7). Absent or null = log lines only. */
+  notify?: NotifyConfig | null;
+}
+
+export interface ApiConfig {
+  host: string;
+  /** 0 = any free port (tests). */
+  port: number;
+}
+
+export interface NotifyConfig {
+  /** POST every campaign state change here (JSON), retried with backoff. */
+  webhook: string;
 }

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
-import type { DaemonConfig, PbxConfig, TrunkConfig } from './daemon-types.ts';
+import type { ApiConfig, DaemonConfig, PbxConfig, TrunkConfig } from './daemon-types.ts';
 import { checkDaemonShape, type DaemonYaml } from './daemon-schema.ts';
 import { parseDuration } from './duration.ts';
 import { deepFreeze } from './freeze.ts';
@@ -34,6 +34,9 @@ export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv): Pr
   const data = (isObj(y.data) ? y.data : {}) as Partial<DaemonYaml>;
   const passwords = checkSecrets(data, env, y, errors, warnings);
   checkTrunks(data, y, errors);
+  if (isObj(data.api) && typeof data.api.listen === 'string' && (parseListen(data.api.listen)?.port ?? 0) > 65535) {
+    errors.push(y.errorAt(['api', 'listen'], 'value', `port out of range in "${data.api.listen}" (1..65535)`));
+  }
   await checkSimOutcomes(data, dirname(file), y, errors);
   const campaignsDir = resolve(dirname(file), typeof data.campaigns_dir === 'string' ? data.campaigns_dir : 'campaigns');
   if (typeof data.campaigns_dir === 'string') {
@@ -113,7 +116,17 @@ function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: 
     maxConcurrency: d.max_concurrency ?? 100,
     shutdownGraceSeconds: parseDuration(d.shutdown_grace ?? '30s') ?? 30,
     source,
+    // Set only when written, so an absent key stays absent (= disabled).
+    ...(d.api ? { api: parseListen(d.api.listen) } : {}),
+    ...(d.notify ? { notify: { webhook: d.notify.webhook } } : {}),
   };
+}
+
+/** `host:port` or `[v6]:port` (already matched by LISTEN_PATTERN) → host and port. */
+export function parseListen(listen: string): ApiConfig | null {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen);
+  if (!m) return null;
+  return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
 function customizeDaemon(e: ErrorObject, path: DocPath, y: ParsedYaml): ConfigError | null {

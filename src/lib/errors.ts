@@ -16,6 +16,7 @@ export const ERRORS = {
   DIALERD_ERR_STORE_DOWN: { status: 503, message: 'store unavailable: %s' },
   DIALERD_ERR_CONTACTS: { status: 400, message: 'contacts: %s' },
   DIALERD_ERR_USAGE: { status: 400, message: '%s' },
+  DIALERD_ERR_INTERNAL: { status: 500, message: 'internal error: %s' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,82 @@
+/**
+ * Prometheus metrics (prom-client, on a registry of our own so two daemons in one process do not
+ * collide). Gauges are read from the engine and the store at scrape time; the dial counter counts
+ * settled dials since this process started (Prometheus' rate() handles restarts).
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import { CAMPAIGN_STATES, type HistoryRow } from '../domain/types.ts';
+import type { ApiDeps } from './deps.ts';
+
+export interface Metrics {
+  registry: Registry;
+  /** Stop counting (unsubscribes from the engine). */
+  close(): void;
+}
+
+export function createMetrics(deps: ApiDeps, storeUp: () => boolean): Metrics {
+  const { engine, store, pbxes } = deps;
+  const registry = new Registry();
+  const dials = new Counter({
+    name: 'dialerd_dials_total',
+    help: 'Settled dials by campaign and result, since the daemon started.',
+    labelNames: ['campaign', 'result'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'dialerd_live_dials',
+    help: 'Dials live right now, by campaign.',
+    labelNames: ['campaign'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const id of engine.campaignIds()) this.set({ campaign: id }, engine.liveFor(id));
+    },
+  });
+  new Gauge({
+    name: 'dialerd_campaign_state',
+    help: 'Campaign state: 1 for the current state, 0 for the others.',
+    labelNames: ['campaign', 'state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const id of engine.campaignIds()) {
+        const st = engine.campaign(id)?.status.state;
+        for (const s of CAMPAIGN_STATES) this.set({ campaign: id, state: s }, s === st ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'dialerd_campaign_records',
+    help: 'Records per campaign and record state (from the store).',
+    labelNames: ['campaign', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (!storeUp()) return;
+      for (const id of engine.campaignIds()) {
+        const c = await store.counts(id);
+        for (const [state, n] of Object.entries(c.states)) this.set({ campaign: id, state }, n ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'dialerd_pbx_up',
+    help: 'PBX control link: 1 up, 0 otherwise.',
+    labelNames: ['pbx'] as const,
+    registers: [registry],
+    collect() {
+      for (const [name, p] of pbxes) this.set({ pbx: name }, p.status() === 'up' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'dialerd_store_up',
+    help: 'Store reachable: 1 up, 0 down.',
+    registers: [registry],
+    collect() {
+      this.set(storeUp() ? 1 : 0);
+    },
+  });
+  const onDial = (row: HistoryRow): void => void dials.inc({ campaign: row.campaign, result: row.result });
+  engine.on('dial', onDial);
+  return { registry, close: () => void engine.off('dial', onDial) };
+}

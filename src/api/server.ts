@@ -1,0 +1,88 @@
+/**
+ * The HTTP control API of the daemon (fastify). JSON in and out; every error is
+ * `{ code, message }` with the catalog's status. No authentication: bind it to localhost.
+ *
+ *   GET    /health                              PBX links, store, live dials (503 when not ok)
+ *   GET    /campaigns                           every campaign with counts
+ *   GET    /campaigns/:id
+ *   POST   /campaigns/:id/pause|resume|complete
+ *   POST   /campaigns/:id/records               [{ id, phones: [...], timezone?, vars? }]
+ *   DELETE /campaigns/:id/records/:recordId
+ *   GET    /history?campaign=&result=&from=&to=&limit=&format=json|csv
+ *   GET    /metrics                             Prometheus text
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiConfig } from '../config/daemon-types.ts';
+import { DialerdError } from '../lib/errors.ts';
+import type { ApiDeps } from './deps.ts';
+import { errorReply } from './errors.ts';
+import { createMetrics } from './metrics.ts';
+import { campaignRoutes } from './routes-campaigns.ts';
+import { healthRoutes } from './routes-health.ts';
+import { historyRoutes } from './routes-history.ts';
+
+/** Bodies up to this size (a batch of contacts). */
+const BODY_LIMIT = 8 * 1024 * 1024;
+
+export interface ApiServer {
+  /** Base URL it answers on, e.g. http://127.0.0.1:8480 (the real port when 0 was asked). */
+  readonly url: string;
+  /** Stop accepting requests, finish those in flight. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Build the fastify app (not listening): for `startApi` and tests using `inject`. */
+export function buildApi(deps: ApiDeps): { app: FastifyInstance; dispose: () => void } {
+  let storeUp = true;
+  const off = deps.store.onStatus?.((up) => void (storeUp = up));
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const metrics = createMetrics(deps, () => storeUp);
+
+  app.setErrorHandler((err, req, reply) => {
+    const r = errorReply(err);
+    if (r.internal) deps.logger.error({ err: r.body.message, method: req.method, url: req.url }, 'control API request failed');
+    void reply.code(r.status).send(r.body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    // No catalog code fits "no such route" better than a usage error; the status says 404.
+    void reply.code(404).send({ code: 'DIALERD_ERR_USAGE', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  campaignRoutes(app, deps);
+  historyRoutes(app, deps);
+  healthRoutes(app, deps, metrics, () => storeUp);
+  return {
+    app,
+    dispose: () => {
+      metrics.close();
+      off?.();
+    },
+  };
+}
+
+/**
+ * Listen on `listen`. Rejects with DIALERD_ERR_CONFIG_INVALID when the address cannot be bound
+ * (in use, not local), so the daemon refuses to start rather than run without its controls.
+ */
+export async function startApi(deps: ApiDeps, listen: ApiConfig): Promise<ApiServer> {
+  const { app, dispose } = buildApi(deps);
+  let address: string;
+  try {
+    address = await app.listen({ host: listen.host, port: listen.port });
+  } catch (err) {
+    dispose();
+    await app.close().catch(() => undefined);
+    const why = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new DialerdError('DIALERD_ERR_CONFIG_INVALID', `api.listen ${listen.host}:${listen.port} cannot be bound (${why})`, { cause: err });
+  }
+  deps.logger.info({ url: address }, `control API listening on ${address}`);
+  let closing: Promise<void> | null = null;
+  return {
+    url: address,
+    close: () =>
+      (closing ??= (async () => {
+        dispose();
+        await app.close();
+      })()),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Campaign state-change webhooks (domain.md §7). Every engine 'campaign' event is POSTed as its
+ * CampaignChange JSON to the configured URL, in order, one at a time; a delivery that fails
+ * (network error, timeout, 5xx, 408, 429) is retried with exponential backoff a few times, then
+ * dropped with an error log. Other 4xx are not retried (the receiver refused it). Never blocks
+ * or throws into the engine: `notify` only enqueues.
+ */
+import type { CampaignChange } from '../engine/types.ts';
+import type { Scheduler, Timer } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface WebhookOptions {
+  url: string;
+  scheduler: Scheduler;
+  logger: Logger;
+  /** Deliveries tried per change (default 5). */
+  attempts?: number;
+  /** First retry delay; doubles each time (default 1000 ms). */
+  baseDelayMs?: number;
+  /** Per-request timeout (default 5000 ms). */
+  timeoutMs?: number;
+  /** Changes kept waiting at most; the oldest is dropped past it (default 1000). */
+  maxQueue?: number;
+}
+
+/** The events a webhook listens to (the Engine has it). */
+export interface CampaignEvents {
+  on(event: 'campaign', listener: (c: CampaignChange) => void): unknown;
+  off(event: 'campaign', listener: (c: CampaignChange) => void): unknown;
+}
+
+export class WebhookNotifier {
+  private readonly queue: CampaignChange[] = [];
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private wait: { timer: Timer; resolve: () => void } | null = null;
+  private readonly abort = new AbortController();
+  /** Deliveries that succeeded / were given up, for tests and logs. */
+  readonly stats = { delivered: 0, dropped: 0 };
+
+  constructor(private readonly opts: WebhookOptions) {}
+
+  /** Subscribe to an engine's 'campaign' events; returns the unsubscribe. */
+  attach(events: CampaignEvents): () => void {
+    const fn = (c: CampaignChange): void => this.notify(c);
+    events.on('campaign', fn);
+    return () => void events.off('campaign', fn);
+  }
+
+  /** Enqueue one change; returns at once. */
+  notify(change: CampaignChange): void {
+    if (this.closed) return;
+    if (this.queue.length >= (this.opts.maxQueue ?? 1000)) {
+      const lost = this.queue.shift()!;
+      this.stats.dropped++;
+      this.opts.logger.error({ campaign: lost.id, to: lost.to }, 'webhook queue full: oldest campaign change dropped');
+    }
+    this.queue.push(change);
+    this.running ??= this.drain().finally(() => (this.running = null));
+  }
+
+  /** Resolves when nothing is queued or in flight (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Try what is queued until `graceMs` passes, then abort the rest. Idempotent. */
+  async close(graceMs = 3000): Promise<void> {
+    if (this.closed) return this.running ?? undefined;
+    const deadline = this.opts.scheduler.at(this.opts.scheduler.now() + graceMs, () => this.stop());
+    await this.idle();
+    deadline.cancel();
+    this.stop();
+  }
+
+  private stop(): void {
+    this.closed = true;
+    if (this.queue.length > 0) this.opts.logger.warn({ pending: this.queue.length }, 'webhook: undelivered campaign changes dropped at shutdown');
+    this.stats.dropped += this.queue.length;
+    this.queue.length = 0;
+    this.abort.abort();
+    this.wait?.timer.cancel();
+    this.wait?.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    for (let c = this.queue.shift(); c; c = this.queue.shift()) await this.deliver(c);
+  }
+
+  private async deliver(change: CampaignChange): Promise<void> {
+    const attempts = this.opts.attempts ?? 5;
+    for (let i = 1; i <= attempts && !this.closed; i++) {
+      const r = await this.post(change);
+      if (r.ok) {
+        this.stats.delivered++;
+        return;
+      }
+      const last = i === attempts || !r.retry;
+      this.opts.logger[last ? 'error' : 'warn'](
+        { url: this.opts.url, campaign: change.id, to: change.to, attempt: i, why: r.why },
+        last ? 'webhook delivery failed; giving up' : 'webhook delivery failed; retrying',
+      );
+      if (last) break;
+      await this.sleep((this.opts.baseDelayMs ?? 1000) * 2 ** (i - 1));
+    }
+    this.stats.dropped++;
+  }
+
+  private async post(change: CampaignChange): Promise<{ ok: true } | { ok: false; retry: boolean; why: string }> {
+    try {
+      const res = await fetch(this.opts.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'dialerd' },
+        body: JSON.stringify(change),
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 5000)]),
+      });
+      await res.body?.cancel();
+      if (res.ok) return { ok: true };
+      return { ok: false, retry: res.status >= 500 || res.status === 408 || res.status === 429, why: `HTTP ${res.status}` };
+    } catch (err) {
+      const e = err as { cause?: { code?: string }; name?: string; message?: string };
+      return { ok: false, retry: true, why: e.cause?.code ?? e.name ?? String(err) };
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.opts.scheduler.at(this.opts.scheduler.now() + ms, () => {
+        this.wait = null;
+        resolve();
+      });
+      this.wait = { timer, resolve };
+    });
+  }
+}

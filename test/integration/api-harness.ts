@@ -1,0 +1,136 @@
+/**
+ * A real daemon (sim PBX, memory store, control API on a free port) in a tmp dir, for the
+ * api-*.test.ts suites. Calls are short (ring 0.3 s, talk 0.4 s) so campaigns move quickly;
+ * waits are on engine and PBX events, never sleeps.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DaemonConfig } from '../../src/config/daemon-types.ts';
+import { Daemon } from '../../src/daemon.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
+import type { Outcomes } from '../../src/pbx/sim/outcomes.ts';
+import { SimPbx } from '../../src/pbx/sim/sim-adapter.ts';
+
+export interface CampaignFixture {
+  id: string;
+  /** Contact rows `id,phone` (header added). */
+  rows: [string, string][];
+  /** Extra YAML lines (override concurrency, state, complete_when_done…). */
+  yaml?: string[];
+}
+
+export interface TestDaemon {
+  daemon: Daemon;
+  sim: SimPbx;
+  url: string;
+  dir: string;
+  /** JSON request; `body` is parsed JSON when the answer is JSON. */
+  http(method: string, p: string, body?: unknown): Promise<{ status: number; body: any; text: string; type: string }>;
+  stop(): Promise<void>;
+}
+
+const QUICK: Outcomes = {
+  defaultMix: [{ form: { kind: 'ring', ringSeconds: 0.3, then: { kind: 'answer', talkSeconds: 0.4 } }, weight: 1 }],
+  numbers: new Map(),
+};
+
+export function campaignYaml(c: CampaignFixture): string {
+  const lines = [
+    `id: ${c.id}`,
+    'trunk: t',
+    `contacts: { file: ../${c.id}.csv, region: RU }`,
+    'calls_per_second: 50',
+    'ring_timeout: 20s',
+    'rules: { answered: done, answered_short: done }',
+    ...(c.yaml ?? []),
+  ];
+  const has = (k: string): boolean => lines.some((l) => l.startsWith(`${k}:`));
+  if (!has('state')) lines.push('state: running');
+  if (!has('concurrency')) lines.push('concurrency: 2');
+  if (!has('complete_when_done')) lines.push('complete_when_done: false');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function startTestDaemon(campaigns: CampaignFixture[], extra: Partial<DaemonConfig> = {}): Promise<TestDaemon> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dialerd-api-'));
+  mkdirSync(path.join(dir, 'campaigns'));
+  for (const c of campaigns) {
+    writeFileSync(path.join(dir, `${c.id}.csv`), `id,phone\n${c.rows.map((r) => r.join(',')).join('\n')}\n`);
+    writeFileSync(path.join(dir, 'campaigns', `${c.id}.yaml`), campaignYaml(c));
+  }
+  const config: DaemonConfig = {
+    pbxes: { sim: { name: 'sim', type: 'sim', outcomes: null, seed: 1 } },
+    trunks: { t: { name: 't', pbx: 'sim', endpoint: 'SIM/{number}', concurrency: 10, callsPerSecond: 50 } },
+    store: { type: 'memory' },
+    campaignsDir: path.join(dir, 'campaigns'),
+    logLevel: 'error',
+    maxConcurrency: 50,
+    shutdownGraceSeconds: 5,
+    source: path.join(dir, 'dialerd.yaml'),
+    api: { host: '127.0.0.1', port: 0 },
+    ...extra,
+  };
+  let sim: SimPbx | null = null;
+  const daemon = await Daemon.create({
+    config,
+    logger: silentLogger(),
+    pbxFactory: (cfg, deps) => (sim = new SimPbx({ name: cfg.name, scheduler: deps.scheduler, outcomes: QUICK })),
+  });
+  await daemon.start();
+  const url = daemon.apiUrl!;
+  return {
+    daemon,
+    sim: sim!,
+    url,
+    dir,
+    async http(method, p, body) {
+      const res = await fetch(`${url}${p}`, {
+        method,
+        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, text, type, body: type.includes('json') ? JSON.parse(text) : null };
+    },
+    stop: () => daemon.stop(2000),
+  };
+}
+
+/** Resolves once `pred` holds, re-checked on every engine and PBX event (no polling). */
+export function until(t: TestDaemon, pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const e = t.daemon.engine;
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const check = (): void => {
+      void Promise.resolve(pred()).then((ok) => ok && finish(null));
+    };
+    const off = t.sim.on(check);
+    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    function finish(err: Error | null): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      off();
+      e.off('dial', check);
+      e.off('final', check);
+      e.off('campaign', check);
+      if (err) reject(err);
+      else resolve();
+    }
+    e.on('dial', check);
+    e.on('final', check);
+    e.on('campaign', check);
+    check();
+  });
+}
+
+/** Numbers the sim was asked to dial for one campaign. */
+export function originatedFor(t: TestDaemon, campaign: string): string[] {
+  return t.sim.originated.filter((r) => r.campaign === campaign).map((r) => r.number);
+}
+
+/** `n` distinct Moscow numbers for campaign slot `k`. */
+export function rows(k: number, n: number): [string, string][] {
+  return Array.from({ length: n }, (_, i) => [`r${i + 1}`, `+7495${k}${String(100000 + i).slice(-6)}`]);
+}
