@@ -122,7 +122,9 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
   async function listOurs(): Promise<AriChannel[]> {
     const r = await rest.call('GET', '/channels');
     if (r.status !== 200 || !Array.isArray(r.body)) throw new DialerdError('DIALERD_ERR_PBX_DOWN', `${cfg.name}: GET /channels ${r.status}`);
-    return (r.body as AriChannel[]).filter(isOurs);
+    // Asterisk can list a channel twice while its snapshot is being replaced: one id, one channel.
+    const byId = new Map((r.body as AriChannel[]).filter(isOurs).map((c) => [c.id, c]));
+    return [...byId.values()];
   }
 
   /** After every (re)connect: settle dials whose channels are gone, adopt ours we did not know. */
