@@ -47,6 +47,8 @@ export class Engine extends EventEmitter {
   private begun = false;
   private storeUp = true;
   private idleWaiters: (() => void)[] = [];
+  /** Settles waiting to retry: the store coming back retries them at once, not after their backoff. */
+  private storeWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: EngineDeps) {
     super();
@@ -502,7 +504,10 @@ export class Engine extends EventEmitter {
         return;
       } catch (err) {
         this.deps.logger.error({ dialId: d.id, err: errText(err) }, 'settle failed; retrying');
-        await new Promise<void>((r) => this.deps.scheduler.at(this.deps.scheduler.now() + delay, r));
+        await new Promise<void>((r) => {
+          const t = this.deps.scheduler.at(this.deps.scheduler.now() + delay, r);
+          this.storeWaiters.push(() => (t.cancel(), r()));
+        });
       }
     }
   }
@@ -631,6 +636,9 @@ export class Engine extends EventEmitter {
     this.storeUp = up;
     this.deps.logger[up ? 'info' : 'error']({ reason }, up ? 'store is back: dialing resumes' : 'store is down: dialing paused');
     if (up) {
+      const w = this.storeWaiters;
+      this.storeWaiters = [];
+      for (const f of w) f();
       for (const ctx of this.campaigns.values()) ctx.recover = true;
       this.kickAll();
     }
