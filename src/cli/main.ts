@@ -3,6 +3,8 @@
  * code. Never prints a stack trace for bad input.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCampaignCommands } from './campaign.ts';
+import { registerHistoryCommand } from './history.ts';
 import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { simulateCommand } from './simulate.ts';
@@ -63,6 +65,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .action(() => {
       io.out(schemaCommand());
     });
+
+  registerCampaignCommands(program, io, (c) => (code = c));
+  registerHistoryCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,180 @@
+/**
+ * `dialerd campaign list|status|pause|resume|complete|remove|add` — thin: parse arguments, call
+ * the daemon's control API, print. Human-readable by default, `--json` for machines. Exit codes:
+ * 0 done, 1 failed (refused, not found, daemon unreachable), 2 usage.
+ */
+import type { Command } from 'commander';
+import { ApiClient, ApiError, ApiUnreachable, DEFAULT_API_URL, seg } from '../api/client.ts';
+import type { ContactInput } from '../api/contacts.ts';
+import { MAX_CONTACTS_PER_REQUEST, type AddRecordsReply, type RemoveRecordReply } from '../api/routes-campaigns.ts';
+import type { CampaignView } from '../api/views.ts';
+import { currentEnv } from '../config/env.ts';
+import { layoutColumns, rawNumbers } from '../contacts/columns.ts';
+import { readCsvRows } from '../contacts/csv-source.ts';
+import { FINAL_STATES } from '../domain/types.ts';
+import { isDialerdError } from '../lib/errors.ts';
+import type { Io } from './main.ts';
+
+/** Options every API command takes. */
+export interface ApiFlags {
+  api?: string;
+  json?: boolean;
+}
+
+/** Adds `--api` and `--json` to a command. */
+export function apiOptions(cmd: Command): Command {
+  return cmd
+    .option('--api <url>', `control API base URL (default: $DIALERD_API or ${DEFAULT_API_URL})`)
+    .option('--json', 'print the API answer as JSON');
+}
+
+/** Run `fn` against the API; print a one-line error and return the exit code on failure. */
+export async function withApi(io: Io, flags: ApiFlags, fn: (api: ApiClient) => Promise<void>): Promise<number> {
+  try {
+    await fn(new ApiClient(flags.api ?? currentEnv().DIALERD_API ?? DEFAULT_API_URL));
+    return 0;
+  } catch (err) {
+    if (err instanceof ApiError) {
+      io.err(`dialerd: ${err.message} (${err.code})`);
+      return err.code === 'DIALERD_ERR_USAGE' && err.status !== 404 ? 2 : 1;
+    }
+    if (err instanceof ApiUnreachable) io.err(`dialerd: ${err.message}`);
+    else if (isDialerdError(err)) io.err(`dialerd: ${err.message} (${err.code})`);
+    else io.err(`dialerd: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+/** Left-aligned text columns, right-aligned numbers. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const width = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
+  return cells.map((r) => r.map((c, i) => (numeric[i] ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+const counts = (o: Record<string, number | undefined>): string =>
+  Object.entries(o)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ') || '-';
+
+const stateText = (c: CampaignView): string =>
+  c.state === 'paused' ? `paused (${c.pauseReason ?? '?'}${c.pauseDetail ? `: ${c.pauseDetail}` : ''})` : c.state;
+
+function listText(cs: CampaignView[]): string {
+  if (cs.length === 0) return 'no campaigns';
+  const finals = (c: CampaignView): number => FINAL_STATES.reduce((s, f) => s + (c.records[f] ?? 0), 0);
+  return table(
+    ['CAMPAIGN', 'STATE', 'LIVE', 'PENDING', 'WAITING', 'FINAL', 'DIALS'],
+    cs.map((c) => [c.id, stateText(c), c.live, c.records.pending ?? 0, c.records.waiting ?? 0, finals(c), c.dials]),
+  );
+}
+
+function statusText(c: CampaignView): string {
+  return [
+    `campaign  ${c.id}${c.name !== c.id ? ` (${c.name})` : ''}`,
+    `state     ${stateText(c)}`,
+    `trunk     ${c.trunk}`,
+    `live      ${c.live}`,
+    `records   ${counts(c.records)}`,
+    `results   ${counts(c.results)}`,
+    `dials     ${c.dials}`,
+  ].join('\n');
+}
+
+/** Contacts of a CSV file (same columns as a campaign's contact list), with their line numbers. */
+async function readContactFile(file: string, warn: (s: string) => void): Promise<{ contacts: ContactInput[]; lines: number[] }> {
+  const contacts: ContactInput[] = [];
+  const lines: number[] = [];
+  let layout: ReturnType<typeof layoutColumns> | null = null;
+  for await (const row of readCsvRows(file, (s) => warn(`${file}:${s.line}: ${s.message}`))) {
+    if (layout === null) {
+      layout = layoutColumns(row.fields);
+      if (layout.phones.length === 0 && layout.phoneList === null) throw new ApiError('DIALERD_ERR_CONTACTS', 400, `${file}: no phone column (phone, phone1…N or phones)`);
+      for (const p of layout.problems) warn(`${file}:${row.line}: ${p}`);
+      continue;
+    }
+    const vars: Record<string, string> = {};
+    for (const [name, i] of layout.vars) vars[name] = row.fields[i] ?? '';
+    const tz = layout.timezone === null ? '' : (row.fields[layout.timezone] ?? '');
+    const id = (layout.id === null ? '' : (row.fields[layout.id] ?? '')) || `line-${row.line}`;
+    contacts.push({ id, phones: rawNumbers(layout, row.fields), ...(tz ? { timezone: tz } : {}), vars });
+    lines.push(row.line);
+  }
+  if (layout === null) throw new ApiError('DIALERD_ERR_CONTACTS', 400, `${file}: no header row`);
+  return { contacts, lines };
+}
+
+async function addFile(api: ApiClient, id: string, file: string, io: Io): Promise<AddRecordsReply> {
+  const { contacts, lines } = await readContactFile(file, io.err);
+  const total: AddRecordsReply = { received: 0, added: 0, existing: 0, valid: 0, invalid: 0, duplicateIds: 0, problems: [] };
+  for (let at = 0; at < contacts.length; at += MAX_CONTACTS_PER_REQUEST) {
+    const r = await api.json<AddRecordsReply>('POST', `/campaigns/${seg(id)}/records`, contacts.slice(at, at + MAX_CONTACTS_PER_REQUEST));
+    total.received += r.received;
+    total.added += r.added;
+    total.existing += r.existing;
+    total.valid += r.valid;
+    total.invalid += r.invalid;
+    total.duplicateIds += r.duplicateIds;
+    // Index within the whole file, so `lines` names the CSV line.
+    total.problems.push(...r.problems.map((p) => ({ ...p, index: p.index + at })));
+  }
+  for (const p of total.problems.slice(0, 20)) io.err(`${file}:${lines[p.index] ?? '?'}: record "${p.id}": ${p.message}`);
+  if (total.problems.length > 20) io.err(`… and ${total.problems.length - 20} more problems`);
+  return total;
+}
+
+/** Registers `campaign …` on the program; `done(code)` receives the exit code. */
+export function registerCampaignCommands(program: Command, io: Io, done: (code: number) => void): void {
+  const campaign = program.command('campaign').description('control campaigns of a running daemon (its control API)');
+  const out = (flags: ApiFlags, data: unknown, human: string): void => io.out(flags.json ? JSON.stringify(data, null, 2) : human);
+
+  apiOptions(campaign.command('list').description('every campaign: state, live calls, record counts')).action(async (f: ApiFlags) => {
+    done(await withApi(io, f, async (api) => {
+      const r = await api.json<{ campaigns: CampaignView[] }>('GET', '/campaigns');
+      out(f, r, listText(r.campaigns));
+    }));
+  });
+
+  apiOptions(campaign.command('status').argument('<id>').description('one campaign: state, counts per record state and per result')).action(
+    async (id: string, f: ApiFlags) => {
+      done(await withApi(io, f, async (api) => {
+        const c = await api.json<CampaignView>('GET', `/campaigns/${seg(id)}`);
+        out(f, c, statusText(c));
+      }));
+    },
+  );
+
+  const verbs: [verb: 'pause' | 'resume' | 'complete', what: string][] = [
+    ['pause', 'pause: live calls finish, no new call starts'],
+    ['resume', 'resume (refused while an automatic pause reason holds)'],
+    ['complete', 'complete: records not finished yet are cancelled'],
+  ];
+  for (const [verb, what] of verbs) {
+    apiOptions(campaign.command(verb).argument('<id>').description(what)).action(async (id: string, f: ApiFlags) => {
+      done(await withApi(io, f, async (api) => {
+        const c = await api.json<CampaignView>('POST', `/campaigns/${seg(id)}/${verb}`);
+        out(f, c, `campaign ${c.id}: ${stateText(c)}${c.live > 0 ? `, ${c.live} live calls finishing` : ''}`);
+      }));
+    });
+  }
+
+  apiOptions(campaign.command('remove').argument('<id>').argument('<record>').description('remove a record (a live call on it is hung up)')).action(
+    async (id: string, record: string, f: ApiFlags) => {
+      done(await withApi(io, f, async (api) => {
+        const r = await api.json<RemoveRecordReply>('DELETE', `/campaigns/${seg(id)}/records/${seg(record)}`);
+        out(f, r, `record ${r.record} of ${r.campaign}: ${r.changed ? 'removed' : 'already removed'}`);
+      }));
+    },
+  );
+
+  apiOptions(campaign.command('add').argument('<id>').argument('<file>').description('add the records of a CSV file (contact-list columns) to a campaign')).action(
+    async (id: string, file: string, f: ApiFlags) => {
+      done(await withApi(io, f, async (api) => {
+        const r = await addFile(api, id, file, io);
+        out(f, r, `campaign ${id}: ${r.added} records added (${r.valid} valid, ${r.invalid} invalid), ${r.existing} already present, ${r.duplicateIds} duplicate ids`);
+      }));
+    },
+  );
+}

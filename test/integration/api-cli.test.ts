@@ -1,0 +1,135 @@
+/**
+ * `dialerd campaign …` and `dialerd history …` against a running daemon's control API, called
+ * through the CLI router with a capturing io: output, one-line errors, exit codes 0/1/2.
+ */
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { historyCsvHeader } from '../../src/store/history-csv.ts';
+import { originatedFor, rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+
+let t: TestDaemon;
+
+beforeAll(async () => {
+  t = await startTestDaemon([
+    { id: 'alpha', rows: rows(8, 3), yaml: ['state: paused', 'concurrency: 1'] },
+    { id: 'beta', rows: rows(9, 2), yaml: ['complete_when_done: true'] },
+    { id: 'gamma', rows: [['g1', '+74950000001']] },
+  ]);
+  await until(t, () => t.daemon.engine.campaign('beta')?.status.state === 'completed', 'beta completed');
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** A port nothing listens on (bound, then closed). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...argv, '--api', t.url], { out: (s) => void out.push(s), err: (s) => void err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('dialerd campaign', () => {
+  it('list: a table of campaigns; --json: the API answer', async () => {
+    const r = await cli('campaign', 'list');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^CAMPAIGN\s+STATE\s+LIVE\s+PENDING\s+WAITING\s+FINAL\s+DIALS$/);
+    expect(lines[1]).toMatch(/^alpha\s+paused \(manual\)\s+0\s+3\s+0\s+0\s+0$/);
+    expect(lines[2]).toMatch(/^beta\s+completed\s+0\s+0\s+0\s+2\s+2$/);
+    const j = await cli('campaign', 'list', '--json');
+    expect(JSON.parse(j.out).campaigns.map((c: { id: string }) => c.id)).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
+  it('status, resume, pause, complete', async () => {
+    const s = await cli('campaign', 'status', 'beta');
+    expect(s.code).toBe(0);
+    expect(s.out).toContain('state     completed');
+    expect(s.out).toContain('records   done 2');
+    expect(s.out).toContain('results   answered 2');
+
+    const resumed = await cli('campaign', 'resume', 'alpha');
+    expect(resumed).toMatchObject({ code: 0, out: 'campaign alpha: running' });
+    await until(t, () => originatedFor(t, 'alpha').length === 1, 'a dial of alpha');
+    const paused = await cli('campaign', 'pause', 'alpha');
+    expect(paused.code).toBe(0);
+    expect(paused.out).toMatch(/^campaign alpha: paused \(manual\)(, 1 live calls finishing)?$/);
+    const done = await cli('campaign', 'complete', 'alpha', '--json');
+    expect(done.code).toBe(0);
+    expect(JSON.parse(done.out)).toMatchObject({ id: 'alpha', state: 'completed' });
+    await until(t, () => t.daemon.engine.liveFor('alpha') === 0, 'alpha idle');
+    expect((await cli('campaign', 'status', 'alpha', '--json')).out).toContain('"cancelled": 2');
+  });
+
+  it('add FILE.csv to a running campaign: records are dialed; problems name the CSV line', async () => {
+    const file = path.join(t.dir, 'more.csv');
+    writeFileSync(file, 'id,phone,name\nm1,8 495 555-00-01,Ann\nm2,not a number,Bob\nm1,+74955550003,Dup\n');
+    const r = await cli('campaign', 'add', 'gamma', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('campaign gamma: 2 records added (1 valid, 1 invalid), 0 already present, 1 duplicate ids');
+    expect(r.err.split('\n')).toEqual([
+      `${file}:3: record "m2": number "not a number" (letters) dropped`,
+      `${file}:4: record "m1": duplicate id "m1" in the request; skipped`,
+    ]);
+    await until(t, () => originatedFor(t, 'gamma').includes('+74955550001'), 'the added record dialed');
+    const vars = t.sim.originated.find((o) => o.number === '+74955550001')?.vars;
+    expect(vars).toEqual({ name: 'Ann' });
+
+    const refused = await cli('campaign', 'add', 'beta', file);
+    expect(refused).toMatchObject({ code: 1, err: 'dialerd: cannot add records to campaign beta: it is completed (DIALERD_ERR_ILLEGAL_TRANSITION)' });
+  });
+
+  it('remove a record', async () => {
+    expect(await cli('campaign', 'remove', 'gamma', 'm2')).toMatchObject({ code: 0, out: 'record m2 of gamma: removed' });
+    expect(await cli('campaign', 'remove', 'gamma', 'm2')).toMatchObject({ code: 0, out: 'record m2 of gamma: already removed' });
+    expect(await cli('campaign', 'remove', 'gamma', 'zz')).toMatchObject({ code: 1, err: 'dialerd: no record zz in campaign gamma (DIALERD_ERR_RECORD_NOT_FOUND)' });
+  });
+
+  it('errors: one line, exit 1 for refusals and unreachable daemons, 2 for usage', async () => {
+    const unknown = await cli('campaign', 'pause', 'nope');
+    expect(unknown).toMatchObject({ code: 1, out: '', err: 'dialerd: no campaign nope (DIALERD_ERR_CAMPAIGN_NOT_FOUND)' });
+    const missing = await cli('campaign', 'add', 'alpha', path.join(t.dir, 'absent.csv'));
+    expect(missing.code).toBe(1);
+    expect(missing.err.split('\n')).toHaveLength(1);
+    expect((await cli('campaign', 'pause')).code).toBe(2);
+    expect((await cli('history', '--result', 'maybe')).code).toBe(2);
+    expect((await cli('history', '--format', 'xml')).code).toBe(2);
+    const port = await closedPort();
+    const out: string[] = [];
+    const down = await main(['campaign', 'list', '--api', `http://127.0.0.1:${port}`], { out: (s) => void out.push(s), err: (s) => void out.push(s) });
+    expect(down).toBe(1);
+    expect(out).toEqual([`dialerd: cannot reach the dialerd API at http://127.0.0.1:${port} (ECONNREFUSED); is the daemon running with api.listen set?`]);
+  });
+});
+
+describe('dialerd history', () => {
+  it('table by default, csv and json on request, filtered', async () => {
+    const tableOut = await cli('history', '--campaign', 'beta');
+    expect(tableOut.code).toBe(0);
+    const lines = tableOut.out.split('\n');
+    expect(lines[0]).toMatch(/^STARTED\s+CAMPAIGN\s+RECORD\s+NUMBER\s+RESULT\s+RING\s+TALK\s+ACTION\s+FINAL$/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+beta\s+r[12]\s+\+74959\d{6}\s+answered\s+\d+(\.\d+)?\s+\d+(\.\d+)?\s+done\s+done$/),
+      expect.stringMatching(/\s+beta\s+r[12]\s+/),
+    ]);
+    const csv = await cli('history', '--campaign', 'beta', '--format', 'csv');
+    expect(csv.out.split('\r\n')[0]).toBe(historyCsvHeader());
+    expect(csv.out.split('\r\n').filter((l) => l.includes(',beta,'))).toHaveLength(2);
+    const json = await cli('history', '--result', 'answered', '--campaign', 'beta', '--limit', '1', '--json');
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ campaign: 'beta', result: 'answered' })]);
+    expect((await cli('history', '--campaign', 'beta', '--to', '2000-01-01T00:00:00Z')).out).toBe('no calls');
+  });
+});
