@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   } finally {
     await adapter.stop();
     await sipp.stop();
-    await asterisk('stop');
+    await asterisk('stop', { umount: true });
   }
 }
 

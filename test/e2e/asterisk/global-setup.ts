@@ -8,6 +8,6 @@ export async function setup(): Promise<() => Promise<void>> {
   await makeAudio();
   console.log(`[e2e] Asterisk ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return async () => {
-    await asterisk('stop');
+    await asterisk('stop', { umount: true });
   };
 }

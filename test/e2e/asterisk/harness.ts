@@ -15,9 +15,10 @@ export const RUN_DIR = path.join(CACHE, 'run');
 export const HTTP_PORT = 18088;
 export const ARI = { url: `http://127.0.0.1:${HTTP_PORT}`, username: 'dialer', password: 'dialerpw' } as const;
 
-/** `start | stop | kill | restart | status` of the chroot Asterisk. */
-export async function asterisk(cmd: 'start' | 'stop' | 'kill' | 'restart'): Promise<void> {
-  await run(path.join(HERE, 'asterisk.sh'), [cmd], { env: { ...process.env, HTTP_PORT: String(HTTP_PORT) }, timeout: 600_000 });
+/** The chroot Asterisk: `start`, `stop` (and release the chroot's mounts with `umount`), `kill` (-9). */
+export async function asterisk(cmd: 'start' | 'stop' | 'kill', opts: { umount?: boolean } = {}): Promise<void> {
+  const args = opts.umount ? [cmd, '--umount'] : [cmd];
+  await run(path.join(HERE, 'asterisk.sh'), args, { env: { ...process.env, HTTP_PORT: String(HTTP_PORT) }, timeout: 600_000 });
 }
 
 export async function makeAudio(): Promise<void> {
