@@ -1,0 +1,158 @@
+/**
+ * Campaign state-change webhooks against a real local HTTP server: retried with backoff on
+ * 5xx and network errors, not on other 4xx, delivered in order, never blocking the caller;
+ * and wired into the daemon (`notify.webhook`).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookNotifier } from '../../src/api/webhook.ts';
+import type { CampaignChange } from '../../src/engine/types.ts';
+import { realScheduler } from '../../src/lib/clock.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
+import { rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+
+interface Hit {
+  path: string;
+  type: string | undefined;
+  body: CampaignChange;
+}
+
+/** A receiver answering each request with the next status of `script` (the last repeats); 0 = never answer. */
+class Receiver {
+  readonly hits: Hit[] = [];
+  script: number[] = [200];
+  private waiters: (() => void)[] = [];
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<Receiver> {
+    const r: Receiver = new Receiver(createServer((req, res) => void r.onRequest(req, res)));
+    await new Promise<void>((ok) => r.server.listen(0, '127.0.0.1', ok));
+    return r;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private async onRequest(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const status = this.script[Math.min(this.hits.length, this.script.length - 1)]!;
+    this.hits.push({ path: req.url ?? '', type: req.headers['content-type'], body: JSON.parse(text) as CampaignChange });
+    for (const w of this.waiters.splice(0)) w();
+    if (status !== 0) res.writeHead(status).end();
+  }
+
+  /** Resolves once `n` requests arrived. */
+  hitsAtLeast(n: number): Promise<void> {
+    if (this.hits.length >= n) return Promise.resolve();
+    return new Promise((ok) => this.waiters.push(() => void (this.hits.length >= n ? ok() : this.hitsAtLeast(n).then(ok))));
+  }
+
+  reset(script: number[]): void {
+    this.hits.length = 0;
+    this.script = script;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((ok) => this.server.close(() => ok()));
+  }
+}
+
+const change = (id: string, to: CampaignChange['to'] = 'paused'): CampaignChange => ({ id, from: 'running', to, reason: 'manual', detail: null, at: 1_700_000_000_000 });
+
+function notifier(url: string, attempts = 4, timeoutMs = 2000): WebhookNotifier {
+  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, baseDelayMs: 10, timeoutMs });
+}
+
+let rx: Receiver;
+
+beforeAll(async () => {
+  rx = await Receiver.start();
+});
+
+afterAll(async () => {
+  await rx?.close();
+});
+
+describe('WebhookNotifier', () => {
+  it('POSTs the CampaignChange JSON and retries a 5xx until it is taken', async () => {
+    rx.reset([503, 500, 200]);
+    const n = notifier(`${rx.url}/hook`);
+    expect(n.notify(change('a'))).toBeUndefined(); // enqueues, returns at once
+    await n.idle();
+    expect(rx.hits).toHaveLength(3);
+    expect(rx.hits.map((h) => h.body)).toEqual([change('a'), change('a'), change('a')]);
+    expect(rx.hits[0]).toMatchObject({ path: '/hook', type: 'application/json' });
+    expect(n.stats).toEqual({ delivered: 1, dropped: 0 });
+  });
+
+  it('delivers changes in the order they happened, one at a time', async () => {
+    rx.reset([503, 200]);
+    const n = notifier(rx.url);
+    n.notify(change('a', 'paused'));
+    n.notify(change('a', 'running'));
+    n.notify(change('a', 'completed'));
+    await n.idle();
+    expect(rx.hits.map((h) => h.body.to)).toEqual(['paused', 'paused', 'running', 'completed']);
+    expect(n.stats.delivered).toBe(3);
+  });
+
+  it('gives up after the attempts, and at once on a 4xx other than 408/429', async () => {
+    rx.reset([502]);
+    const n = notifier(rx.url, 3);
+    n.notify(change('gone'));
+    await n.idle();
+    expect(rx.hits).toHaveLength(3);
+    rx.reset([400]);
+    n.notify(change('refused'));
+    await n.idle();
+    expect(rx.hits).toHaveLength(1);
+    expect(n.stats).toEqual({ delivered: 0, dropped: 2 });
+  });
+
+  it('retries a receiver that does not answer in time; close() drops what is left', async () => {
+    rx.reset([0, 200]);
+    const n = notifier(rx.url, 3, 100);
+    n.notify(change('slow'));
+    await n.idle();
+    expect(rx.hits).toHaveLength(2);
+    expect(n.stats.delivered).toBe(1);
+
+    rx.reset([0]);
+    n.notify(change('stuck'));
+    await rx.hitsAtLeast(1);
+    await n.close(50);
+    expect(n.stats.dropped).toBe(1);
+    n.notify(change('after-close'));
+    await n.idle();
+    expect(rx.hits.map((h) => h.body.id)).not.toContain('after-close');
+  });
+});
+
+describe('the daemon with notify.webhook', () => {
+  let t: TestDaemon;
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('announces campaign state changes made through the API', async () => {
+    rx.reset([200]);
+    t = await startTestDaemon([{ id: 'wh', rows: rows(0, 2) }], { notify: { webhook: `${rx.url}/dialerd` } });
+    await until(t, () => t.daemon.engine.campaign('wh')?.status.state === 'running', 'wh running');
+    await rx.hitsAtLeast(1);
+    expect(rx.hits[0]!.body).toMatchObject({ id: 'wh', from: 'draft', to: 'running' });
+
+    expect((await t.http('POST', '/campaigns/wh/pause')).status).toBe(200);
+    await rx.hitsAtLeast(2);
+    expect(rx.hits[1]).toMatchObject({ path: '/dialerd', body: { id: 'wh', from: 'running', to: 'paused', reason: 'manual' } });
+    expect(typeof rx.hits[1]!.body.at).toBe('number');
+
+    expect((await t.http('POST', '/campaigns/wh/complete')).status).toBe(200);
+    await rx.hitsAtLeast(3);
+    expect(rx.hits[2]!.body).toMatchObject({ id: 'wh', from: 'paused', to: 'completed', reason: 'manual' });
+  });
+});
