@@ -45,6 +45,8 @@ export class Daemon {
   private readonly loaded = new Map<string, Loaded>();
   private dncTimer: Timer | null = null;
   private stopped: Promise<void> | null = null;
+  /** Reloads run one after another: two at once would both import a new campaign's contacts. */
+  private reloading: Promise<void> = Promise.resolve();
   private api: ApiServer | null = null;
   private webhook: { notifier: WebhookNotifier; detach: () => void } | null = null;
 
@@ -116,9 +118,13 @@ export class Daemon {
   }
 
   /** SIGHUP: reload campaign files. An invalid file keeps its previous version running. */
-  async reload(): Promise<void> {
-    this.opts.logger.info('reloading campaign files');
-    await this.loadCampaigns();
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      if (this.stopped) return; // shutting down: the store may be closed already
+      this.opts.logger.info('reloading campaign files');
+      await this.loadCampaigns();
+    }).catch((err) => this.opts.logger.error({ err: String(err) }, 'reload failed; the running campaigns are unchanged'));
+    return this.reloading;
   }
 
   private async loadCampaigns(): Promise<void> {

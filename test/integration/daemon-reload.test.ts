@@ -1,0 +1,93 @@
+/**
+ * `dialerd run` and SIGHUP: an edited campaign file takes effect at the next dial, an invalid
+ * edit is logged with file:line:col and the previous version keeps running, a new campaign file
+ * is loaded (once, even when two SIGHUPs arrive together).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { HistoryRow } from '../../src/domain/types.ts';
+import { createRedisStore } from '../../src/store/redis/index.ts';
+import type { Store } from '../../src/store/port.ts';
+import { campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
+import { DaemonProcess, campaignTo, type LogLine } from '../helpers/daemon-process.ts';
+import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+
+let redis: RedisServer;
+let f: Fixture;
+let store: Store;
+let daemon: DaemonProcess | null = null;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  f = makeFixture({ redisUrl: redis.url, prefix: 'reload:' });
+  f.writeContacts('a.csv', contactsCsv(14));
+  f.writeContacts('b.csv', contactsCsv(3, 79260000000));
+  f.writeCampaign('a', campaignYaml({ id: 'a', contacts: 'a.csv', concurrency: 1 }));
+  store = await createRedisStore({ url: redis.url, prefix: 'reload:' });
+});
+
+afterAll(async () => {
+  await daemon?.kill();
+  await store?.close();
+  f?.remove();
+  await redis?.stop();
+});
+
+/** The most dials of `rows` live at one instant. */
+function maxOverlap(rows: HistoryRow[]): number {
+  const edges = rows.flatMap((r) => [
+    [r.startedAt, 1],
+    [r.endedAt, -1],
+  ]);
+  edges.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!); // an end before a start at the same ms
+  let live = 0;
+  let max = 0;
+  for (const [, d] of edges) max = Math.max(max, (live += d!));
+  return max;
+}
+
+const isReload = (l: LogLine): boolean => l.msg === 'reloading campaign files';
+
+it('SIGHUP applies an edit at the next dial, keeps the previous version on an invalid edit, loads a new file once', async () => {
+  const d = DaemonProcess.start(f.configFile);
+  daemon = d;
+  await d.waitFor((l) => l.campaign === 'a' && typeof l.result === 'string', 'the first dial of a');
+
+  // 1. concurrency 1 → 4.
+  f.writeCampaign('a', campaignYaml({ id: 'a', contacts: 'a.csv', concurrency: 4 }));
+  let mark = d.mark();
+  d.signal('SIGHUP');
+  const edited = await d.waitFor(isReload, 'the first reload', 5_000, mark);
+  await d.waitForCount((l) => l.campaign === 'a' && typeof l.result === 'string', 4, 'four dials after the edit', 10_000, mark);
+
+  // 2. An invalid edit: errors with file:line:col, the previous version (concurrency 4) keeps running.
+  const file = f.writeCampaign('a', campaignYaml({ id: 'a', contacts: 'a.csv', concurrency: 4 }).replace('concurrency: 4', 'concurrency: lots').replace('trunk: t1', 'trunk: t9'));
+  mark = d.mark();
+  d.signal('SIGHUP');
+  const rejected = await d.waitFor((l) => /^campaign file rejected/.test(l.msg), 'the rejection', 5_000, mark);
+  expect(rejected.msg).toMatch(/^campaign file rejected \(2 errors\); the previous version keeps running$/);
+  const errors = d.lines.slice(mark).filter((l) => l.level === 50 && l.msg.startsWith(`${file}:`));
+  expect(errors.map((l) => l.msg)).toEqual([expect.stringMatching(new RegExp(`^${file}:3:8: .*t9`)), expect.stringMatching(new RegExp(`^${file}:5:14: .*lots`))]);
+  const invalidAt = d.lines[mark]!.time as number;
+
+  // 3. A new campaign file, announced by a second SIGHUP while the first reload runs: loaded and imported once.
+  f.writeCampaign('b', campaignYaml({ id: 'b', contacts: 'b.csv', concurrency: 2 }));
+  mark = d.mark();
+  d.signal('SIGHUP');
+  await d.waitFor(isReload, 'the third reload', 5_000, mark);
+  d.signal('SIGHUP'); // while the third reload runs
+  await d.waitFor(campaignTo('b', 'completed'), 'campaign b completed', 15_000, mark);
+  await d.waitFor(campaignTo('a', 'completed'), 'campaign a completed', 20_000);
+  d.signal('SIGTERM');
+  expect((await d.waitExit()).code).toBe(0);
+
+  expect(d.lines.filter((l) => l.campaign === 'b' && /^imported /.test(l.msg))).toHaveLength(1);
+  expect(d.lines.filter((l) => l.level >= 50 && !l.msg.startsWith(`${file}:`) && !/^campaign file rejected/.test(l.msg))).toEqual([]);
+
+  const a = await store.history({ campaign: 'a' });
+  expect(a).toHaveLength(14);
+  const editedAt = edited.time as number;
+  expect(maxOverlap(a.filter((r) => r.startedAt < editedAt))).toBe(1);
+  expect(maxOverlap(a.filter((r) => r.startedAt > editedAt))).toBe(4);
+  expect(maxOverlap(a.filter((r) => r.startedAt > invalidAt))).toBe(4); // the previous version's cap
+  expect(await store.history({ campaign: 'b' })).toHaveLength(3);
+}, 60_000);
