@@ -6,16 +6,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { realScheduler } from '../../../src/lib/clock.ts';
-import { silentLogger } from '../../../src/lib/logger.ts';
-import { amdParamString } from '../../../src/pbx/ari/amd.ts';
-import { parseAriEvent } from '../../../src/pbx/ari/ari-types.ts';
-import { backoffDelay } from '../../../src/pbx/ari/backoff.ts';
-import { applyEvent, newDial } from '../../../src/pbx/ari/dial-state.ts';
-import { createAriAdapter } from '../../../src/pbx/ari/index.ts';
-import type { PbxAdapter, PbxLinkStatus } from '../../../src/pbx/port.ts';
-import { dialRequest } from './fixtures.ts';
-import { until } from './harness.ts';
+import { realScheduler } from '../../src/lib/clock.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
+import { amdParamString } from '../../src/pbx/ari/amd.ts';
+import { parseAriEvent } from '../../src/pbx/ari/ari-types.ts';
+import { backoffDelay } from '../../src/pbx/ari/backoff.ts';
+import { applyEvent, newDial } from '../../src/pbx/ari/dial-state.ts';
+import { createAriAdapter } from '../../src/pbx/ari/index.ts';
+import type { PbxAdapter, PbxLinkStatus } from '../../src/pbx/port.ts';
+import { dialRequest } from '../e2e/asterisk/fixtures.ts';
+import { until } from '../e2e/asterisk/harness.ts';
 
 describe('backoffDelay', () => {
   const policy = { baseMs: 100, maxMs: 5000, maxAttempts: null };
