@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
 import type { Store } from '../../src/store/port.ts';
 import { createStore } from '../../src/store/index.ts';
-import { reconnectDelay, RECONNECT_DEFAULTS } from '../../src/store/redis/connection.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import { keyKind, storeKeys } from '../../src/store/redis/keys.ts';
 import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
@@ -143,12 +142,5 @@ describe('redis store only', () => {
       (e: unknown) => e,
     );
     expect(isDialerdError(err, 'DIALERD_ERR_STORE_DOWN'), String(err)).toBe(true);
-  });
-
-  it('backs off exponentially with bounded jitter, capped, never giving up', () => {
-    const mid = (attempt: number): number => reconnectDelay(attempt, RECONNECT_DEFAULTS, () => 0.5);
-    expect([1, 2, 3, 4, 5, 6, 50].map(mid)).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
-    expect(reconnectDelay(1, RECONNECT_DEFAULTS, () => 0)).toBe(80);
-    expect(reconnectDelay(1, RECONNECT_DEFAULTS, () => 1)).toBe(120);
   });
 });

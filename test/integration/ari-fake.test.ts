@@ -10,24 +10,11 @@ import { realScheduler } from '../../src/lib/clock.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { amdParamString } from '../../src/pbx/ari/amd.ts';
 import { parseAriEvent } from '../../src/pbx/ari/ari-types.ts';
-import { backoffDelay } from '../../src/pbx/ari/backoff.ts';
 import { applyEvent, newDial } from '../../src/pbx/ari/dial-state.ts';
 import { createAriAdapter } from '../../src/pbx/ari/index.ts';
 import type { PbxAdapter, PbxLinkStatus } from '../../src/pbx/port.ts';
 import { dialRequest } from '../e2e/asterisk/fixtures.ts';
 import { until } from '../e2e/asterisk/harness.ts';
-
-describe('backoffDelay', () => {
-  const policy = { baseMs: 100, maxMs: 5000, maxAttempts: null };
-  it('doubles around the base, stays within [ceiling/2, ceiling], caps, never gives up', () => {
-    expect(backoffDelay(0, policy, () => 0)).toBe(50);
-    expect(backoffDelay(0, policy, () => 0.999999)).toBe(100);
-    expect(backoffDelay(3, policy, () => 0.5)).toBe(600);
-    expect(backoffDelay(50, policy, () => 0)).toBe(2500);
-    expect(backoffDelay(5000, policy, () => 1)).toBe(5000);
-    expect(backoffDelay(3, { ...policy, maxAttempts: 3 }, () => 0)).toBeNull();
-  });
-});
 
 describe('amdParamString', () => {
   it('orders parameters as AMD() wants them, by either spelling, leaving gaps empty', () => {

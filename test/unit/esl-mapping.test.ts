@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { reconnectDelay } from '../../src/pbx/esl/backoff.ts';
 import { amdOf, factsFromHangup, factsFromJobError, normaliseAmdStatus } from '../../src/pbx/esl/mapping.ts';
 import { originateCommand } from '../../src/pbx/esl/originate.ts';
 import { errCause, parseChannelUuids, parsePlainEvent } from '../../src/pbx/esl/protocol.ts';
@@ -95,16 +94,5 @@ describe('originate command', () => {
     const parsed = parseOriginate(cmd.slice('originate '.length))!;
     expect(parsed.endpoint).toBe('sofia/gateway/carrier-a/+74951234567');
     expect(parsed.vars).toMatchObject({ origination_uuid: req().dialId, name: 'Ivan Petrov', debt: '1,200', dialerd_amd: 'true', dialerd_amd_total_analysis_time: '5000', bad_key: 'x ' });
-  });
-});
-
-describe('reconnect policy', () => {
-  it('grows exponentially, caps, and jitters within [d/2, d]', () => {
-    const p = { baseMs: 100, maxMs: 1000 };
-    expect(reconnectDelay(0, p, () => 1)).toBe(100);
-    expect(reconnectDelay(0, p, () => 0)).toBe(50);
-    expect(reconnectDelay(3, p, () => 1)).toBe(800);
-    expect(reconnectDelay(10, p, () => 1)).toBe(1000);
-    expect(reconnectDelay(1000, p, () => 0.5)).toBe(750);
   });
 });

@@ -11,7 +11,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { DialRequest, PbxAdapter, PbxEvent, PbxLinkStatus, PbxListener } from '../port.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
 import { eventChannel } from './ari-types.ts';
-import { DEFAULT_BACKOFF } from './backoff.ts';
+import { DEFAULT_BACKOFF } from '../../lib/backoff.ts';
 import { createAriConnection } from './connection.ts';
 import { adoptedDial, applyEvent, goneFacts, newDial, type DialState } from './dial-state.ts';
 import { originate } from './originate.ts';
@@ -164,7 +164,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     username: cfg.username,
     password: cfg.password,
     app: cfg.app,
-    policy: { ...DEFAULT_BACKOFF, ...deps.reconnect, maxAttempts: null },
+    policy: { ...DEFAULT_BACKOFF, ...deps.reconnect },
     logger: log,
     pingMs: t.pingMs,
     onOpen: reconcile,

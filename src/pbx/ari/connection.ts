@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../../lib/logger.ts';
 import type { PbxLinkStatus } from '../port.ts';
-import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../../lib/backoff.ts';
 import { parseAriEvent, type AriEvent } from './ari-types.ts';
 
 export interface ConnectionOptions {
@@ -54,9 +54,7 @@ export function createAriConnection(o: ConnectionOptions): AriConnection {
 
   function scheduleRetry(): void {
     if (stopped || retryTimer) return;
-    // null only with a finite maxAttempts; the daemon passes none, so this retries forever.
     const delay = backoffDelay(attempt++, o.policy, random);
-    if (delay === null) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       connect();

@@ -7,7 +7,7 @@ import type { Clock } from '../../domain/types.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { emptyEndFacts, type DialRequest, type EndFacts, type PbxAdapter, type PbxEvent, type PbxListener } from '../port.ts';
-import { DEFAULT_RECONNECT, type ReconnectPolicy } from './backoff.ts';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../lib/backoff.ts';
 import { EslConnection, EslLinkError } from './connection.ts';
 import { DialBook, type Dial } from './dials.ts';
 import { amdOf, answeredAtOf, factsFromHangup, factsFromJobError } from './mapping.ts';
@@ -24,7 +24,7 @@ export interface EslAdapterConfig {
 export interface EslAdapterDeps {
   clock: Clock;
   logger: Logger;
-  reconnect?: ReconnectPolicy;
+  reconnect?: BackoffPolicy;
   /** Default 60 000 (three missed FreeSWITCH heartbeats). */
   heartbeatTimeoutMs?: number;
   /** Default 10 000. */
@@ -117,7 +117,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       port: cfg.port,
       password: cfg.password,
       subscription: SUBSCRIPTION,
-      reconnect: deps.reconnect ?? DEFAULT_RECONNECT,
+      reconnect: deps.reconnect ?? DEFAULT_BACKOFF,
       heartbeatTimeoutMs: deps.heartbeatTimeoutMs ?? 60_000,
       commandTimeoutMs: deps.commandTimeoutMs ?? 10_000,
       logger: log,

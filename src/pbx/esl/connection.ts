@@ -12,7 +12,7 @@ import net from 'node:net';
 import type { PbxLinkStatus } from '../port.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { reconnectDelay, type ReconnectPolicy } from './backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../../lib/backoff.ts';
 import { EslFramingError, FrameParser, type EslFrame } from './framing.ts';
 import { parseEvent, readReply, type EslEvent } from './protocol.ts';
 
@@ -23,7 +23,7 @@ export interface EslConnectionOptions {
   password: string;
   /** Argument of `event json …`. */
   subscription: string;
-  reconnect: ReconnectPolicy;
+  reconnect: BackoffPolicy;
   /** Link is declared down when no HEARTBEAT arrived for this long (FreeSWITCH sends one every 20 s). */
   heartbeatTimeoutMs: number;
   /** A command without a reply for this long loses correlation: the link is dropped. */
@@ -235,7 +235,7 @@ export class EslConnection {
     }
     if (!this.running) return;
     if (this.state !== 'auth_failed') this.setStatus('down', 'connection lost');
-    const delay = this.authRefused ? this.o.reconnect.maxMs : reconnectDelay(this.attempt, this.o.reconnect);
+    const delay = this.authRefused ? this.o.reconnect.maxMs : backoffDelay(this.attempt, this.o.reconnect);
     this.attempt++;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -10,28 +10,16 @@
  */
 import { Redis, ReplyError } from 'ioredis';
 import { DialerdError } from '../../lib/errors.ts';
+import { backoffDelay, type BackoffPolicy } from '../../lib/backoff.ts';
 
-export interface ReconnectPolicy {
-  firstDelayMs: number;
-  factor: number;
-  maxDelayMs: number;
-  /** ± fraction of the delay, so many daemons do not reconnect in lockstep. */
-  jitter: number;
-}
-
-export const RECONNECT_DEFAULTS: ReconnectPolicy = { firstDelayMs: 100, factor: 2, maxDelayMs: 2_000, jitter: 0.2 };
-
-/** Delay before reconnect attempt `attempt` (1-based); never gives up. */
-export function reconnectDelay(attempt: number, p: ReconnectPolicy = RECONNECT_DEFAULTS, rand: () => number = Math.random): number {
-  const base = Math.min(p.maxDelayMs, p.firstDelayMs * p.factor ** Math.max(0, attempt - 1));
-  return Math.max(0, Math.round(base * (1 + p.jitter * (2 * rand() - 1))));
-}
+/** Redis is local and quick to come back: retry from 100 ms up to 2 s (never give up). */
+export const REDIS_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 2_000 };
 
 export interface ConnectionOptions {
   url: string;
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
-  reconnect?: ReconnectPolicy;
+  reconnect?: BackoffPolicy;
 }
 
 export type StatusListener = (up: boolean, reason: string | null) => void;
@@ -44,7 +32,7 @@ export interface Connection {
 
 /** Connects (rejecting with STORE_DOWN when Redis cannot be reached now) and tracks status. */
 export async function connect(opts: ConnectionOptions): Promise<Connection> {
-  const policy = opts.reconnect ?? RECONNECT_DEFAULTS;
+  const policy = opts.reconnect ?? REDIS_BACKOFF;
   const client = new Redis(opts.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -53,7 +41,8 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
     commandTimeout: opts.commandTimeoutMs ?? 5_000,
     connectTimeout: opts.connectTimeoutMs ?? 3_000,
     keepAlive: 10_000,
-    retryStrategy: (attempt) => reconnectDelay(attempt, policy),
+    // ioredis counts attempts from 1.
+    retryStrategy: (attempt) => backoffDelay(attempt - 1, policy),
   });
   const listeners = new Set<StatusListener>();
   let up = false;
