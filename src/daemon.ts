@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { startApi, type ApiServer } from './api/server.ts';
 import { WebhookNotifier } from './api/webhook.ts';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DaemonConfig, PbxConfig } from './config/daemon-types.ts';
 import { formatConfigError, loadCampaignFile } from './config/load-campaign.ts';
@@ -137,8 +137,12 @@ export class Daemon {
       return;
     }
     const seen = new Set<string>();
-    for (const f of files) {
-      const id = await this.loadOne(path.join(config.campaignsDir, f));
+    const paths = files.map((f) => path.resolve(config.campaignsDir, f));
+    // One file per campaign id: the file that holds it now (while it exists), else the first by name.
+    const owners = new Map<string, string>();
+    for (const [id, l] of this.loaded) if (paths.includes(l.spec.source)) owners.set(id, l.spec.source);
+    for (const f of paths) {
+      const id = await this.loadOne(f, owners);
       if (id) seen.add(id);
     }
     // A campaign whose file is gone is deleted: completed first; its call history stays.
@@ -153,7 +157,7 @@ export class Daemon {
   }
 
   /** Load or reload one campaign file; returns its id when it is valid. */
-  private async loadOne(file: string): Promise<string | null> {
+  private async loadOne(file: string, owners: Map<string, string>): Promise<string | null> {
     const { logger, config } = this.opts;
     const r = await loadCampaignFile(file, { trunks: Object.keys(config.trunks) });
     if (!r.ok) {
@@ -163,6 +167,14 @@ export class Daemon {
       return prev?.spec.id ?? null;
     }
     const spec = r.spec;
+    const owner = owners.get(spec.id);
+    if (owner !== undefined && owner !== spec.source) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      const line = text.split('\n').findIndex((l) => /^id\s*:/.test(l)) + 1 || 1;
+      logger.error({ file }, `${file}:${line}:1: campaign id "${spec.id}" is already used by ${owner}; this file is not loaded`);
+      return null;
+    }
+    owners.set(spec.id, spec.source);
     try {
       const dnc = await loadDnc(spec.dnc, spec.contacts.region, { onProblem: (p) => logger.warn(p, `dnc ${p.file}:${p.line}: ${p.message}`) });
       const mtime = (await stat(spec.contacts.file)).mtimeMs;
