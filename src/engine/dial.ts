@@ -7,6 +7,7 @@ import type { CampaignSpec, DialRecord, HistoryRow, RawFacts } from '../domain/t
 import type { RetryOutcome } from '../domain/retry.ts';
 import type { MappedResult } from '../domain/types.ts';
 import type { EndFacts, PbxAdapter } from '../pbx/port.ts';
+import type { LiveDial } from '../store/port.ts';
 import type { Slot } from './caps.ts';
 
 export interface LiveDialState {
@@ -49,8 +50,8 @@ export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFac
   };
 }
 
-export function historyRow(d: LiveDialState, endedAt: number, facts: RawFacts, mapped: MappedResult, out: RetryOutcome): HistoryRow {
-  const answeredAt = facts.answered ? d.startedAt + Math.round(facts.ringSeconds * 1000) : null;
+/** The identifying part of a dial, persisted while it is live (restart reconciliation). */
+export function liveDial(d: LiveDialState, answeredAt: number | null = d.answeredAt): LiveDial {
   return {
     dialId: d.id,
     campaign: d.spec.id,
@@ -59,11 +60,18 @@ export function historyRow(d: LiveDialState, endedAt: number, facts: RawFacts, m
     numberIndex: d.record.numberIndex,
     attempt: d.attempt,
     dial: d.record.dials,
-    callerId: d.spec.callerId,
     trunk: d.trunk.name,
     pbx: d.pbx.name,
+    callerId: d.spec.callerId,
     startedAt: d.startedAt,
     answeredAt,
+  };
+}
+
+export function historyRow(d: LiveDialState, endedAt: number, facts: RawFacts, mapped: MappedResult, out: RetryOutcome): HistoryRow {
+  const answeredAt = facts.answered ? d.startedAt + Math.round(facts.ringSeconds * 1000) : null;
+  return {
+    ...liveDial(d, answeredAt),
     endedAt,
     ringSeconds: round1(facts.ringSeconds),
     talkSeconds: round1(facts.talkSeconds),

@@ -19,11 +19,10 @@ import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domai
 import { isOpen, nextOpen, zonesToCheck } from '../domain/windows.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
-import type { LiveDial } from '../store/port.ts';
 import { Caps } from './caps.ts';
 import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
-import { historyRow, rawFacts, type LiveDialState } from './dial.ts';
+import { historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
 import type { RateLimiter } from './rate.ts';
 import type { CampaignChange, DncCheck, EngineDeps, EngineEvents } from './types.ts';
 
@@ -393,7 +392,7 @@ export class Engine extends EventEmitter {
     this.dials.set(d.id, d);
     this.liveNumbers.add(number);
     try {
-      await this.deps.store.putLiveDial(this.liveDialRow(d));
+      await this.deps.store.putLiveDial(liveDial(d));
     } catch (err) {
       // Not originated: free what it held; the record stays `dialing` for recoverClaims.
       this.dials.delete(d.id);
@@ -423,23 +422,6 @@ export class Engine extends EventEmitter {
           await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, causeText: errText(err) });
         }),
     );
-  }
-
-  private liveDialRow(d: LiveDialState): LiveDial {
-    return {
-      dialId: d.id,
-      campaign: d.spec.id,
-      record: d.record.id,
-      number: d.number,
-      numberIndex: d.record.numberIndex,
-      attempt: d.attempt,
-      dial: d.record.dials,
-      trunk: d.trunk.name,
-      pbx: d.pbx.name,
-      callerId: d.spec.callerId,
-      startedAt: d.startedAt,
-      answeredAt: d.answeredAt,
-    };
   }
 
   // ---- PBX events and settling -----------------------------------------------------------

@@ -33,21 +33,12 @@ export interface CampaignRuntime {
   updatedAt: number;
 }
 
-/** A dial that is live on a PBX, persisted so a restarted daemon can reconcile it. */
-export interface LiveDial {
-  dialId: string;
-  campaign: string;
-  record: string;
-  number: string;
-  numberIndex: number;
-  attempt: number;
-  dial: number;
-  trunk: string;
-  pbx: string;
-  callerId: string | null;
-  startedAt: number;
-  answeredAt: number | null;
-}
+/** A dial that is live on a PBX, persisted so a restarted daemon can reconcile it: the
+ *  identifying part of its future history row. */
+export type LiveDial = Pick<
+  HistoryRow,
+  'dialId' | 'campaign' | 'record' | 'number' | 'numberIndex' | 'attempt' | 'dial' | 'trunk' | 'pbx' | 'callerId' | 'startedAt' | 'answeredAt'
+>;
 
 export interface Settlement {
   dialId: string;
