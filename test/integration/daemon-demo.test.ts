@@ -1,0 +1,31 @@
+/**
+ * `npm start` — the demo a newcomer runs first (the daemon on an accelerated clock with the
+ * example campaign) — exits 0 by itself and prints its summary. It takes about a minute.
+ */
+import { spawn } from 'node:child_process';
+import { expect, it } from 'vitest';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+it('npm start runs the demo to the end and prints the summary', async () => {
+  const proc = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+
+  expect(code, `${out.slice(-2000)}\n${err.slice(-2000)}`).toBe(0);
+  const summary = out.slice(out.lastIndexOf('demo finished'));
+  expect(summary).toMatch(/^demo finished in [\d.]+ s/);
+  expect(err).toMatch(/campaign example: running -> completed \(done\)/); // progress goes to stderr
+  const dials = Number(/^dials: (\d+)$/m.exec(summary)?.[1]);
+  expect(dials).toBeGreaterThan(0);
+  const done = Number(/^\s+done\s+(\d+)$/m.exec(summary)?.[1]);
+  expect(done).toBeGreaterThan(0);
+  // Every dial in the summary is one of the listed results.
+  const results = /results:\n((?:\s+\w+\s+\d+\n)+)/.exec(summary)?.[1] ?? '';
+  const sum = [...results.matchAll(/\s+\w+\s+(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
+  expect(sum).toBe(dials);
+  expect(err).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+}, 240_000);
