@@ -19,6 +19,8 @@ export interface SimOptions {
   originateLatencyMs?: number;
 }
 
+const ENDED_MEMORY = 10_000;
+
 interface LiveSim {
   req: DialRequest;
   startedAt: number;
@@ -33,6 +35,8 @@ export class SimPbx implements PbxAdapter {
   private readonly listeners = new Set<PbxListener>();
   private readonly live = new Map<string, LiveSim>();
   private readonly used = new Map<string, number>();
+  /** Recently ended dialIds: "a dial is never originated twice" holds after its end too. */
+  private readonly ended = new Set<string>();
   private readonly rnd: () => number;
   private readonly outcomes: Outcomes;
   /** Every originate ever accepted, for tests ("never dialed twice"). */
@@ -76,6 +80,7 @@ export class SimPbx implements PbxAdapter {
   async originate(req: DialRequest): Promise<void> {
     if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
     if (this.live.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `channel ${req.dialId} exists`);
+    if (this.ended.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
     const p = playback(this.nextForm(req.number), this.rnd, req.amd.enabled);
     if (p.refuse) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `simulated refusal for ${req.number}`);
     if (this.opts.originateLatencyMs) await new Promise<void>((r) => this.opts.scheduler.at(this.opts.scheduler.now() + this.opts.originateLatencyMs!, r));
@@ -137,6 +142,8 @@ export class SimPbx implements PbxAdapter {
     const d = this.live.get(dialId);
     if (!d) return;
     this.live.delete(dialId);
+    this.ended.add(dialId);
+    if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.values().next().value as string);
     for (const t of d.timers) t.cancel();
     this.emit({
       type: 'ended',

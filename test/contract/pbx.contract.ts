@@ -1,0 +1,230 @@
+/**
+ * The PbxAdapter contract (src/pbx/port.ts), run against every adapter: pbx-sim.test.ts,
+ * pbx-esl.test.ts (fake FreeSWITCH on real sockets) and test/e2e/asterisk/pbx-contract.test.ts
+ * (the real Asterisk). "No event follows" is proven with a barrier: a later dial is run to its
+ * end first, so anything the adapter still had to say about the earlier one would be out.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isDialerdError } from '../../src/lib/errors.ts';
+import type { DialRequest, PbxAdapter, PbxEvent } from '../../src/pbx/port.ts';
+import { Recorder } from '../fakes/esl/recorder.ts';
+
+/** What the far end does: `hold` rings until someone hangs up (far beyond the test). */
+export type Outcome = 'answer' | 'busy' | 'no_answer' | 'refuse' | 'hold';
+
+export interface PbxHarness {
+  /** Started, link up. */
+  pbx: PbxAdapter;
+  /**
+   * A fresh request (new dialId) whose far end behaves as `outcome`. Outcomes are chosen by
+   * number (sim, FreeSWITCH fake) or by endpoint (SIPp per outcome behind Asterisk), so the
+   * harness builds the whole request rather than scripting a number.
+   */
+  request(outcome: Outcome): DialRequest;
+  /** Cut the control link for real; the PBX and its calls go on. */
+  linkDown(): Promise<void>;
+  linkUp(): Promise<void>;
+  /** Calls the PBX itself has, or has had where it keeps a record, for this dialId (not asking the adapter). */
+  pbxCalls(dialId: string): Promise<number>;
+  /** End the dial at the PBX, bypassing the adapter and its link (the far end hangs up). */
+  endAtPbx(dialId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Ended = Extract<PbxEvent, { type: 'ended' }>;
+/** progress* → answered? → amd? → ended, nothing after. */
+const ORDER = /^(progress )*(answered (amd )?)?ended$/;
+
+export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>, timeoutMs = 8000): void {
+  describe(`PbxAdapter contract: ${name}`, () => {
+    let h: PbxHarness;
+    let rec: Recorder;
+
+    beforeEach(async () => {
+      h = await makeHarness();
+      rec = new Recorder(h.pbx);
+      expect(h.pbx.status()).toBe('up');
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    const types = (dialId: string): string => rec.of(dialId).map((e) => e.type).join(' ');
+    const ended = (dialId: string): Promise<Ended> =>
+      rec.waitFor((e) => e.type === 'ended' && e.dialId === dialId, `ended ${dialId}`, timeoutMs) as Promise<Ended>;
+    const waitType = (dialId: string, type: PbxEvent['type']): Promise<PbxEvent> =>
+      rec.waitFor((e) => e.type === type && 'dialId' in e && e.dialId === dialId, `${type} ${dialId}`, timeoutMs);
+    const status = (s: string): Promise<PbxEvent> => rec.waitFor((e) => e.type === 'status' && e.status === s && rec.events.indexOf(e) >= mark, `status ${s}`, timeoutMs);
+    let mark = 0;
+    const markNow = (): void => void (mark = rec.events.length);
+    /** Run a later dial to its end: what the adapter had to say about earlier ones is out by then. */
+    const barrier = async (): Promise<void> => {
+      const req = h.request('busy');
+      await h.pbx.originate(req);
+      await ended(req.dialId);
+    };
+    /** A dial that rings until hung up, once the PBX reports it ringing. */
+    const ringing = async (): Promise<DialRequest> => {
+      const req = h.request('hold');
+      await h.pbx.originate(req);
+      await waitType(req.dialId, 'progress');
+      return req;
+    };
+
+    it('status events announce link loss and return, and status() follows them', async () => {
+      markNow();
+      await h.linkDown();
+      const down = await status('down');
+      expect(down).toMatchObject({ type: 'status', status: 'down' });
+      expect(h.pbx.status()).toBe('down');
+      markNow();
+      await h.linkUp();
+      await status('up');
+      expect(h.pbx.status()).toBe('up');
+    });
+
+    it('while the link is down, originate rejects with DIALERD_ERR_PBX_DOWN, liveDials rejects, and no event follows', async () => {
+      markNow();
+      await h.linkDown();
+      await status('down');
+      const req = h.request('answer');
+      const err = await h.pbx.originate(req).then(() => null, (e: unknown) => e);
+      expect(isDialerdError(err, 'DIALERD_ERR_PBX_DOWN')).toBe(true);
+      await expect(h.pbx.liveDials()).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+      markNow();
+      await h.linkUp();
+      await status('up');
+      await barrier();
+      expect(rec.of(req.dialId)).toEqual([]);
+      expect(await h.pbx.liveDials()).not.toContain(req.dialId);
+      expect(await h.pbxCalls(req.dialId)).toBe(0);
+    });
+
+    it('answer: progress* → answered → exactly one ended, with talk time', async () => {
+      const req = h.request('answer');
+      await h.pbx.originate(req);
+      const end = await ended(req.dialId);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+      expect(types(req.dialId)).toMatch(/answered/);
+      const answered = rec.of(req.dialId).find((e) => e.type === 'answered')!;
+      expect(end.at).toBeGreaterThan(answered.at);
+      expect(end.facts).toMatchObject({ originateFailed: false, ringTimeoutHit: false, soft: false });
+    });
+
+    it('busy: exactly one ended, never answered, with 486 / Q.850 17 / USER_BUSY', async () => {
+      const req = h.request('busy');
+      await h.pbx.originate(req);
+      const end = await ended(req.dialId);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+      expect(types(req.dialId)).not.toMatch(/answered/);
+      const f = end.facts;
+      expect(f.sip === 486 || f.q850 === 17 || f.causeName === 'USER_BUSY').toBe(true);
+      expect(f).toMatchObject({ answeredAt: null, originateFailed: false, ringTimeoutHit: false });
+    });
+
+    it('no answer: exactly one ended, never answered, as a ring timeout or 480 / Q.850 19', async () => {
+      const req = h.request('no_answer');
+      await h.pbx.originate(req);
+      const end = await ended(req.dialId);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+      expect(types(req.dialId)).not.toMatch(/answered/);
+      const f = end.facts;
+      expect(f.ringTimeoutHit || f.sip === 480 || f.q850 === 19).toBe(true);
+      expect(f).toMatchObject({ answeredAt: null, originateFailed: false });
+    });
+
+    it('a refused originate either rejects and no event follows, or resolves and ends once as originateFailed', async () => {
+      // The port: originate() rejects ONLY when the PBX certainly did not create the call. An
+      // adapter that learns of the refusal later (FreeSWITCH bgapi) resolves and reports it.
+      const req = h.request('refuse');
+      const err = await h.pbx.originate(req).then(() => null, (e: unknown) => e);
+      if (err !== null) {
+        expect(isDialerdError(err, 'DIALERD_ERR_ORIGINATE_REFUSED')).toBe(true);
+        await barrier();
+        expect(rec.of(req.dialId)).toEqual([]);
+      } else {
+        const end = await ended(req.dialId);
+        await barrier();
+        expect(types(req.dialId)).toMatch(/^(progress )*ended$/);
+        expect(end.facts).toMatchObject({ originateFailed: true, answeredAt: null });
+      }
+      expect(await h.pbx.liveDials()).not.toContain(req.dialId);
+    });
+
+    it('hangup of an unknown dialId is ignored; of a live one ends it once, soft; again after the end is ignored', async () => {
+      await h.pbx.hangup('never-originated-0000');
+      const req = await ringing();
+      await h.pbx.hangup(req.dialId);
+      const end = await ended(req.dialId);
+      expect(end.facts).toMatchObject({ soft: true, ringTimeoutHit: false, answeredAt: null });
+      await h.pbx.hangup(req.dialId);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+      expect(rec.events.some((e) => 'dialId' in e && e.dialId === 'never-originated-0000')).toBe(false);
+    });
+
+    it('liveDials() lists exactly our live dials, as they start and end', async () => {
+      expect(await h.pbx.liveDials()).toEqual([]);
+      const a = await ringing();
+      const b = await ringing();
+      expect((await h.pbx.liveDials()).sort()).toEqual([a.dialId, b.dialId].sort());
+      await h.pbx.hangup(a.dialId);
+      await ended(a.dialId);
+      expect(await h.pbx.liveDials()).toEqual([b.dialId]);
+      await h.pbx.hangup(b.dialId);
+      await ended(b.dialId);
+      expect(await h.pbx.liveDials()).toEqual([]);
+    });
+
+    it('a dial is never originated twice: not while it is live, not after it ended', async () => {
+      const req = await ringing();
+      // A second originate of a live dialId may be refused or ignored; it must not reach the PBX.
+      await h.pbx.originate(req).then(
+        () => undefined,
+        (e: unknown) => expect(isDialerdError(e)).toBe(true),
+      );
+      expect(await h.pbxCalls(req.dialId)).toBe(1);
+      await h.pbx.hangup(req.dialId);
+      await ended(req.dialId);
+      const again = await h.pbx.originate(req).then(() => null, (e: unknown) => e);
+      expect(isDialerdError(again, 'DIALERD_ERR_ORIGINATE_REFUSED')).toBe(true);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+      expect(await h.pbxCalls(req.dialId)).toBeLessThanOrEqual(1);
+      expect(await h.pbx.liveDials()).not.toContain(req.dialId);
+    });
+
+    it('a dial that lives through a link loss still ends exactly once', async () => {
+      const req = await ringing();
+      markNow();
+      await h.linkDown();
+      await status('down');
+      markNow();
+      await h.linkUp();
+      await status('up');
+      expect(await h.pbx.liveDials()).toEqual([req.dialId]);
+      await h.pbx.hangup(req.dialId);
+      await ended(req.dialId);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+    });
+
+    it('a dial that ends while the link is down ends exactly once, at the latest when the link returns', async () => {
+      const req = await ringing();
+      markNow();
+      await h.linkDown();
+      await status('down');
+      await h.endAtPbx(req.dialId);
+      markNow();
+      await h.linkUp();
+      await status('up');
+      await ended(req.dialId);
+      await barrier();
+      expect(types(req.dialId)).toMatch(ORDER);
+      expect(await h.pbx.liveDials()).toEqual([]);
+    });
+  });
+}
