@@ -41,6 +41,8 @@ export class Engine extends EventEmitter {
   private readonly caps: Caps;
   private readonly unsubscribe: (() => void)[] = [];
   private stopping = false;
+  /** stop() has finished: dials not settled by now are left to the next start's reconciliation. */
+  private stopped = false;
   /** PBXes whose live dials have been reconciled since their link came up: only these dial. */
   private readonly ready = new Set<string>();
   private begun = false;
@@ -463,7 +465,7 @@ export class Engine extends EventEmitter {
       final = 'cancelled';
     }
     const row = historyRow(d, endedAt, facts, mapped, { ...out, record, final, nextAt: record.nextAt });
-    await this.persistSettle(d, record, row);
+    if (!(await this.persistSettle(d, record, row))) return; // stopped: still in the store's live dials
     this.dials.delete(d.id);
     this.liveNumbers.delete(d.number);
     d.slot.release();
@@ -478,12 +480,16 @@ export class Engine extends EventEmitter {
     this.kickAll();
   }
 
-  /** Persist until it sticks: an attempt is never lost because the store blinked. */
-  private async persistSettle(d: LiveDialState, record: DialRecord, history: ReturnType<typeof historyRow>): Promise<void> {
+  /**
+   * Persist until it sticks: an attempt is never lost because the store blinked. False when the
+   * engine stopped first (the dial stays in the store's live dials for the next start).
+   */
+  private async persistSettle(d: LiveDialState, record: DialRecord, history: ReturnType<typeof historyRow>): Promise<boolean> {
     for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+      if (this.stopped) return false;
       try {
         await this.deps.store.settle({ dialId: d.id, record, history });
-        return;
+        return true;
       } catch (err) {
         this.deps.logger.error({ dialId: d.id, err: errText(err) }, 'settle failed; retrying');
         await new Promise<void>((r) => {
@@ -590,6 +596,15 @@ export class Engine extends EventEmitter {
       if (!(await this.waitIdle(forceAfterMs))) this.deps.logger.warn({ live: this.dials.size }, 'calls still live after hangup; left to reconciliation');
     }
     for (const u of this.unsubscribe) u();
+    // End the settle retries still waiting (the store is down): their timers would keep the process alive.
+    this.stopped = true;
+    this.wakeStoreWaiters();
+  }
+
+  private wakeStoreWaiters(): void {
+    const w = this.storeWaiters;
+    this.storeWaiters = [];
+    for (const f of w) f();
   }
 
   /** Resolves true when no dial is live, false when `ms` passed first. */
@@ -618,9 +633,7 @@ export class Engine extends EventEmitter {
     this.storeUp = up;
     this.deps.logger[up ? 'info' : 'error']({ reason }, up ? 'store is back: dialing resumes' : 'store is down: dialing paused');
     if (up) {
-      const w = this.storeWaiters;
-      this.storeWaiters = [];
-      for (const f of w) f();
+      this.wakeStoreWaiters();
       for (const ctx of this.campaigns.values()) ctx.recover = true;
       this.kickAll();
     }

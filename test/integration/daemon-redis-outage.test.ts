@@ -70,3 +70,28 @@ it('pauses dialing while Redis is down, keeps running, settles the calls that en
   expect(await store.counts('c')).toEqual({ states: { done: RECORDS }, results: { answered: RECORDS }, dials: RECORDS });
   expect(await store.liveDials()).toEqual([]);
 }, 60_000);
+
+it('SIGTERM while Redis is down exits after the grace period; the unsettled dials stay for the next start', async () => {
+  const g = makeFixture({ redisUrl: redis.url, prefix: 'outage-term:', shutdownGrace: '1s' });
+  g.writeContacts('contacts.csv', contactsCsv(4));
+  g.writeCampaign('c', campaignYaml({ id: 'c', contacts: 'contacts.csv', concurrency: 2 }));
+  const s = await createRedisStore({ url: redis.url, prefix: 'outage-term:' });
+  try {
+    const d = DaemonProcess.start(g.configFile);
+    daemon = d;
+    await until(async () => ((await s.liveDials()).length === 2 ? true : null), 'two live dials');
+    await redis.stop();
+    await d.waitFor((l) => l.msg === 'store is down: dialing paused', 'the store-down line');
+    d.signal('SIGTERM');
+    const exit = await d.waitExit(12_000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(d.lines.at(-1)?.msg).toBe('stopped');
+    await redis.start();
+    // Never settled: the next start reconciles them (daemon-restart.test.ts).
+    await until(async () => ((await s.liveDials()).length === 2 ? true : null), 'the two live dials still in Redis');
+    expect((await s.counts('c')).states).toEqual({ dialing: 2, pending: 2 });
+  } finally {
+    await s.close();
+    g.remove();
+  }
+}, 40_000);
