@@ -83,6 +83,17 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       expect(h.pbx.status()).toBe('up');
     });
 
+    it('stop() closes the link: a down status, originate rejects with DIALERD_ERR_PBX_DOWN; stop() again is harmless', async () => {
+      markNow();
+      await h.pbx.stop();
+      await status('down');
+      expect(h.pbx.status()).toBe('down');
+      const err = await h.pbx.originate(h.request('answer')).then(() => null, (e: unknown) => e);
+      expect(isDialerdError(err, 'DIALERD_ERR_PBX_DOWN')).toBe(true);
+      await h.pbx.stop();
+      expect(h.pbx.status()).toBe('down');
+    });
+
     it('while the link is down, originate rejects with DIALERD_ERR_PBX_DOWN, liveDials rejects, and no event follows', async () => {
       markNow();
       await h.linkDown();

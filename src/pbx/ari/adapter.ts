@@ -193,6 +193,8 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     async originate(req: DialRequest) {
       requireUp();
       if (byDial.has(req.dialId)) throw new DialerdError('DIALERD_ERR_USAGE', `dial ${req.dialId} was already originated`);
+      // Its channel id is free again in Asterisk once it ended: without this a repeat would call again.
+      if (recent.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
       let current: DialState | null = null;
       const outcome = await originate(req, {
         rest,
