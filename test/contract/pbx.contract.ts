@@ -50,6 +50,12 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
     });
 
     const types = (dialId: string): string => rec.of(dialId).map((e) => e.type).join(' ');
+    /** progress* → answered? → amd? → ended, exactly one ended, nothing after it, instants never going back. */
+    const inOrder = (dialId: string): void => {
+      expect(types(dialId)).toMatch(ORDER);
+      const at = rec.of(dialId).map((e) => e.at);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+    };
     const ended = (dialId: string): Promise<Ended> =>
       rec.waitFor((e) => e.type === 'ended' && e.dialId === dialId, `ended ${dialId}`, timeoutMs) as Promise<Ended>;
     const waitType = (dialId: string, type: PbxEvent['type']): Promise<PbxEvent> =>
@@ -116,7 +122,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       await h.pbx.originate(req);
       const end = await ended(req.dialId);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
       expect(types(req.dialId)).toMatch(/answered/);
       const answered = rec.of(req.dialId).find((e) => e.type === 'answered')!;
       expect(end.at).toBeGreaterThan(answered.at);
@@ -128,7 +134,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       await h.pbx.originate(req);
       const end = await ended(req.dialId);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
       expect(types(req.dialId)).not.toMatch(/answered/);
       const f = end.facts;
       expect(f.sip === 486 || f.q850 === 17 || f.causeName === 'USER_BUSY').toBe(true);
@@ -140,7 +146,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       await h.pbx.originate(req);
       const end = await ended(req.dialId);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
       expect(types(req.dialId)).not.toMatch(/answered/);
       const f = end.facts;
       expect(f.ringTimeoutHit || f.sip === 480 || f.q850 === 19).toBe(true);
@@ -156,6 +162,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
         expect(isDialerdError(err, 'DIALERD_ERR_ORIGINATE_REFUSED')).toBe(true);
         await barrier();
         expect(rec.of(req.dialId)).toEqual([]);
+        expect(await h.pbxCalls(req.dialId)).toBe(0);
       } else {
         const end = await ended(req.dialId);
         await barrier();
@@ -173,7 +180,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       expect(end.facts).toMatchObject({ soft: true, ringTimeoutHit: false, answeredAt: null });
       await h.pbx.hangup(req.dialId);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
       expect(rec.events.some((e) => 'dialId' in e && e.dialId === 'never-originated-0000')).toBe(false);
     });
 
@@ -203,7 +210,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       const again = await h.pbx.originate(req).then(() => null, (e: unknown) => e);
       expect(isDialerdError(again, 'DIALERD_ERR_ORIGINATE_REFUSED')).toBe(true);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
       expect(await h.pbxCalls(req.dialId)).toBeLessThanOrEqual(1);
       expect(await h.pbx.liveDials()).not.toContain(req.dialId);
     });
@@ -220,7 +227,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       await h.pbx.hangup(req.dialId);
       await ended(req.dialId);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
     });
 
     it('a dial that ends while the link is down ends exactly once, at the latest when the link returns', async () => {
@@ -234,7 +241,7 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       await status('up');
       await ended(req.dialId);
       await barrier();
-      expect(types(req.dialId)).toMatch(ORDER);
+      inOrder(req.dialId);
       expect(await h.pbx.liveDials()).toEqual([]);
     });
   });
