@@ -95,16 +95,16 @@ export class Daemon {
     }
     for (const pbx of this.pbxes.values()) await pbx.start();
     await this.loadCampaigns();
+    await this.engine.begin();
     if (config.api) {
-      // Bound before the first dial: a port clash stops the start with nothing dialed.
+      // The API is ops' window on the dialer, not the dialer: a port clash is logged loudly
+      // (and /health stays unreachable for monitoring) but never stops the calls.
       try {
         this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger }, config.api);
       } catch (err) {
-        await this.stop(0);
-        throw err;
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'control API NOT started; dialing goes on without it');
       }
     }
-    await this.engine.begin();
     const every = this.opts.dncRefreshMs ?? 10_000;
     const tick = (): void => {
       this.dncTimer = this.scheduler.at(this.scheduler.now() + every, () => void this.refreshDnc().finally(tick));

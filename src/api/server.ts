@@ -60,10 +60,7 @@ export function buildApi(deps: ApiDeps): { app: FastifyInstance; dispose: () => 
   };
 }
 
-/**
- * Listen on `listen`. Rejects with DIALERD_ERR_CONFIG_INVALID when the address cannot be bound
- * (in use, not local), so the daemon refuses to start rather than run without its controls.
- */
+/** Listen on `listen`. Rejects with DIALERD_ERR_CONFIG_INVALID when the address cannot be bound (in use, not local). */
 export async function startApi(deps: ApiDeps, listen: ApiConfig): Promise<ApiServer> {
   const { app, dispose } = buildApi(deps);
   let address: string;

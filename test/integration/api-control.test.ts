@@ -130,4 +130,16 @@ describe('control API', () => {
     expect(r.body).toMatchObject({ ok: true, store: 'up', pbxes: { sim: 'up' }, campaigns: 4 });
     expect(typeof r.body.live).toBe('number');
   });
+
+  it('a port already in use leaves that daemon without an API, still dialing', async () => {
+    const port = Number(new URL(t.url).port);
+    const other = await startTestDaemon([{ id: 'solo', rows: rows(0, 1) }], { api: { host: '127.0.0.1', port } });
+    try {
+      expect(other.daemon.apiUrl).toBeNull();
+      await until(other, () => originatedFor(other, 'solo').length === 1, 'a dial without the API');
+      expect((await t.http('GET', '/campaigns/solo')).status).toBe(404); // the port is still the first daemon's
+    } finally {
+      await other.stop();
+    }
+  });
 });

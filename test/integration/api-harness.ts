@@ -78,7 +78,7 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
     pbxFactory: (cfg, deps) => (sim = new SimPbx({ name: cfg.name, scheduler: deps.scheduler, outcomes: QUICK })),
   });
   await daemon.start();
-  const url = daemon.apiUrl!;
+  const url = daemon.apiUrl ?? ''; // '' when the API could not listen
   return {
     daemon,
     sim: sim!,
