@@ -183,7 +183,9 @@ function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
  *    c. otherwise (HUMAN, NOTSURE, HANGUP, no AMD): talkSeconds < shortCallSeconds →
  *       `answered_short`, else `answered`; NOTSURE sets `amdNotSure`.
  * 3. Not answered and `cancelledByUs` → `cancelled` (this covers Asterisk's 487/127 and
- *    FreeSWITCH's ORIGINATOR_CANCEL when we sent the CANCEL).
+ *    FreeSWITCH's ORIGINATOR_CANCEL when we sent the CANCEL); not answered and `outcomeLost`
+ *    (the call ended while the PBX link was down) → `error`: a technical error, retried with
+ *    backoff and not counted as an attempt until `technical_errors.free` in a row.
  * 4. Not answered, first match of:
  *    a. the campaign's SIP override for `sip`, then its Q.850 override for the cause (a SIP
  *       override beats a Q.850 override);
@@ -199,6 +201,7 @@ export function mapResult(facts: RawFacts, opts: MapOptions): MappedResult {
   if (facts.originateFailed === true) return { result: 'error', amdNotSure: false };
   if (facts.answered) return mapAnswered(facts, opts.shortCallSeconds);
   if (facts.cancelledByUs) return { result: 'cancelled', amdNotSure: false };
+  if (facts.outcomeLost === true) return { result: 'error', amdNotSure: false };
   return { result: mapUnanswered(facts, opts.overrides), amdNotSure: false };
 }
 

@@ -52,6 +52,8 @@ export interface RawFacts {
   cancelledByUs: boolean;
   /** The dial never left: the PBX refused the originate, link down, unknown gateway. */
   originateFailed?: boolean;
+  /** The call ended while the PBX link was down: how it ended is unknown. */
+  outcomeLost?: boolean;
 }
 
 /** Result mapping output. */

@@ -47,6 +47,7 @@ export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFac
     ringTimeoutHit: f.ringTimeoutHit,
     cancelledByUs: d.hungUp,
     originateFailed: f.originateFailed,
+    outcomeLost: f.outcomeLost,
   };
 }
 

@@ -51,6 +51,8 @@ export interface EndFacts {
   originateFailed: boolean;
   /** Answer instant if the adapter learned it only at the end (FreeSWITCH answer_uepoch). */
   answeredAt: number | null;
+  /** The channel was found gone after the link came back: how it ended is unknown. */
+  outcomeLost: boolean;
 }
 
 export type PbxEvent =
@@ -92,5 +94,6 @@ export function emptyEndFacts(): EndFacts {
     ringTimeoutHit: false,
     originateFailed: false,
     answeredAt: null,
+    outcomeLost: false,
   };
 }

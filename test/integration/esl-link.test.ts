@@ -101,7 +101,7 @@ describe('ESL link', () => {
     fake.calls.kill(gone.dialId); // its events go nowhere: nobody is connected
     await again;
     const ended = await rec.ended(gone.dialId);
-    expect(ended.facts).toMatchObject({ causeName: null, originateFailed: true, causeText: expect.stringMatching(/outcome lost: channel gone while the ESL link was down/) });
+    expect(ended.facts).toMatchObject({ causeName: null, originateFailed: false, outcomeLost: true, causeText: expect.stringMatching(/outcome lost: channel gone while the ESL link was down/) });
     expect(rec.of(alive.dialId).some((e) => e.type === 'ended')).toBe(false);
     expect(await adapter.liveDials()).toEqual([alive.dialId]);
   });

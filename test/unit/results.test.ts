@@ -54,6 +54,13 @@ describe('mapResult: before anything else', () => {
     expect(result({ cancelledByUs: true, q850: 17, sip: 486 }, { sip: { 486: 'failed' }, q850: {} })).toBe('cancelled');
   });
 
+  it('a call that ended while the PBX link was down is a technical error unless we know it was answered', () => {
+    expect(result({ outcomeLost: true })).toBe('error');
+    expect(result({ outcomeLost: true, q850: null, sip: null })).toBe('error');
+    expect(result({ outcomeLost: true, answered: true, talkSeconds: 60 })).toBe('answered');
+    expect(result({ outcomeLost: true, cancelledByUs: true })).toBe('cancelled');
+  });
+
   it('487 we did not send the CANCEL for is no_answer (Asterisk 127/487, FreeSWITCH ORIGINATOR_CANCEL)', () => {
     expect(result({ q850: 127, sip: 487 })).toBe('no_answer');
     expect(result({ q850: 16, causeName: 'ORIGINATOR_CANCEL' })).toBe('no_answer');

@@ -119,5 +119,5 @@ function endFacts(d: DialState, e: Extract<AriEvent, { type: 'ChannelDestroyed' 
 
 /** End facts for a dial whose channel is gone without our having seen it end. */
 export function goneFacts(d: DialState, reason: string, originateFailed: boolean): EndFacts {
-  return { ...emptyEndFacts(), causeText: reason, soft: d.hungUpByUs, originateFailed, answeredAt: d.answerEmitted ? null : d.answeredAt };
+  return { ...emptyEndFacts(), causeText: reason, soft: d.hungUpByUs, originateFailed, outcomeLost: !originateFailed, answeredAt: d.answerEmitted ? null : d.answeredAt };
 }

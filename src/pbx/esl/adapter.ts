@@ -162,7 +162,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       log.warn({ pbx: cfg.name, dialId: d.id }, 'esl: channel gone while the link was down; its outcome is lost');
       // What happened is unknowable (FreeSWITCH keeps no history): report it as a dial that did
       // not get through on our side (`error`: retried with backoff, not counted as an attempt).
-      finish(d, { ...emptyEndFacts(), originateFailed: true, causeText: 'outcome lost: channel gone while the ESL link was down', soft: d.killed });
+      finish(d, { ...emptyEndFacts(), outcomeLost: true, causeText: 'outcome lost: channel gone while the ESL link was down', soft: d.killed });
     }
   };
 
