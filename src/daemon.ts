@@ -80,7 +80,7 @@ export class Daemon {
       trunks: config.trunks,
       maxConcurrency: config.maxConcurrency,
       zones,
-      rateLimiter: (t) => new SlidingWindowLimiter(t.callsPerSecond),
+      rateLimiter: (cps) => new SlidingWindowLimiter(cps),
       newDialId: () => `dialerd-${randomUUID()}`,
     });
     return new Daemon(opts, store, pbxes, scheduler, engine);

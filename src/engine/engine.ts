@@ -304,13 +304,21 @@ export class Engine extends EventEmitter {
     ctx.wake = { at, timer };
   }
 
-  private limiter(trunk: string): RateLimiter {
-    let l = this.limiters.get(trunk);
+  private limiter(key: string, cps: number): RateLimiter {
+    // The rate is part of the key: an edited calls_per_second takes effect at the next dial.
+    const k = `${key}@${cps}`;
+    let l = this.limiters.get(k);
     if (!l) {
-      l = this.deps.rateLimiter(this.deps.trunks[trunk]!);
-      this.limiters.set(trunk, l);
+      l = this.deps.rateLimiter(cps);
+      this.limiters.set(k, l);
     }
     return l;
+  }
+
+  /** The trunk's and the campaign's calls-per-second limiters: a start needs both. */
+  private rates(ctx: CampaignCtx): [RateLimiter, RateLimiter] {
+    const trunk = this.deps.trunks[ctx.spec.trunk]!;
+    return [this.limiter(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiter(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
   }
 
   private async pump(ctx: CampaignCtx): Promise<void> {
@@ -327,9 +335,10 @@ export class Engine extends EventEmitter {
       const free = this.caps.free(ctx.spec.id, trunk);
       if (free <= 0) return; // a freed slot kicks us
       const now = scheduler.now();
-      const tokens = this.limiter(trunk).available(now);
+      const rates = this.rates(ctx);
+      const tokens = Math.min(...rates.map((r) => r.available(now)));
       if (tokens <= 0) {
-        this.sleepUntil(ctx, this.limiter(trunk).nextAt(now));
+        this.sleepUntil(ctx, Math.max(...rates.map((r) => r.nextAt(now))));
         return;
       }
       const want = Math.min(free, tokens, BATCH);
@@ -358,7 +367,13 @@ export class Engine extends EventEmitter {
     const spec = ctx.spec;
     const number = rec.numbers[rec.numberIndex];
     if (number === undefined) return this.putBack(rec, null, { state: 'exhausted', reason: 'no_number' });
-    if (ctx.dnc.has(number)) return this.putBack(rec, null, { state: 'blocked', reason: `dnc ${number}` });
+    if (ctx.dnc.has(number)) {
+      // Only this number is blocked: the record goes on with its next number that may be dialed.
+      const next = rec.numbers.findIndex((n, i) => i > rec.numberIndex && rec.numberAttempts[i]! < spec.attempts.perNumber && !ctx.dnc.has(n));
+      if (next < 0) return this.putBack(rec, null, { state: 'blocked', reason: `dnc ${number}` });
+      const numberAttempts = rec.numberAttempts.map((a, i) => (i === rec.numberIndex ? Math.max(a, spec.attempts.perNumber) : a));
+      return this.putBack({ ...rec, numberIndex: next, numberAttempts, repeats: 0 }, now);
+    }
     const hours = spec.callingHours;
     if (hours) {
       const zones = zonesToCheck(hours, rec.timezone, hours.subscriberLocalTime ? this.deps.zones.zonesFor(number) : []);
@@ -368,10 +383,12 @@ export class Engine extends EventEmitter {
     if (!this.dialable(ctx)) return this.putBack(rec, rec.nextAt ?? now);
     const slot = this.caps.reserve(spec.id, spec.trunk);
     if (!slot) return this.putBack(rec, rec.nextAt ?? now);
-    if (this.limiter(spec.trunk).take(now) !== 0) {
+    const rates = this.rates(ctx);
+    if (rates.some((r) => r.available(now) <= 0)) {
       slot.release();
       return this.putBack(rec, rec.nextAt ?? now);
     }
+    for (const r of rates) r.take(now);
     const pbx = this.pbxOf(ctx)!;
     const trunk = this.deps.trunks[spec.trunk]!;
     const record: DialRecord = { ...rec, state: 'dialing', dials: rec.dials + 1 };

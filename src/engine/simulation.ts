@@ -67,7 +67,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     trunks: { [trunk.name]: trunk },
     maxConcurrency: spec.concurrency,
     zones: o.zones,
-    rateLimiter: (t) => new SlidingWindowLimiter(t.callsPerSecond),
+    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
     newDialId: () => `sim-${++seq}`,
   });
   if (o.onDial) engine.on('dial', (row) => o.onDial!(row));

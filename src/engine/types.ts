@@ -26,8 +26,8 @@ export interface EngineDeps {
   /** Global cap on live dials. */
   maxConcurrency: number;
   zones: ZoneLookup;
-  /** One limiter per trunk (calls per second). */
-  rateLimiter: (trunk: TrunkConfig) => RateLimiter;
+  /** A calls-per-second limiter; the engine keeps one per trunk and one per campaign. */
+  rateLimiter: (callsPerSecond: number) => RateLimiter;
   /** Unique dial ids (our channel ids). */
   newDialId: () => string;
 }

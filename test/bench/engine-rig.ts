@@ -51,7 +51,7 @@ export async function runCampaign(
     trunks: { [trunk.name]: trunk },
     maxConcurrency: spec.concurrency,
     zones: { zonesFor: () => [] },
-    rateLimiter: (t) => new SlidingWindowLimiter(t.callsPerSecond),
+    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
     newDialId: () => `b-${++seq}`,
   });
   let dials = 0;

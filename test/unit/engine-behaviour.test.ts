@@ -54,6 +54,48 @@ describe('engine on the simulator', () => {
     expect(r.dials).toHaveLength(4);
   });
 
+  it('a DNC hit blocks only that number: the record goes on with its next one', async () => {
+    const recs = [makeRecord('c1', 'two', ['+79160000001', '+79160000002'], T0), makeRecord('c1', 'both', ['+79160000003', '+79160000004'], T0)];
+    const dnc = new Set(['+79160000001', '+79160000003', '+79160000004']);
+    const r = await run({ spec: makeSpec(), records: [recs], dnc: { has: (n) => dnc.has(n) }, zones: noZones, from: T0 });
+    expect(r.pbx.originated.map((o) => o.number)).toEqual(['+79160000002']);
+    expect(r.dials[0]).toMatchObject({ record: 'two', numberIndex: 1, result: 'answered' });
+    expect(r.finals.find((f) => f.record === 'two')).toMatchObject({ state: 'done' });
+    expect(r.finals.find((f) => f.record === 'both')).toMatchObject({ state: 'blocked' });
+  });
+
+  it("the campaign's calls_per_second holds even when the trunk allows more", async () => {
+    const { Engine } = await import('../../src/engine/engine.ts');
+    const { SlidingWindowLimiter } = await import('../../src/engine/rate.ts');
+    const { VirtualScheduler } = await import('../../src/lib/virtual-scheduler.ts');
+    const { SimPbx } = await import('../../src/pbx/sim/sim-adapter.ts');
+    const { createMemoryStore } = await import('../../src/store/memory/index.ts');
+    const { silentLogger } = await import('../../src/lib/logger.ts');
+    const scheduler = new VirtualScheduler(T0);
+    const pbx = new SimPbx({ name: 'sim', scheduler });
+    const store = createMemoryStore();
+    let n = 0;
+    const engine = new Engine({
+      store,
+      scheduler,
+      logger: silentLogger(),
+      pbxes: new Map([['sim', pbx]]),
+      trunks: { t1: { name: 't1', pbx: 'sim', endpoint: 'SIM/{number}', concurrency: 100, callsPerSecond: 100 } },
+      maxConcurrency: 100,
+      zones: noZones,
+      rateLimiter: (cps) => new SlidingWindowLimiter(cps),
+      newDialId: () => `d${++n}`,
+    });
+    await pbx.start();
+    await engine.addRecords('c1', makeRecords('c1', 12, T0));
+    await engine.upsertCampaign(makeSpec({ concurrency: 100, callsPerSecond: 3 }), noDnc);
+    await engine.begin();
+    await scheduler.run();
+    const starts = (await store.history({ campaign: 'c1' })).map((h) => h.startedAt).sort((a, b) => a - b);
+    expect(starts).toHaveLength(12);
+    for (let i = 0; i + 3 < starts.length; i++) expect(starts[i + 3]! - starts[i]!).toBeGreaterThanOrEqual(1000);
+  });
+
   it('reports invalid records as final and never dials them', async () => {
     const bad = { ...makeRecord('c1', 'bad', [], T0), state: 'invalid' as const, nextAt: null, finalReason: 'invalid: "abc"' };
     const r = await run({ spec: makeSpec(), records: [[bad, ...makeRecords('c1', 2, T0)]], dnc: noDnc, zones: noZones, from: T0 });

@@ -30,7 +30,7 @@ async function scenario(seed: number) {
     trunks: { t1: { name: 't1', pbx: 'pbx', endpoint: 'X/{number}', concurrency: caps.trunk, callsPerSecond: 1000 } },
     maxConcurrency: caps.global,
     zones: { zonesFor: () => [] },
-    rateLimiter: (t) => new SlidingWindowLimiter(t.callsPerSecond),
+    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
     newDialId: () => `d${++n}`,
   });
   const rows: string[] = [];
