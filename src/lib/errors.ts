@@ -1,6 +1,6 @@
 /**
  * The error catalog. Code branches on `err.code`, never on message text.
- * test/unit/errors.test.ts keeps this catalog and the README's error table in step.
+ * test/unit/readme.test.ts keeps this catalog and the README's error table in step.
  */
 export const ERRORS = {
   DIALERD_ERR_CONFIG_INVALID: { status: 400, message: 'configuration is invalid: %s' },
