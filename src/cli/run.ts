@@ -54,7 +54,14 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   });
   let finished = false;
   const paced = demoClock?.runPaced({ speed, maxGapMs: DEMO_MAX_GAP_MS, stop: () => finished });
-  await daemon.start();
+  try {
+    await daemon.start();
+  } catch (err) {
+    finished = true; // or the demo's paced clock keeps the process alive forever
+    await paced;
+    await daemon.stop(0).catch(() => undefined); // and open links (Redis, PBX) would too
+    throw err;
+  }
   progress?.start();
   const code = await done;
   finished = true;
