@@ -8,12 +8,18 @@ import { expect, it } from 'vitest';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 it('npm start runs the demo to the end and prints the summary', async () => {
-  const proc = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  // Our own deadline, under the test's: a demo that never ends is killed, not left behind.
+  const killAll = (): void => void (proc.exitCode === null && process.kill(-proc.pid!, 'SIGKILL')); // npm, sh and node
+  const deadline = setTimeout(killAll, 200_000);
+  process.once('exit', killAll);
   const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+  clearTimeout(deadline);
+  process.off('exit', killAll);
 
   expect(code, `${out.slice(-2000)}\n${err.slice(-2000)}`).toBe(0);
   const summary = out.slice(out.lastIndexOf('demo finished'));
