@@ -59,7 +59,6 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   } catch (err) {
     finished = true; // or the demo's paced clock keeps the process alive forever
     await paced;
-    await daemon.stop(0); // idempotent: closes the PBX links and the store a partial start opened
     await daemon.stop(0).catch(() => undefined); // and open links (Redis, PBX) would too
     throw err;
   }
