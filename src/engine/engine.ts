@@ -12,32 +12,27 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import type { CampaignEvent } from '../domain/campaign.ts';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
-import { isOpen, nextOpen, zonesToCheck } from '../domain/windows.ts';
-import { DialerdError } from '../lib/errors.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
+import { admit } from './admission.ts';
 import { Caps } from './caps.ts';
-import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
+import { CampaignControl } from './campaign-control.ts';
+import type { CampaignCtx } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
+import { DialBook } from './dial-book.ts';
 import { historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
-import type { RateLimiter } from './rate.ts';
-import type { CampaignChange, DncCheck, EngineDeps, EngineEvents } from './types.ts';
+import { RateBook, type RateLimiter } from './rate.ts';
+import type { DncCheck, EngineDeps, EngineEvents } from './types.ts';
 
 /** Records claimed per store round trip. */
 const BATCH = 64;
-/** A number already in a live dial is tried again this much later. */
-const NUMBER_BUSY_DELAY_MS = 15_000;
-/** When no calling window opens within the horizon, look again this much later. */
-const NO_WINDOW_DELAY_MS = 86_400_000;
 
 export class Engine extends EventEmitter {
-  private readonly campaigns = new Map<string, CampaignCtx>();
-  private readonly dials = new Map<string, LiveDialState>();
-  private readonly liveNumbers = new Set<string>();
-  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly control: CampaignControl;
+  private readonly dials = new DialBook();
+  private readonly limiters: RateBook;
   private readonly caps: Caps;
   private readonly unsubscribe: (() => void)[] = [];
   private stopping = false;
@@ -47,14 +42,20 @@ export class Engine extends EventEmitter {
   private readonly ready = new Set<string>();
   private begun = false;
   private storeUp = true;
-  private idleWaiters: (() => void)[] = [];
   /** Settles waiting to retry: the store coming back retries them at once, not after their backoff. */
   private storeWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: EngineDeps) {
     super();
+    this.limiters = new RateBook(deps.rateLimiter);
+    this.control = new CampaignControl(deps, {
+      kick: (ctx) => this.kick(ctx),
+      liveFor: (id) => this.caps.liveFor(id),
+      announce: (change) => void this.emit('campaign', change),
+      guard: (p) => this.guard(p),
+    });
     this.caps = new Caps(deps.maxConcurrency, {
-      campaign: (id) => this.campaigns.get(id)?.spec.concurrency ?? 0,
+      campaign: (id) => this.control.campaigns.get(id)?.spec.concurrency ?? 0,
       trunk: (name) => deps.trunks[name]?.concurrency ?? 0,
     });
     for (const pbx of deps.pbxes.values()) this.unsubscribe.push(pbx.on((e) => this.onPbxEvent(pbx, e)));
@@ -80,112 +81,33 @@ export class Engine extends EventEmitter {
   }
 
   campaign(id: string): CampaignCtx | undefined {
-    return this.campaigns.get(id);
+    return this.control.campaigns.get(id);
   }
 
   campaignIds(): string[] {
-    return [...this.campaigns.keys()];
+    return [...this.control.campaigns.keys()];
   }
 
-  // ---- campaigns -------------------------------------------------------------------------
+  // ---- campaigns (state lives in CampaignControl) -----------------------------------------
 
-  /**
-   * Add a campaign or replace its spec (SIGHUP). Its desired state from the file is applied;
-   * a state persisted by an earlier run (completed, paused by hand) wins over the file's
-   * `running`.
-   */
-  async upsertCampaign(spec: CampaignSpec, dnc: DncCheck): Promise<void> {
-    const now = this.deps.scheduler.now();
-    let ctx = this.campaigns.get(spec.id);
-    if (ctx) {
-      const before = ctx.spec.state;
-      ctx.spec = spec;
-      ctx.dnc = dnc;
-      if (spec.state !== before) await this.applyEdit(ctx, now);
-      this.armTimers(ctx);
-      this.kick(ctx);
-      return;
-    }
-    ctx = newCtx(spec, dnc);
-    this.campaigns.set(spec.id, ctx);
-    const saved = await this.deps.store.getCampaign(spec.id);
-    if (saved) {
-      ctx.status = { state: saved.state, pauseReason: saved.pauseReason, pauseDetail: saved.pauseDetail };
-      ctx.consecutiveErrors = saved.consecutiveErrors;
-    }
-    if (!saved || saved.state === 'draft' || saved.state === 'scheduled' || (saved.state === 'running' && spec.state !== 'running')) {
-      await this.applyDesired(ctx, now);
-    }
-    if (ctx.status.state === 'paused' && ctx.status.pauseReason && ctx.status.pauseReason !== 'manual' && ctx.status.pauseReason !== 'errors') {
-      // An automatic reason from an earlier run: re-evaluate it now.
-      if (!this.activeReasons(ctx).includes(ctx.status.pauseReason)) await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
-    }
-    await this.checkPbxPause(ctx);
-    this.armTimers(ctx);
-    this.kick(ctx);
-  }
-
-  private async applyDesired(ctx: CampaignCtx, now: number): Promise<void> {
-    const s = ctx.spec;
-    if (s.state === 'running' || s.state === 'scheduled') await this.event(ctx, { type: 'activate', now, startAt: s.startAt }, null);
-    else if (s.state === 'paused') {
-      await this.event(ctx, { type: 'activate', now, startAt: s.startAt }, null);
-      await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
-    } else if (s.state === 'completed') await this.complete(s.id, 'manual');
-  }
-
-  /** The file's desired state was edited (SIGHUP): pause, resume, complete or re-activate. */
-  private async applyEdit(ctx: CampaignCtx, now: number): Promise<void> {
-    const want = ctx.spec.state;
-    const st = ctx.status.state;
-    if (want === 'completed') await this.complete(ctx.spec.id, 'manual');
-    else if (want === 'paused' && (st === 'running' || st === 'scheduled')) await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
-    else if ((want === 'running' || want === 'scheduled') && st === 'paused' && ctx.status.pauseReason === 'manual') {
-      await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
-    } else if ((want === 'running' || want === 'scheduled') && st === 'draft') await this.event(ctx, { type: 'activate', now, startAt: ctx.spec.startAt }, null);
-    else if (want === 'draft' && st === 'scheduled') await this.event(ctx, { type: 'draft' }, null);
-  }
-
-  private armTimers(ctx: CampaignCtx): void {
-    const s = this.deps.scheduler;
-    ctx.startTimer?.cancel();
-    ctx.endTimer?.cancel();
-    ctx.startTimer = null;
-    ctx.endTimer = null;
-    if (ctx.status.state === 'scheduled' && ctx.spec.startAt !== null) {
-      ctx.startTimer = s.at(ctx.spec.startAt, () => void this.guard(this.event(ctx, { type: 'start_due' }, 'start_at').then(() => this.kick(ctx))));
-    }
-    if (ctx.spec.endAt !== null && ctx.status.state !== 'completed') {
-      ctx.endTimer = s.at(ctx.spec.endAt, () => void this.guard(this.complete(ctx.spec.id, 'end_at')));
-    }
+  /** Add a campaign or replace its spec (SIGHUP); see CampaignControl.upsert. */
+  upsertCampaign(spec: CampaignSpec, dnc: DncCheck): Promise<void> {
+    return this.control.upsert(spec, dnc);
   }
 
   /** Manual pause: live calls finish, no new dial starts. */
-  async pause(id: string, reason: PauseReason = 'manual', detail?: string): Promise<void> {
-    const ctx = this.ctx(id);
-    await this.event(ctx, { type: 'pause', reason, ...(detail ? { detail } : {}) }, reason === 'manual' ? 'manual' : reason);
+  pause(id: string, reason: PauseReason = 'manual', detail?: string): Promise<void> {
+    return this.control.pause(id, reason, detail);
   }
 
   /** Resume; refused (DIALERD_ERR_RESUME_REFUSED) while an automatic reason still holds. */
-  async resume(id: string): Promise<void> {
-    const ctx = this.ctx(id);
-    await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now: this.deps.scheduler.now(), startAt: ctx.spec.startAt }, null);
-    this.armTimers(ctx);
-    ctx.consecutiveErrors = 0;
-    this.kick(ctx);
+  resume(id: string): Promise<void> {
+    return this.control.resume(id);
   }
 
   /** Complete: remaining records become `cancelled`; live calls finish. */
-  async complete(id: string, by: 'manual' | 'done' | 'end_at' | 'deleted'): Promise<void> {
-    const ctx = this.ctx(id);
-    if (ctx.status.state === 'completed') return;
-    await this.event(ctx, { type: 'complete', by }, by);
-    ctx.wake?.timer.cancel();
-    ctx.wake = null;
-    ctx.startTimer?.cancel();
-    ctx.endTimer?.cancel();
-    const n = await this.deps.store.finalizeAll(id, 'cancelled', `campaign completed (${by})`);
-    if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);
+  complete(id: string, by: 'manual' | 'done' | 'end_at' | 'deleted'): Promise<void> {
+    return this.control.complete(id, by);
   }
 
   /** Add records (import, or to a running campaign). Ids already present are left alone. */
@@ -193,14 +115,14 @@ export class Engine extends EventEmitter {
     const added = await this.deps.store.addRecords(id, records);
     const now = this.deps.scheduler.now();
     if (added > 0) for (const r of records) if (r.state === 'invalid') this.emit('final', { campaign: id, record: r.id, state: 'invalid', reason: r.finalReason, at: now });
-    const ctx = this.campaigns.get(id);
+    const ctx = this.control.get(id);
     if (ctx) this.kick(ctx);
     return added;
   }
 
   /** Remove a record: `removed`; a live dial on it is hung up. */
   async removeRecord(id: string, recordId: string): Promise<boolean> {
-    this.ctx(id);
+    this.control.require(id);
     const ok = await this.deps.store.removeRecord(id, recordId);
     if (!ok) return false;
     for (const d of this.dials.values()) if (d.spec.id === id && d.record.id === recordId) await this.hangup(d);
@@ -208,50 +130,10 @@ export class Engine extends EventEmitter {
     return true;
   }
 
-  private ctx(id: string): CampaignCtx {
-    const ctx = this.campaigns.get(id);
-    if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
-    return ctx;
-  }
-
-  private async event(ctx: CampaignCtx, e: CampaignEvent, reason: ChangeReason): Promise<CampaignChange | null> {
-    const change = await applyCampaignEvent(ctx, e, reason, { store: this.deps.store, logger: this.deps.logger, now: this.deps.scheduler.now() });
-    if (change) {
-      this.emit('campaign', change);
-      if (change.to === 'running') this.kick(ctx);
-      if (change.to === 'completed') this.wakeIdle();
-    }
-    return change;
-  }
-
-  /** Automatic pause reasons that hold right now for this campaign. */
-  private activeReasons(ctx: CampaignCtx): PauseReason[] {
-    const pbx = this.pbxOf(ctx);
-    if (!pbx) return ['trunk_down'];
-    const st = pbx.status();
-    if (st === 'auth_failed') return ['pbx_auth'];
-    if (st !== 'up') return ['pbx_down'];
-    return [];
-  }
-
-  private async checkPbxPause(ctx: CampaignCtx): Promise<void> {
-    const held = this.activeReasons(ctx);
-    if (ctx.status.state === 'running' && held.length > 0) {
-      await this.event(ctx, { type: 'pause', reason: held[0]!, detail: `${this.pbxOf(ctx)?.name ?? ctx.spec.trunk}` }, held[0]!);
-    } else if (ctx.status.state === 'paused' && ctx.status.pauseReason && held.length === 0 && ['pbx_down', 'pbx_auth', 'trunk_down'].includes(ctx.status.pauseReason)) {
-      await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
-    }
-  }
-
-  private pbxOf(ctx: CampaignCtx): PbxAdapter | undefined {
-    const trunk = this.deps.trunks[ctx.spec.trunk];
-    return trunk ? this.deps.pbxes.get(trunk.pbx) : undefined;
-  }
-
   // ---- the pump --------------------------------------------------------------------------
 
   private dialable(ctx: CampaignCtx): boolean {
-    const pbx = this.pbxOf(ctx);
+    const pbx = this.control.pbxOf(ctx);
     return this.begun && !this.stopping && this.storeUp && ctx.status.state === 'running' && pbx?.status() === 'up' && this.ready.has(pbx.name);
   }
 
@@ -291,7 +173,7 @@ export class Engine extends EventEmitter {
   }
 
   private kickAll(): void {
-    for (const ctx of this.campaigns.values()) this.kick(ctx);
+    for (const ctx of this.control.campaigns.values()) this.kick(ctx);
   }
 
   private sleepUntil(ctx: CampaignCtx, at: number): void {
@@ -304,21 +186,10 @@ export class Engine extends EventEmitter {
     ctx.wake = { at, timer };
   }
 
-  private limiter(key: string, cps: number): RateLimiter {
-    // The rate is part of the key: an edited calls_per_second takes effect at the next dial.
-    const k = `${key}@${cps}`;
-    let l = this.limiters.get(k);
-    if (!l) {
-      l = this.deps.rateLimiter(cps);
-      this.limiters.set(k, l);
-    }
-    return l;
-  }
-
   /** The trunk's and the campaign's calls-per-second limiters: a start needs both. */
   private rates(ctx: CampaignCtx): [RateLimiter, RateLimiter] {
     const trunk = this.deps.trunks[ctx.spec.trunk]!;
-    return [this.limiter(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiter(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
+    return [this.limiters.get(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiters.get(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
   }
 
   private async pump(ctx: CampaignCtx): Promise<void> {
@@ -347,7 +218,7 @@ export class Engine extends EventEmitter {
       if (claimed.length < want) {
         const next = await store.nextDueAt(ctx.spec.id);
         if (next !== null) this.sleepUntil(ctx, Math.max(next, scheduler.now() + 1));
-        else await this.checkDone(ctx);
+        else await this.control.checkDone(ctx);
         return;
       }
     }
@@ -365,21 +236,10 @@ export class Engine extends EventEmitter {
   private async startOrDefer(ctx: CampaignCtx, rec: DialRecord): Promise<void> {
     const now = this.deps.scheduler.now();
     const spec = ctx.spec;
-    const number = rec.numbers[rec.numberIndex];
-    if (number === undefined) return this.putBack(rec, null, { state: 'exhausted', reason: 'no_number' });
-    if (ctx.dnc.has(number)) {
-      // Only this number is blocked: the record goes on with its next number that may be dialed.
-      const next = rec.numbers.findIndex((n, i) => i > rec.numberIndex && rec.numberAttempts[i]! < spec.attempts.perNumber && !ctx.dnc.has(n));
-      if (next < 0) return this.putBack(rec, null, { state: 'blocked', reason: `dnc ${number}` });
-      const numberAttempts = rec.numberAttempts.map((a, i) => (i === rec.numberIndex ? Math.max(a, spec.attempts.perNumber) : a));
-      return this.putBack({ ...rec, numberIndex: next, numberAttempts, repeats: 0 }, now);
-    }
-    const hours = spec.callingHours;
-    if (hours) {
-      const zones = zonesToCheck(hours, rec.timezone, hours.subscriberLocalTime ? this.deps.zones.zonesFor(number) : []);
-      if (!isOpen(hours, zones, now)) return this.putBack(rec, nextOpen(hours, zones, now) ?? now + NO_WINDOW_DELAY_MS);
-    }
-    if (this.liveNumbers.has(number)) return this.putBack(rec, now + NUMBER_BUSY_DELAY_MS);
+    const a = admit(rec, spec, { dnc: ctx.dnc, zones: this.deps.zones, numberIsLive: (n) => this.dials.numberIsLive(n) }, now);
+    if (a.kind === 'final') return this.putBack(rec, null, a);
+    if (a.kind === 'later') return this.putBack(a.record, a.nextAt);
+    const number = a.number;
     if (!this.dialable(ctx)) return this.putBack(rec, rec.nextAt ?? now);
     const slot = this.caps.reserve(spec.id, spec.trunk);
     if (!slot) return this.putBack(rec, rec.nextAt ?? now);
@@ -389,7 +249,7 @@ export class Engine extends EventEmitter {
       return this.putBack(rec, rec.nextAt ?? now);
     }
     for (const r of rates) r.take(now);
-    const pbx = this.pbxOf(ctx)!;
+    const pbx = this.control.pbxOf(ctx)!;
     const trunk = this.deps.trunks[spec.trunk]!;
     const record: DialRecord = { ...rec, state: 'dialing', dials: rec.dials + 1 };
     const d: LiveDialState = {
@@ -408,16 +268,12 @@ export class Engine extends EventEmitter {
       hungUp: false,
       settling: false,
     };
-    this.dials.set(d.id, d);
-    this.liveNumbers.add(number);
+    this.dials.add(d);
     try {
       await this.deps.store.putLiveDial(liveDial(d));
     } catch (err) {
       // Not originated: free what it held; the record stays `dialing` for recoverClaims.
-      this.dials.delete(d.id);
-      this.liveNumbers.delete(number);
-      slot.release();
-      this.wakeIdle();
+      this.dials.remove(d);
       throw err;
     }
     // Not awaited: the pump goes on while the PBX answers the request (its slot is already held).
@@ -452,7 +308,7 @@ export class Engine extends EventEmitter {
       void this.guard(
         (async () => {
           if (e.status === 'up' && this.begun) await this.reconcilePbx(pbx);
-          for (const ctx of this.campaigns.values()) if (this.pbxOf(ctx) === pbx) await this.checkPbxPause(ctx);
+          for (const ctx of this.control.campaigns.values()) if (this.control.pbxOf(ctx) === pbx) await this.control.checkPbxPause(ctx);
           this.kickAll();
         })(),
       );
@@ -474,7 +330,7 @@ export class Engine extends EventEmitter {
     const facts = rawFacts(d, endedAt, f);
     const mapped = mapResult(facts, { shortCallSeconds: spec.attempts.shortCallSeconds, overrides: spec.causes });
     const out = decide({ record: d.record, result: mapped.result, endedAt, attempts: spec.attempts, rules: spec.rules });
-    const ctx = this.campaigns.get(spec.id);
+    const ctx = this.control.campaigns.get(spec.id);
     let record = out.record;
     let final = out.final;
     if (ctx?.status.state === 'completed' && final === null) {
@@ -483,17 +339,14 @@ export class Engine extends EventEmitter {
     }
     const row = historyRow(d, endedAt, facts, mapped, { ...out, record, final, nextAt: record.nextAt });
     if (!(await this.persistSettle(d, record, row))) return; // stopped: still in the store's live dials
-    this.dials.delete(d.id);
-    this.liveNumbers.delete(d.number);
-    d.slot.release();
+    this.dials.remove(d);
     this.deps.logger.info(
       { campaign: spec.id, record: row.record, dialId: d.id, number: row.number, result: row.result, q850: row.q850, sip: row.sip, action: row.action },
       `dial ${row.record} ${row.number}: ${row.result} -> ${row.action}`,
     );
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
-    if (ctx) await this.afterResult(ctx, mapped.result, out.pauseCampaign);
-    this.wakeIdle();
+    if (ctx) await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
     this.kickAll();
   }
 
@@ -515,25 +368,6 @@ export class Engine extends EventEmitter {
         });
       }
     }
-  }
-
-  private async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean): Promise<void> {
-    ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : result === 'cancelled' ? ctx.consecutiveErrors : 0;
-    if (ctx.status.state === 'running') {
-      if (pauseRule) await this.event(ctx, { type: 'pause', reason: 'rule', detail: 'a rule asked to pause the campaign' }, 'rule');
-      else if (ctx.consecutiveErrors >= ctx.spec.maxConsecutiveErrors) {
-        await this.event(ctx, { type: 'pause', reason: 'errors', detail: `${ctx.consecutiveErrors} consecutive errors` }, 'errors');
-      }
-    }
-    await this.checkDone(ctx);
-  }
-
-  /** Auto-complete when every record is final and nothing is live (`complete_when_done`). */
-  private async checkDone(ctx: CampaignCtx): Promise<void> {
-    if (!ctx.spec.completeWhenDone || ctx.status.state !== 'running' || this.caps.liveFor(ctx.spec.id) > 0) return;
-    const c = await this.deps.store.counts(ctx.spec.id);
-    const open = (c.states.pending ?? 0) + (c.states.waiting ?? 0) + (c.states.dialing ?? 0);
-    if (open === 0 && ctx.status.state === 'running') await this.complete(ctx.spec.id, 'done');
   }
 
   private async hangup(d: LiveDialState): Promise<void> {
@@ -560,7 +394,7 @@ export class Engine extends EventEmitter {
     const pbx = this.deps.pbxes.get(pbxName);
     const known = new Set(pbx ? await pbx.liveDials() : []);
     for (const live of mine) {
-      const ctx = this.campaigns.get(live.campaign);
+      const ctx = this.control.campaigns.get(live.campaign);
       const rec = await this.deps.store.getRecord(live.campaign, live.record);
       const trunk = this.deps.trunks[live.trunk];
       if (!ctx || !rec || !trunk || !pbx) continue;
@@ -580,8 +414,7 @@ export class Engine extends EventEmitter {
         hungUp: false,
         settling: false,
       };
-      this.dials.set(d.id, d);
-      this.liveNumbers.add(d.number);
+      this.dials.add(d);
       if (known.has(live.dialId)) adopted++;
       else {
         lost++;
@@ -601,7 +434,7 @@ export class Engine extends EventEmitter {
    */
   async stop(graceMs: number, forceAfterMs = 5000): Promise<void> {
     this.stopping = true;
-    for (const ctx of this.campaigns.values()) {
+    for (const ctx of this.control.campaigns.values()) {
       ctx.wake?.timer.cancel();
       ctx.wake = null;
       ctx.startTimer?.cancel();
@@ -626,21 +459,7 @@ export class Engine extends EventEmitter {
 
   /** Resolves true when no dial is live, false when `ms` passed first. */
   waitIdle(ms: number): Promise<boolean> {
-    if (this.dials.size === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = this.deps.scheduler.at(this.deps.scheduler.now() + ms, () => resolve(false));
-      this.idleWaiters.push(() => {
-        timer.cancel();
-        resolve(true);
-      });
-    });
-  }
-
-  private wakeIdle(): void {
-    if (this.dials.size > 0) return;
-    const w = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const f of w) f();
+    return this.dials.waitIdle(ms, this.deps.scheduler);
   }
 
   // ---- failures --------------------------------------------------------------------------
@@ -651,7 +470,7 @@ export class Engine extends EventEmitter {
     this.deps.logger[up ? 'info' : 'error']({ reason }, up ? 'store is back: dialing resumes' : 'store is down: dialing paused');
     if (up) {
       this.wakeStoreWaiters();
-      for (const ctx of this.campaigns.values()) ctx.recover = true;
+      for (const ctx of this.control.campaigns.values()) ctx.recover = true;
       this.kickAll();
     }
   }

@@ -53,3 +53,21 @@ export class SlidingWindowLimiter implements RateLimiter {
     return this.starts.length < this.n ? now : Math.ceil(this.starts[0]! + this.windowMs);
   }
 }
+
+/** Limiters by key (a trunk, a campaign). The rate is part of the key, so an edited
+ *  calls_per_second takes effect at the next dial. */
+export class RateBook {
+  private readonly limiters = new Map<string, RateLimiter>();
+
+  constructor(private readonly make: (callsPerSecond: number) => RateLimiter) {}
+
+  get(key: string, callsPerSecond: number): RateLimiter {
+    const k = `${key}@${callsPerSecond}`;
+    let l = this.limiters.get(k);
+    if (!l) {
+      l = this.make(callsPerSecond);
+      this.limiters.set(k, l);
+    }
+    return l;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The campaigns the engine runs and their state changes: desired state from the file,
+ * start_at / end_at timers, pause / resume / complete, automatic pauses (PBX down, errors, a
+ * rule) and auto-completion. Every change goes through the pure `domain/campaign` transition
+ * (see applyCampaignEvent); the dialing itself is the Engine's.
+ */
+import type { CampaignEvent } from '../domain/campaign.ts';
+import type { CampaignSpec, PauseReason } from '../domain/types.ts';
+import { DialerdError } from '../lib/errors.ts';
+import type { PbxAdapter } from '../pbx/port.ts';
+import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
+import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
+
+/** What the control needs from the engine. */
+export interface ControlHost {
+  /** Run the campaign's pump (dialing). */
+  kick(ctx: CampaignCtx): void;
+  /** Live dials of a campaign. */
+  liveFor(campaign: string): number;
+  /** A state change happened (announce it). */
+  announce(change: CampaignChange): void;
+  /** Run a background step without letting it crash the daemon. */
+  guard(p: Promise<unknown>): Promise<void>;
+}
+
+export class CampaignControl {
+  readonly campaigns = new Map<string, CampaignCtx>();
+
+  constructor(
+    private readonly deps: Pick<EngineDeps, 'store' | 'logger' | 'scheduler' | 'trunks' | 'pbxes'>,
+    private readonly host: ControlHost,
+  ) {}
+
+  get(id: string): CampaignCtx | undefined {
+    return this.campaigns.get(id);
+  }
+
+  /**
+   * Add a campaign or replace its spec (SIGHUP). Its desired state from the file is applied;
+   * a state persisted by an earlier run (completed, paused by hand) wins over the file's
+   * `running`.
+   */
+  async upsert(spec: CampaignSpec, dnc: DncCheck): Promise<void> {
+    const now = this.deps.scheduler.now();
+    let ctx = this.campaigns.get(spec.id);
+    if (ctx) {
+      const before = ctx.spec.state;
+      ctx.spec = spec;
+      ctx.dnc = dnc;
+      if (spec.state !== before) await this.applyEdit(ctx, now);
+      this.armTimers(ctx);
+      this.host.kick(ctx);
+      return;
+    }
+    ctx = newCtx(spec, dnc);
+    this.campaigns.set(spec.id, ctx);
+    const saved = await this.deps.store.getCampaign(spec.id);
+    if (saved) {
+      ctx.status = { state: saved.state, pauseReason: saved.pauseReason, pauseDetail: saved.pauseDetail };
+      ctx.consecutiveErrors = saved.consecutiveErrors;
+    }
+    if (!saved || saved.state === 'draft' || saved.state === 'scheduled' || (saved.state === 'running' && spec.state !== 'running')) {
+      await this.applyDesired(ctx, now);
+    }
+    if (ctx.status.state === 'paused' && ctx.status.pauseReason && ctx.status.pauseReason !== 'manual' && ctx.status.pauseReason !== 'errors') {
+      // An automatic reason from an earlier run: re-evaluate it now.
+      if (!this.activeReasons(ctx).includes(ctx.status.pauseReason)) await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
+    }
+    await this.checkPbxPause(ctx);
+    this.armTimers(ctx);
+    this.host.kick(ctx);
+  }
+
+  private async applyDesired(ctx: CampaignCtx, now: number): Promise<void> {
+    const s = ctx.spec;
+    if (s.state === 'running' || s.state === 'scheduled') await this.event(ctx, { type: 'activate', now, startAt: s.startAt }, null);
+    else if (s.state === 'paused') {
+      await this.event(ctx, { type: 'activate', now, startAt: s.startAt }, null);
+      await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
+    } else if (s.state === 'completed') await this.complete(s.id, 'manual');
+  }
+
+  /** The file's desired state was edited (SIGHUP): pause, resume, complete or re-activate. */
+  private async applyEdit(ctx: CampaignCtx, now: number): Promise<void> {
+    const want = ctx.spec.state;
+    const st = ctx.status.state;
+    if (want === 'completed') await this.complete(ctx.spec.id, 'manual');
+    else if (want === 'paused' && (st === 'running' || st === 'scheduled')) await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
+    else if ((want === 'running' || want === 'scheduled') && st === 'paused' && ctx.status.pauseReason === 'manual') {
+      await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
+    } else if ((want === 'running' || want === 'scheduled') && st === 'draft') await this.event(ctx, { type: 'activate', now, startAt: ctx.spec.startAt }, null);
+    else if (want === 'draft' && st === 'scheduled') await this.event(ctx, { type: 'draft' }, null);
+  }
+
+  private armTimers(ctx: CampaignCtx): void {
+    const s = this.deps.scheduler;
+    ctx.startTimer?.cancel();
+    ctx.endTimer?.cancel();
+    ctx.startTimer = null;
+    ctx.endTimer = null;
+    if (ctx.status.state === 'scheduled' && ctx.spec.startAt !== null) {
+      ctx.startTimer = s.at(ctx.spec.startAt, () => void this.host.guard(this.event(ctx, { type: 'start_due' }, 'start_at').then(() => this.host.kick(ctx))));
+    }
+    if (ctx.spec.endAt !== null && ctx.status.state !== 'completed') {
+      ctx.endTimer = s.at(ctx.spec.endAt, () => void this.host.guard(this.complete(ctx.spec.id, 'end_at')));
+    }
+  }
+
+  /** Manual pause: live calls finish, no new dial starts. */
+  async pause(id: string, reason: PauseReason = 'manual', detail?: string): Promise<void> {
+    const ctx = this.require(id);
+    await this.event(ctx, { type: 'pause', reason, ...(detail ? { detail } : {}) }, reason === 'manual' ? 'manual' : reason);
+  }
+
+  /** Resume; refused (DIALERD_ERR_RESUME_REFUSED) while an automatic reason still holds. */
+  async resume(id: string): Promise<void> {
+    const ctx = this.require(id);
+    await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now: this.deps.scheduler.now(), startAt: ctx.spec.startAt }, null);
+    this.armTimers(ctx);
+    ctx.consecutiveErrors = 0;
+    this.host.kick(ctx);
+  }
+
+  /** Complete: remaining records become `cancelled`; live calls finish. */
+  async complete(id: string, by: 'manual' | 'done' | 'end_at' | 'deleted'): Promise<void> {
+    const ctx = this.require(id);
+    if (ctx.status.state === 'completed') return;
+    await this.event(ctx, { type: 'complete', by }, by);
+    ctx.wake?.timer.cancel();
+    ctx.wake = null;
+    ctx.startTimer?.cancel();
+    ctx.endTimer?.cancel();
+    const n = await this.deps.store.finalizeAll(id, 'cancelled', `campaign completed (${by})`);
+    if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);
+  }
+
+  require(id: string): CampaignCtx {
+    const ctx = this.campaigns.get(id);
+    if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
+    return ctx;
+  }
+
+  private async event(ctx: CampaignCtx, e: CampaignEvent, reason: ChangeReason): Promise<CampaignChange | null> {
+    const change = await applyCampaignEvent(ctx, e, reason, { store: this.deps.store, logger: this.deps.logger, now: this.deps.scheduler.now() });
+    if (change) {
+      this.host.announce(change);
+      if (change.to === 'running') this.host.kick(ctx);
+    }
+    return change;
+  }
+
+  /** Automatic pause reasons that hold right now for this campaign. */
+  private activeReasons(ctx: CampaignCtx): PauseReason[] {
+    const pbx = this.pbxOf(ctx);
+    if (!pbx) return ['trunk_down'];
+    const st = pbx.status();
+    if (st === 'auth_failed') return ['pbx_auth'];
+    if (st !== 'up') return ['pbx_down'];
+    return [];
+  }
+
+  async checkPbxPause(ctx: CampaignCtx): Promise<void> {
+    const held = this.activeReasons(ctx);
+    if (ctx.status.state === 'running' && held.length > 0) {
+      await this.event(ctx, { type: 'pause', reason: held[0]!, detail: `${this.pbxOf(ctx)?.name ?? ctx.spec.trunk}` }, held[0]!);
+    } else if (ctx.status.state === 'paused' && ctx.status.pauseReason && held.length === 0 && ['pbx_down', 'pbx_auth', 'trunk_down'].includes(ctx.status.pauseReason)) {
+      await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
+    }
+  }
+
+  pbxOf(ctx: CampaignCtx): PbxAdapter | undefined {
+    const trunk = this.deps.trunks[ctx.spec.trunk];
+    return trunk ? this.deps.pbxes.get(trunk.pbx) : undefined;
+  }
+
+  async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean): Promise<void> {
+    ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : result === 'cancelled' ? ctx.consecutiveErrors : 0;
+    if (ctx.status.state === 'running') {
+      if (pauseRule) await this.event(ctx, { type: 'pause', reason: 'rule', detail: 'a rule asked to pause the campaign' }, 'rule');
+      else if (ctx.consecutiveErrors >= ctx.spec.maxConsecutiveErrors) {
+        await this.event(ctx, { type: 'pause', reason: 'errors', detail: `${ctx.consecutiveErrors} consecutive errors` }, 'errors');
+      }
+    }
+    await this.checkDone(ctx);
+  }
+
+  /** Auto-complete when every record is final and nothing is live (`complete_when_done`). */
+  async checkDone(ctx: CampaignCtx): Promise<void> {
+    if (!ctx.spec.completeWhenDone || ctx.status.state !== 'running' || this.host.liveFor(ctx.spec.id) > 0) return;
+    const c = await this.deps.store.counts(ctx.spec.id);
+    const open = (c.states.pending ?? 0) + (c.states.waiting ?? 0) + (c.states.dialing ?? 0);
+    if (open === 0 && ctx.status.state === 'running') await this.complete(ctx.spec.id, 'done');
+  }
+}
