@@ -14,7 +14,9 @@ import { loadDnc, type DncList } from './contacts/dnc.ts';
 import type { CampaignSpec } from './domain/types.ts';
 import { Engine } from './engine/engine.ts';
 import { SlidingWindowLimiter } from './engine/rate.ts';
+import { backoffDelay } from './lib/backoff.ts';
 import { realScheduler, type Scheduler, type Timer } from './lib/clock.ts';
+import { isDialerdError } from './lib/errors.ts';
 import type { Logger } from './lib/logger.ts';
 import { createZoneResolver } from './lib/phone-zones.ts';
 import { createPbx } from './pbx/factory.ts';
@@ -30,6 +32,8 @@ export interface DaemonOptions {
   pbxFactory?: (cfg: PbxConfig, deps: { scheduler: Scheduler; logger: Logger }) => PbxAdapter | Promise<PbxAdapter>;
   /** Use this store instead of the configured one (tests). */
   store?: Store;
+  /** Aborts waiting for an unreachable store at start (a signal before the daemon is up). */
+  signal?: AbortSignal;
   /** How often DNC files are checked for changes (ms). */
   dncRefreshMs?: number;
 }
@@ -38,6 +42,27 @@ interface Loaded {
   spec: CampaignSpec;
   dnc: DncList;
   contactsMtime: number;
+}
+
+/**
+ * Open the configured store. An unreachable Redis at start is an outage like any other: wait
+ * for it (logged, with backoff) rather than exit, until it answers or `signal` aborts.
+ */
+async function connectStore(config: DaemonConfig, logger: Logger, scheduler: Scheduler, signal?: AbortSignal): Promise<Store> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createStore(config.store);
+    } catch (err) {
+      if (!isDialerdError(err, 'DIALERD_ERR_STORE_DOWN') || signal?.aborted) throw err;
+      const delay = backoffDelay(attempt, { baseMs: 1000, maxMs: 30_000 });
+      logger.error({ err: err.message, retryInMs: delay }, 'store unreachable at start; waiting for it');
+      await new Promise<void>((resolve) => {
+        const t = scheduler.at(scheduler.now() + delay, resolve);
+        signal?.addEventListener('abort', () => (t.cancel(), resolve()), { once: true });
+      });
+      if (signal?.aborted) throw err;
+    }
+  }
 }
 
 export class Daemon {
@@ -63,7 +88,7 @@ export class Daemon {
   static async create(opts: DaemonOptions): Promise<Daemon> {
     const { config, logger } = opts;
     const scheduler = opts.scheduler ?? realScheduler;
-    const store = opts.store ?? (await createStore(config.store));
+    const store = opts.store ?? (await connectStore(config, logger, scheduler, opts.signal));
     if (store.kind === 'memory') {
       logger.warn('store is MEMORY: a restart loses every record, counter and call history row. Use `store: { type: redis }` in production.');
     }

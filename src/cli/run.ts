@@ -33,25 +33,35 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   const speed = flags.speed ?? DEMO_SPEED;
   const logger = createLogger(flags.demo ? 'error' : config.logLevel);
   const demoClock = flags.demo ? new VirtualScheduler(Date.now()) : null;
-  const daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler });
-  const progress = flags.demo ? new DemoProgress(daemon, io, demoClock ?? realScheduler) : null;
-
+  // Signals are handled from the start: before the daemon is up (e.g. waiting for Redis) a
+  // signal just aborts the start.
+  const abort = new AbortController();
+  let daemon: Daemon | null = null;
   let signals = 0;
-  const done = new Promise<number>((resolve) => {
-    const onStop = (sig: string): void => {
-      signals++;
-      if (signals > 1) {
-        logger.warn(`${sig} again: forcing exit`);
-        process.exit(130);
-      }
-      logger.info(`${sig}: stopping (live calls may finish; ${sig} again forces)`);
-      void daemon.stop().then(() => resolve(0));
-    };
-    process.on('SIGTERM', () => onStop('SIGTERM'));
-    process.on('SIGINT', () => onStop('SIGINT'));
-    process.on('SIGHUP', () => void daemon.reload());
-    progress?.onAllCompleted(() => void daemon.stop(0).then(() => resolve(0)));
-  });
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const onStop = (sig: string): void => {
+    signals++;
+    if (signals > 1) {
+      logger.warn(`${sig} again: forcing exit`);
+      process.exit(130);
+    }
+    logger.info(`${sig}: stopping (live calls may finish; ${sig} again forces)`);
+    if (daemon) void daemon.stop().then(() => resolveDone(0));
+    else abort.abort();
+  };
+  process.on('SIGTERM', () => onStop('SIGTERM'));
+  process.on('SIGINT', () => onStop('SIGINT'));
+  process.on('SIGHUP', () => void daemon?.reload());
+  try {
+    daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler, signal: abort.signal });
+  } catch (err) {
+    if (abort.signal.aborted) return 0;
+    throw err;
+  }
+  const progress = flags.demo ? new DemoProgress(daemon, io, demoClock ?? realScheduler) : null;
+  const running = daemon;
+  progress?.onAllCompleted(() => void running.stop(0).then(() => resolveDone(0)));
   let finished = false;
   const paced = demoClock?.runPaced({ speed, maxGapMs: DEMO_MAX_GAP_MS, stop: () => finished });
   try {
