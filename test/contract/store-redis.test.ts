@@ -53,6 +53,24 @@ describe('redis store only', () => {
     await s.close();
   });
 
+  it('forgets settled dial ids after 30 days, so months of dials do not grow the set forever', async () => {
+    const s = await createRedisStore({ url: server.url, prefix: 'settled-test:' });
+    await s.addRecords('c', [rec('a', { campaign: 'c' }), rec('b', { campaign: 'c' })]);
+    const [a, b] = await s.claimDue('c', T0, 2);
+    const DAY = 86_400_000;
+    expect(await s.settle({ dialId: 'old', record: { ...a!, state: 'waiting', nextAt: T0 + DAY }, history: row('old', { campaign: 'c', startedAt: T0 }) })).toBe(true);
+    expect(await s.settle({ dialId: 'old', record: { ...a!, state: 'waiting', nextAt: T0 + DAY }, history: row('old', { campaign: 'c', startedAt: T0 }) })).toBe(false);
+    expect(await s.settle({ dialId: 'new', record: { ...b!, state: 'done', nextAt: null }, history: row('new', { campaign: 'c', startedAt: T0 + 31 * DAY }) })).toBe(true);
+    const c = new Redis(server.url);
+    try {
+      expect(await c.zrange(storeKeys('settled-test:').settled, 0, -1)).toEqual(['new']);
+    } finally {
+      c.disconnect();
+    }
+    await s.clear();
+    await s.close();
+  });
+
   it('builds no key outside keys.ts (source check)', () => {
     const dir = new URL('../../src/store/redis/', import.meta.url);
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'keys.ts')) {

@@ -9,7 +9,7 @@
  *   {p}hist:{campaign}  zset  history row JSON scored by startedAt
  *   {p}histc            set   campaigns that have history
  *   {p}live             hash  dialId → LiveDial JSON
- *   {p}settled          set   dialIds already settled (idempotency of settle)
+ *   {p}settled          zset  dialIds already settled, by startedAt (idempotency of settle; kept 30 days)
  *   {p}camp             hash  campaign id → CampaignRuntime JSON
  */
 export interface StoreKeys {

@@ -1,17 +1,20 @@
 --[[
   Settle one dial, once per dialId: write the record (unless it became final meanwhile) and
   reindex it, append the history row, count the result, drop the live dial.
-    KEYS[1] settled set   KEYS[2] rec hash   KEYS[3] due zset   KEYS[4] cnt hash
+    KEYS[1] settled zset  KEYS[2] rec hash   KEYS[3] due zset   KEYS[4] cnt hash
     KEYS[5] live hash     KEYS[6] hist zset  KEYS[7] histc set
     ARGV[1] dialId   ARGV[2] record id   ARGV[3] record JSON   ARGV[4] record's new state
     ARGV[5] due score ('' when the new state is not due)   ARGV[6] history JSON
     ARGV[7] history startedAt   ARGV[8] result   ARGV[9] history campaign
   Returns: 1 when settled now, 0 when this dialId was settled before (nothing changed).
+  The settled ids are kept 30 days (by startedAt): a daemon running for months does not grow
+  this set without bound, and no end event arrives a month after its dial.
 ]]
 local FINAL = { done = true, exhausted = true, invalid = true, blocked = true, cancelled = true, removed = true }
-if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then
+if redis.call('ZADD', KEYS[1], 'NX', ARGV[7], ARGV[1]) == 0 then
   return 0
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[7]) - 2592000000)
 local raw = redis.call('HGET', KEYS[2], ARGV[2])
 if raw then
   local old = cjson.decode(raw).state
