@@ -51,7 +51,7 @@ interface Loaded {
 async function connectStore(config: DaemonConfig, logger: Logger, scheduler: Scheduler, signal?: AbortSignal): Promise<Store> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await createStore(config.store);
+      return await createStore(config.store, { exclusive: true });
     } catch (err) {
       if (!isDialerdError(err, 'DIALERD_ERR_STORE_DOWN') || signal?.aborted) throw err;
       const delay = backoffDelay(attempt, { baseMs: 1000, maxMs: 30_000 });

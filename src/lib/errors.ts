@@ -14,6 +14,7 @@ export const ERRORS = {
   DIALERD_ERR_ORIGINATE_REFUSED: { status: 502, message: 'originate refused: %s' },
   DIALERD_ERR_PBX_TIMEOUT: { status: 504, message: 'PBX request timed out: %s' },
   DIALERD_ERR_STORE_DOWN: { status: 503, message: 'store unavailable: %s' },
+  DIALERD_ERR_STORE_LOCKED: { status: 409, message: 'store in use: %s' },
   DIALERD_ERR_CONTACTS: { status: 400, message: 'contacts: %s' },
   DIALERD_ERR_USAGE: { status: 400, message: '%s' },
   DIALERD_ERR_INTERNAL: { status: 500, message: 'internal error: %s' },

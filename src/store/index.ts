@@ -4,8 +4,9 @@ import { createMemoryStore } from './memory/index.ts';
 import type { Store } from './port.ts';
 import { createRedisStore } from './redis/index.ts';
 
-export async function createStore(cfg: StoreConfig): Promise<Store> {
-  return cfg.type === 'memory' ? createMemoryStore() : createRedisStore({ url: cfg.url, prefix: cfg.prefix });
+/** `exclusive`: the daemon's store owns its Redis prefix (one daemon per prefix). */
+export async function createStore(cfg: StoreConfig, opts: { exclusive?: boolean } = {}): Promise<Store> {
+  return cfg.type === 'memory' ? createMemoryStore() : createRedisStore({ url: cfg.url, prefix: cfg.prefix, exclusive: opts.exclusive ?? false });
 }
 
 export type { Store } from './port.ts';

@@ -71,6 +71,38 @@ describe('redis store only', () => {
     await s.close();
   });
 
+  it('one daemon per prefix: a second exclusive store is refused until the first lets go', async () => {
+    const a = await createRedisStore({ url: server.url, prefix: 'own-test:', exclusive: true });
+    const err = await createRedisStore({ url: server.url, prefix: 'own-test:', exclusive: { waitMs: 300 } }).then(() => null, (e: unknown) => e);
+    expect(isDialerdError(err, 'DIALERD_ERR_STORE_LOCKED'), String(err)).toBe(true);
+    expect(String(err)).toMatch(/own-test:.*another dialerd/);
+    // An observer (not exclusive) is always welcome.
+    const observer = await createRedisStore({ url: server.url, prefix: 'own-test:' });
+    await observer.close();
+    await a.close();
+    const b = await createRedisStore({ url: server.url, prefix: 'own-test:', exclusive: { waitMs: 300 } });
+    await b.close();
+  });
+
+  it('a killed owner frees the prefix after its TTL; losing the prefix reports the store down', async () => {
+    const a = await createRedisStore({ url: server.url, prefix: 'own-ttl:', exclusive: { ttlMs: 400, renewMs: 50 } });
+    const events: [boolean, string | null][] = [];
+    a.onStatus!((up, reason) => events.push([up, reason]));
+    const c = new Redis(server.url);
+    try {
+      await c.set(storeKeys('own-ttl:').owner, 'intruder', 'PX', 400);
+      for (let i = 0; i < 100 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(events[0]?.[0]).toBe(false);
+      expect(events[0]?.[1]).toMatch(/another dialerd took key prefix "own-ttl:" \(intruder\)/);
+      // The intruder's key expires: ours again.
+      for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(events[1]).toEqual([true, null]);
+    } finally {
+      c.disconnect();
+      await a.close();
+    }
+  });
+
   it('builds no key outside keys.ts (source check)', () => {
     const dir = new URL('../../src/store/redis/', import.meta.url);
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'keys.ts')) {

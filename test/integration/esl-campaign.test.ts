@@ -182,6 +182,11 @@ describe('a 500-record campaign on FreeSWITCH through the daemon', () => {
 
   it('a refused ESL password pauses the campaign with reason pbx_auth and dials nothing', async () => {
     const before = fake.calls.originated.length;
+    // A fresh store: the first test's campaign is (or is about to be) completed in Redis.
+    const { Redis } = await import('ioredis');
+    const c = new Redis(redis.url);
+    await c.flushall();
+    c.disconnect();
     const run = await startDaemon(null, 'wrong-password');
     await new Promise<void>((resolve) => {
       const check = (): void => {

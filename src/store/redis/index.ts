@@ -10,12 +10,16 @@ import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
 import { connect, guard, type ConnectionOptions } from './connection.ts';
 import { queryHistory } from './history.ts';
 import { prefixPattern, storeKeys } from './keys.ts';
+import { claimOwnership, type OwnershipOptions } from './owner.ts';
 import { callScript, defineScripts } from './scripts.ts';
 
 export interface RedisStoreOptions extends Omit<ConnectionOptions, 'url'> {
   url: string;
   /** Every key starts with it, e.g. 'dialerd:'. */
   prefix: string;
+  /** Take the prefix's ownership (the daemon does): a second daemon on the prefix is refused
+   *  with DIALERD_ERR_STORE_LOCKED, and losing it reports the store down. */
+  exclusive?: boolean | OwnershipOptions;
 }
 
 const FINALIZE_BATCH = 5_000;
@@ -26,6 +30,10 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
   const r = conn.client;
   const k = storeKeys(opts.prefix);
   defineScripts(r);
+  const owner = opts.exclusive ? await claimOwnership(r, k.owner, opts.prefix, opts.exclusive === true ? {} : opts.exclusive).catch(async (e: unknown) => {
+    await conn.close();
+    throw e;
+  }) : null;
 
   const parseJson = <T>(raw: string | null): T | null => (raw === null ? null : (JSON.parse(raw) as T));
 
@@ -122,7 +130,19 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
           if (found.length > 0) await r.unlink(...found);
         } while (cursor !== '0');
       }),
-    close: () => conn.close(),
-    onStatus: (cb) => conn.onStatus(cb),
+    close: async () => {
+      await owner?.release();
+      await conn.close();
+    },
+    onStatus: (cb) => {
+      // Up only while connected AND owning the prefix.
+      let connected = true;
+      const report = (reason: string | null): void => cb(connected && (owner?.held() ?? true), reason);
+      owner?.onChange((_held, reason) => report(reason));
+      return conn.onStatus((up, reason) => {
+        connected = up;
+        report(reason);
+      });
+    },
   };
 }

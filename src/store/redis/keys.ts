@@ -11,6 +11,7 @@
  *   {p}live             hash  dialId → LiveDial JSON
  *   {p}settled          zset  dialIds already settled, by startedAt (idempotency of settle; kept 30 days)
  *   {p}camp             hash  campaign id → CampaignRuntime JSON
+ *   {p}owner            string the token of the daemon using this prefix (short TTL, renewed)
  */
 export interface StoreKeys {
   readonly prefix: string;
@@ -22,6 +23,7 @@ export interface StoreKeys {
   readonly live: string;
   readonly settled: string;
   readonly camp: string;
+  readonly owner: string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -35,6 +37,7 @@ export function storeKeys(prefix: string): StoreKeys {
     live: `${prefix}live`,
     settled: `${prefix}settled`,
     camp: `${prefix}camp`,
+    owner: `${prefix}owner`,
   };
 }
 
@@ -42,7 +45,7 @@ export function storeKeys(prefix: string): StoreKeys {
 export function keyKind(prefix: string, key: string): string | null {
   if (!key.startsWith(prefix)) return null;
   const rest = key.slice(prefix.length);
-  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp') return rest;
+  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner') return rest;
   const m = /^(rec|due|cnt|hist):(.+)$/s.exec(rest);
   return m ? m[1]! : null;
 }
