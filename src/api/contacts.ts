@@ -6,7 +6,7 @@
 import { normalizeNumber } from '../domain/numbers.ts';
 import type { DialRecord } from '../domain/types.ts';
 import { isValidZone } from '../domain/windows.ts';
-import { newInvalidRecord, newPendingRecord } from '../contacts/record.ts';
+import { invalidRecord, newRecord } from '../domain/record.ts';
 
 /** One contact as the API takes it (POST /campaigns/:id/records). */
 export interface ContactInput {
@@ -61,10 +61,10 @@ export function buildRecords(campaign: string, region: string | null, contacts: 
     for (const r of rejected) problem(`number ${r} dropped`);
     if (numbers.length === 0) {
       out.invalid++;
-      out.records.push(newInvalidRecord(base, `invalid: ${rejected.length === 0 ? 'no number' : rejected.join('; ')}`));
+      out.records.push(invalidRecord(base, `invalid: ${rejected.length === 0 ? 'no number' : rejected.join('; ')}`));
     } else {
       out.valid++;
-      out.records.push(newPendingRecord(base, numbers, dueAt));
+      out.records.push(newRecord({ ...base, numbers, nextAt: dueAt }));
     }
   });
   return out;

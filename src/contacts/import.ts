@@ -9,7 +9,7 @@ import { normalizeNumber } from '../domain/numbers.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { readCsvRows } from './csv-source.ts';
 import { layoutColumns, rawNumbers, type ColumnLayout } from './columns.ts';
-import { newInvalidRecord, newPendingRecord } from './record.ts';
+import { invalidRecord, newRecord } from '../domain/record.ts';
 
 /** Something wrong with one line of the file. `line` is the physical line the row starts on (header = 1). */
 export interface ImportProblem {
@@ -170,8 +170,8 @@ function buildRecord(
   if (numbers.length === 0) {
     const why = rejected.length === 0 ? 'no number' : rejected.join('; ');
     problem(line, `record "${id}" has no dialable number: ${why}`);
-    return newInvalidRecord(base, `invalid: ${why}`);
+    return invalidRecord(base, `invalid: ${why}`);
   }
   for (const r of rejected) problem(line, `record "${id}": number ${r} dropped`);
-  return newPendingRecord(base, numbers, dueAt);
+  return newRecord({ ...base, numbers, nextAt: dueAt });
 }

@@ -92,38 +92,6 @@ export function technicalErrorDelay(consecutive: number, p: TechnicalErrorPolicy
   return Math.min(p.firstDelaySeconds * Math.pow(p.factor, n - 1), p.maxDelaySeconds);
 }
 
-export interface NewRecordInit {
-  campaign: string;
-  id: string;
-  /** E.164 numbers in dialing order (de-duplicated by the caller). */
-  numbers: string[];
-  timezone?: string | null;
-  vars?: Record<string, string>;
-  /** First instant it may be dialed (epoch ms). */
-  nextAt: number;
-}
-
-/** A fresh `pending` record: no dials, no attempts, first number. */
-export function newRecord(init: NewRecordInit): DialRecord {
-  return {
-    campaign: init.campaign,
-    id: init.id,
-    numbers: [...init.numbers],
-    timezone: init.timezone ?? null,
-    vars: { ...(init.vars ?? {}) },
-    state: 'pending',
-    nextAt: init.nextAt,
-    numberIndex: 0,
-    attempts: 0,
-    numberAttempts: init.numbers.map(() => 0),
-    repeats: 0,
-    consecutiveErrors: 0,
-    dials: 0,
-    lastResult: null,
-    finalReason: null,
-  };
-}
-
 /** Decide what follows a dial. See the module comment for the full contract. */
 export function decide(input: RetryInput): RetryOutcome {
   const { record: before, result, endedAt, attempts: lim, rules } = input;

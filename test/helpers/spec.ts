@@ -1,4 +1,5 @@
 /** Build CampaignSpecs and records for engine tests without YAML. */
+import { newRecord } from '../../src/domain/record.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import type { CampaignSpec, DialRecord, Result, Rule } from '../../src/domain/types.ts';
 
@@ -36,23 +37,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
 }
 
 export function makeRecord(campaign: string, id: string, numbers: string[], nextAt: number, vars: Record<string, string> = {}): DialRecord {
-  return {
-    campaign,
-    id,
-    numbers,
-    timezone: null,
-    vars,
-    state: 'pending',
-    nextAt,
-    numberIndex: 0,
-    attempts: 0,
-    numberAttempts: numbers.map(() => 0),
-    repeats: 0,
-    consecutiveErrors: 0,
-    dials: 0,
-    lastResult: null,
-    finalReason: null,
-  };
+  return newRecord({ campaign, id, numbers, nextAt, vars });
 }
 
 /** n records with distinct RU mobile numbers. */

@@ -4,7 +4,8 @@
  * busy → 3 repeats 5 min apart, then retry after 3 h. Every dial lasts 30 s.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, newRecord } from '../../src/domain/retry.ts';
+import { newRecord } from '../../src/domain/record.ts';
+import { decide } from '../../src/domain/retry.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import type { AttemptLimits, Decision, DialRecord, Result, Rule } from '../../src/domain/types.ts';
 

@@ -3,7 +3,8 @@
  * the invariants of the retry contract must hold after every dial.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, newRecord } from '../../src/domain/retry.ts';
+import { newRecord } from '../../src/domain/record.ts';
+import { decide } from '../../src/domain/retry.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import { RESULTS, isFinal } from '../../src/domain/types.ts';
 import type { Action, AttemptLimits, DialRecord, Result, Rule } from '../../src/domain/types.ts';

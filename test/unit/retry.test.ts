@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currentAttempt, decide, newRecord, technicalErrorDelay } from '../../src/domain/retry.ts';
+import { newRecord } from '../../src/domain/record.ts';
+import { currentAttempt, decide, technicalErrorDelay } from '../../src/domain/retry.ts';
 import type { RetryInput } from '../../src/domain/retry.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import { isDialerdError } from '../../src/lib/errors.ts';
