@@ -131,8 +131,12 @@ export class Daemon {
       }
     }
     const every = this.opts.dncRefreshMs ?? 10_000;
+    // Real time, not the daemon's scheduler: it watches files on disk (and a demo's fast clock
+    // would otherwise spend its pacing on it). Not overlapping: the next check is armed after this one.
     const tick = (): void => {
-      this.dncTimer = this.scheduler.at(this.scheduler.now() + every, () => void this.refreshDnc().finally(tick));
+      const t = setTimeout(() => void this.refreshDnc().finally(() => this.dncTimer !== null && tick()), every);
+      t.unref();
+      this.dncTimer = { cancel: () => clearTimeout(t) };
     };
     tick();
   }
@@ -244,6 +248,7 @@ export class Daemon {
     this.stopped ??= (async () => {
       const log = this.opts.logger;
       this.dncTimer?.cancel();
+      this.dncTimer = null;
       try {
         await this.api?.close();
       } catch (err) {

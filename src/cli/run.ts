@@ -13,9 +13,9 @@ import { DemoProgress } from './demo-progress.ts';
 import type { Io } from './main.ts';
 
 /** The demo's clock: calls run this many times faster than real time... */
-const DEMO_SPEED = 60;
+const DEMO_SPEED = 30;
 /** ...and a quiet stretch (waiting for a retry) never takes more than this much real time. */
-const DEMO_MAX_GAP_MS = 5;
+const DEMO_MAX_GAP_MS = 20;
 
 export interface RunFlags {
   config: string;
