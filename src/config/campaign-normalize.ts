@@ -56,6 +56,10 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Resul
     causes: normalizeCauses(raw.causes),
     completeWhenDone: raw.complete_when_done ?? false,
     maxConsecutiveErrors: raw.max_consecutive_errors ?? 20,
+    limits: {
+      maxDialsPerDay: raw.limits?.max_dials_per_day ?? null,
+      maxTalkSeconds: raw.limits?.max_talk_minutes === undefined ? null : raw.limits.max_talk_minutes * 60,
+    },
     source,
   };
   return deepFreeze(spec);

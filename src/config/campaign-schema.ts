@@ -165,6 +165,13 @@ export const CampaignSchema = Type.Object(
     causes: Type.Optional(Causes),
     complete_when_done: Type.Optional(Type.Boolean({ default: false, description: 'Complete the campaign once every record is final.' })),
     max_consecutive_errors: Type.Optional(Type.Integer({ minimum: 1, default: 20, description: 'Consecutive `error` results that auto-pause the campaign.' })),
+    limits: Type.Optional(Type.Object(
+      {
+        max_dials_per_day: Type.Optional(Type.Integer({ minimum: 1, description: 'Dials per day (in calling_hours.timezone, else UTC) at most; then the campaign pauses (reason budget) until the next day.' })),
+        max_talk_minutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Talk minutes per day at most; then the campaign pauses (reason budget) until the next day.' })),
+      },
+      { additionalProperties: false, description: 'Daily budget of the campaign.' },
+    )),
   },
   { additionalProperties: false, title: 'dialerd campaign', description: 'One outbound campaign (dialerd).' },
 );

@@ -174,6 +174,8 @@ export interface CampaignSpec {
   completeWhenDone: boolean;
   /** Consecutive `error` results across the campaign that auto-pause it (reason `errors`). */
   maxConsecutiveErrors: number;
+  /** Daily budget (days in the campaign's zone): over it the campaign pauses with reason `budget`. */
+  limits: { maxDialsPerDay: number | null; maxTalkSeconds: number | null };
   /** Absolute path of the file it came from. */
   source: string;
 }

@@ -29,6 +29,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
     },
     completeWhenDone: true,
     maxConsecutiveErrors: 1000,
+    limits: { maxDialsPerDay: null, maxTalkSeconds: null },
     source: '/dev/null',
     ...rest,
     rules: { ...DEFAULT_RULES, ...rules },

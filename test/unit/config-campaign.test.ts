@@ -26,6 +26,24 @@ async function load(lines: string[], opts: { trunks?: string[] } = {}) {
   return { file, r, errors: r.ok ? [] : r.errors.map((e) => formatConfigError(e).slice(file.length + 1)) };
 }
 
+describe('loadCampaignFile: limits (daily budget)', () => {
+  it('absent: no budget', async () => {
+    const { r } = await load(BASE);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.limits).toEqual({ maxDialsPerDay: null, maxTalkSeconds: null });
+  });
+  it('max_dials_per_day and max_talk_minutes (in seconds in the spec)', async () => {
+    const { r } = await load([...BASE, 'limits: { max_dials_per_day: 500, max_talk_minutes: 90 }']);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.limits).toEqual({ maxDialsPerDay: 500, maxTalkSeconds: 5400 });
+  });
+  it('rejects a zero budget and unknown keys with file:line:col', async () => {
+    const { errors } = await load([...BASE, 'limits: { max_dials_per_day: 0, max_talk_minute: 5 }']);
+    expect(errors).toContain('5:30: limits.max_dials_per_day: 0 is out of range (must be >= 1)');
+    expect(errors).toContain('5:33: limits: unknown key "max_talk_minute" (did you mean "max_talk_minutes"?)');
+  });
+});
+
 describe('loadCampaignFile: valid files', () => {
   it('fills every default into a frozen spec', async () => {
     const { r, file } = await load(BASE);

@@ -96,6 +96,30 @@ describe('engine on the simulator', () => {
     for (let i = 0; i + 3 < starts.length; i++) expect(starts[i + 3]! - starts[i]!).toBeGreaterThanOrEqual(1000);
   });
 
+  it('a daily dial budget pauses the campaign (reason budget) until the next day; records wait', async () => {
+    const spec = makeSpec({ concurrency: 3, limits: { maxDialsPerDay: 5, maxTalkSeconds: null }, callingHours: null });
+    const r = await run({ spec, records: [makeRecords('c1', 12, T0)], outcomes: parseOutcomes('default: { answer: 1m }'), dnc: noDnc, zones: noZones, from: T0 });
+    const perDay = new Map<string, number>();
+    for (const d of r.dials) perDay.set(new Date(d.startedAt).toISOString().slice(0, 10), (perDay.get(new Date(d.startedAt).toISOString().slice(0, 10)) ?? 0) + 1);
+    expect([...perDay.values()]).toEqual([5, 5, 2]);
+    const budgetPauses = r.changes.filter((c) => c.to === 'paused' && c.reason === 'budget');
+    expect(budgetPauses).toHaveLength(2);
+    expect(budgetPauses[0]!.detail).toMatch(/5 dials today/);
+    // Each resumes at the next UTC midnight by itself.
+    const resumes = r.changes.filter((c) => c.from === 'paused' && c.to === 'running');
+    expect(resumes.map((c) => new Date(c.at).toISOString())).toEqual(['2026-12-02T00:00:00.000Z', '2026-12-03T00:00:00.000Z']);
+    expect(r.state).toBe('completed');
+    expect(r.finals.filter((f) => f.state === 'done')).toHaveLength(12);
+  });
+
+  it('a daily talk budget pauses after the call that spends it; resume is refused meanwhile', async () => {
+    const spec = makeSpec({ concurrency: 1, limits: { maxDialsPerDay: null, maxTalkSeconds: 12 * 60 } });
+    const r = await run({ spec, records: [makeRecords('c1', 6, T0)], outcomes: parseOutcomes('default: { answer: 5m }'), dnc: noDnc, zones: noZones, from: T0, until: T0 + 3600_000 });
+    expect(r.dials).toHaveLength(3); // 15 talk minutes ≥ 12
+    expect(r.state).toBe('paused');
+    await expect(r.engine.resume('c1')).rejects.toMatchObject({ code: 'DIALERD_ERR_RESUME_REFUSED' });
+  });
+
   it('reports invalid records as final and never dials them', async () => {
     const bad = { ...makeRecord('c1', 'bad', [], T0), state: 'invalid' as const, nextAt: null, finalReason: 'invalid: "abc"' };
     const r = await run({ spec: makeSpec(), records: [[bad, ...makeRecords('c1', 2, T0)]], dnc: noDnc, zones: noZones, from: T0 });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { addDial, budgetSpent, dayOf, nextDayStart } from '../../src/domain/budget.ts';
+
+const limits = { maxDialsPerDay: 3, maxTalkSeconds: 600 };
+
+describe('daily budget', () => {
+  it('days are calendar days in the campaign zone', () => {
+    const t = Date.UTC(2026, 11, 1, 21, 30); // 00:30 on 2 Dec in Moscow
+    expect(dayOf(t, 'Europe/Moscow')).toBe('2026-12-02');
+    expect(dayOf(t, 'UTC')).toBe('2026-12-01');
+    expect(nextDayStart(t, 'Europe/Moscow')).toBe(Date.UTC(2026, 11, 2, 21, 0));
+  });
+  it('counts dials and talk per day; a new day starts from zero', () => {
+    let u = { day: '', dials: 0, talkSeconds: 0 };
+    u = addDial(u, '2026-12-01', 100);
+    u = addDial(u, '2026-12-01', 50);
+    expect(u).toEqual({ day: '2026-12-01', dials: 2, talkSeconds: 150 });
+    expect(addDial(u, '2026-12-02', 10)).toEqual({ day: '2026-12-02', dials: 1, talkSeconds: 10 });
+  });
+  it('is spent at the dial cap or the talk cap, only for that day', () => {
+    expect(budgetSpent(limits, { day: 'd', dials: 2, talkSeconds: 599 }, 'd')).toBeNull();
+    expect(budgetSpent(limits, { day: 'd', dials: 3, talkSeconds: 0 }, 'd')).toMatch(/3 dials today \(max_dials_per_day 3\)/);
+    expect(budgetSpent(limits, { day: 'd', dials: 0, talkSeconds: 600 }, 'd')).toMatch(/10 talk minutes today \(max_talk_minutes 10\)/);
+    expect(budgetSpent(limits, { day: 'd', dials: 9, talkSeconds: 9999 }, 'e')).toBeNull();
+    expect(budgetSpent({ maxDialsPerDay: null, maxTalkSeconds: null }, { day: 'd', dials: 1e9, talkSeconds: 1e9 }, 'd')).toBeNull();
+  });
+});
