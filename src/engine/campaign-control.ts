@@ -7,6 +7,7 @@
 import type { CampaignEvent } from '../domain/campaign.ts';
 import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
+import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domain/budget.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
@@ -67,6 +68,8 @@ export class CampaignControl {
       if (!this.activeReasons(ctx).includes(ctx.status.pauseReason)) await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
     }
     await this.checkPbxPause(ctx);
+    await this.seedUsage(ctx);
+    await this.checkBudget(ctx);
     this.armTimers(ctx);
     this.host.kick(ctx);
   }
@@ -130,6 +133,8 @@ export class CampaignControl {
     ctx.wake = null;
     ctx.startTimer?.cancel();
     ctx.endTimer?.cancel();
+    ctx.budgetTimer?.cancel();
+    ctx.budgetTimer = null;
     const n = await this.deps.store.finalizeAll(id, 'cancelled', `campaign completed (${by})`);
     if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);
   }
@@ -151,6 +156,10 @@ export class CampaignControl {
 
   /** Automatic pause reasons that hold right now for this campaign. */
   private activeReasons(ctx: CampaignCtx): PauseReason[] {
+    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : [])];
+  }
+
+  private pbxReasons(ctx: CampaignCtx): PauseReason[] {
     const pbx = this.pbxOf(ctx);
     if (!pbx) return ['trunk_down'];
     const st = pbx.status();
@@ -160,7 +169,7 @@ export class CampaignControl {
   }
 
   async checkPbxPause(ctx: CampaignCtx): Promise<void> {
-    const held = this.activeReasons(ctx);
+    const held = this.pbxReasons(ctx);
     if (ctx.status.state === 'running' && held.length > 0) {
       await this.event(ctx, { type: 'pause', reason: held[0]!, detail: `${this.pbxOf(ctx)?.name ?? ctx.spec.trunk}` }, held[0]!);
     } else if (ctx.status.state === 'paused' && ctx.status.pauseReason && held.length === 0 && ['pbx_down', 'pbx_auth', 'trunk_down'].includes(ctx.status.pauseReason)) {
@@ -173,6 +182,41 @@ export class CampaignControl {
     return trunk ? this.deps.pbxes.get(trunk.pbx) : undefined;
   }
 
+  private budgetSpent(ctx: CampaignCtx): string | null {
+    const now = this.deps.scheduler.now();
+    return budgetSpent(ctx.spec.limits, ctx.usage, dayOf(now, budgetZone(ctx.spec)));
+  }
+
+  /** Today's usage from the call history (once per campaign at load; then the engine counts). */
+  private async seedUsage(ctx: CampaignCtx): Promise<void> {
+    const { limits } = ctx.spec;
+    if (limits.maxDialsPerDay === null && limits.maxTalkSeconds === null) return;
+    const now = this.deps.scheduler.now();
+    const zone = budgetZone(ctx.spec);
+    const rows = await this.deps.store.history({ campaign: ctx.spec.id, from: dayStart(now, zone) });
+    ctx.usage = { day: dayOf(now, zone), dials: rows.length, talkSeconds: rows.reduce((s, r) => s + r.talkSeconds, 0) };
+  }
+
+  /**
+   * The daily budget: spent → pause (reason `budget`; records stay waiting, live calls finish)
+   * until the next day in the campaign's zone; a new day clears it.
+   */
+  async checkBudget(ctx: CampaignCtx): Promise<void> {
+    const why = this.budgetSpent(ctx);
+    if (why && ctx.status.state === 'running') {
+      await this.event(ctx, { type: 'pause', reason: 'budget', detail: why }, 'budget');
+    } else if (!why && ctx.status.state === 'paused' && ctx.status.pauseReason === 'budget') {
+      await this.event(ctx, { type: 'reason_cleared', reason: 'budget' }, null);
+    }
+    if (ctx.status.state === 'paused' && ctx.status.pauseReason === 'budget' && !ctx.budgetTimer) {
+      const at = nextDayStart(this.deps.scheduler.now(), budgetZone(ctx.spec));
+      ctx.budgetTimer = this.deps.scheduler.at(at, () => {
+        ctx.budgetTimer = null;
+        void this.host.guard(this.checkBudget(ctx));
+      });
+    }
+  }
+
   async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean): Promise<void> {
     ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : result === 'cancelled' ? ctx.consecutiveErrors : 0;
     if (ctx.status.state === 'running') {
@@ -181,6 +225,7 @@ export class CampaignControl {
         await this.event(ctx, { type: 'pause', reason: 'errors', detail: `${ctx.consecutiveErrors} consecutive errors` }, 'errors');
       }
     }
+    await this.checkBudget(ctx);
     await this.checkDone(ctx);
   }
 

@@ -7,6 +7,7 @@ import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import type { Timer } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../store/port.ts';
+import type { BudgetUsage } from '../domain/budget.ts';
 import type { CampaignChange, DncCheck } from './types.ts';
 
 export interface CampaignCtx {
@@ -22,6 +23,10 @@ export interface CampaignCtx {
   again: boolean;
   /** Records may be left `dialing` with no live dial (start, store outage, pump failure): recover before claiming. */
   recover: boolean;
+  /** Today's dials and talk time, against `spec.limits`. */
+  usage: BudgetUsage;
+  /** Wakes a budget pause at the next day. */
+  budgetTimer: Timer | null;
 }
 
 export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
@@ -36,6 +41,8 @@ export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
     pumping: false,
     again: false,
     recover: true,
+    usage: { day: '', dials: 0, talkSeconds: 0 },
+    budgetTimer: null,
   };
 }
 

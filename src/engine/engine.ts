@@ -12,6 +12,7 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
+import { addDial, budgetZone, dayOf } from '../domain/budget.ts';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
@@ -212,7 +213,8 @@ export class Engine extends EventEmitter {
         this.sleepUntil(ctx, Math.max(...rates.map((r) => r.nextAt(now))));
         return;
       }
-      const want = Math.min(free, tokens, BATCH);
+      const want = Math.min(free, tokens, BATCH, this.budgetRoom(ctx, now));
+      if (want <= 0) return; // the daily dial budget is taken by live calls: a settle kicks us
       const claimed = await store.claimDue(ctx.spec.id, now, want);
       for (const rec of claimed) await this.startOrDefer(ctx, rec);
       if (claimed.length < want) {
@@ -222,6 +224,14 @@ export class Engine extends EventEmitter {
         return;
       }
     }
+  }
+
+  /** Dials the daily budget still allows, counting live ones (Infinity without max_dials_per_day). */
+  private budgetRoom(ctx: CampaignCtx, now: number): number {
+    const max = ctx.spec.limits.maxDialsPerDay;
+    if (max === null) return Infinity;
+    const today = ctx.usage.day === dayOf(now, budgetZone(ctx.spec)) ? ctx.usage.dials : 0;
+    return Math.max(0, max - today - this.caps.liveFor(ctx.spec.id));
   }
 
   /** Put a claimed record back with a new schedule, or final. */
@@ -346,7 +356,10 @@ export class Engine extends EventEmitter {
     );
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
-    if (ctx) await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
+    if (ctx) {
+      ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
+      await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
+    }
     this.kickAll();
   }
 
@@ -439,6 +452,7 @@ export class Engine extends EventEmitter {
       ctx.wake = null;
       ctx.startTimer?.cancel();
       ctx.endTimer?.cancel();
+      ctx.budgetTimer?.cancel();
     }
     if (!(await this.waitIdle(graceMs))) {
       this.deps.logger.warn({ live: this.dials.size }, 'shutdown deadline: hanging up live calls');
