@@ -132,10 +132,10 @@ export class Daemon {
     }
     const every = this.opts.dncRefreshMs ?? 10_000;
     // Real time, not the daemon's scheduler: it watches files on disk (and a demo's fast clock
-    // would otherwise spend its pacing on it). Not overlapping: the next check is armed after this one.
+    // would otherwise spend its pacing on it). Not overlapping: the next check is armed after this
+    // one. Not unref'd: an idle daemon (sim PBX, memory store) must stay up until it is stopped.
     const tick = (): void => {
       const t = setTimeout(() => void this.refreshDnc().finally(() => this.dncTimer !== null && tick()), every);
-      t.unref();
       this.dncTimer = { cancel: () => clearTimeout(t) };
     };
     tick();
