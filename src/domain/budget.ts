@@ -37,6 +37,12 @@ export function addDial(u: BudgetUsage, day: string, talkSeconds: number): Budge
   return { day, dials: base.dials + 1, talkSeconds: base.talkSeconds + talkSeconds };
 }
 
+/** Dials the daily budget still allows on `day`, counting `live` ones (Infinity without max_dials_per_day). */
+export function dialRoom(limits: CampaignSpec['limits'], u: BudgetUsage, day: string, live: number): number {
+  if (limits.maxDialsPerDay === null) return Infinity;
+  return Math.max(0, limits.maxDialsPerDay - (u.day === day ? u.dials : 0) - live);
+}
+
 /** Why the budget is spent for `day`, or null while there is room. */
 export function budgetSpent(limits: CampaignSpec['limits'], u: BudgetUsage, day: string): string | null {
   if (u.day !== day) return null;

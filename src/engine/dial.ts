@@ -31,6 +31,13 @@ export interface LiveDialState {
   settling: boolean;
 }
 
+/** A dial's state as it starts (or, after a restart, as it is adopted): nothing heard from the PBX yet. */
+export function dialState(
+  init: Pick<LiveDialState, 'id' | 'spec' | 'record' | 'number' | 'attempt' | 'slot' | 'pbx' | 'trunk' | 'startedAt' | 'answeredAt'>,
+): LiveDialState {
+  return { ...init, amdStatus: null, amdCause: null, hungUp: false, settling: false };
+}
+
 export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFacts {
   const answeredAt = d.answeredAt ?? f.answeredAt;
   const answered = answeredAt !== null && !f.originateFailed;

@@ -12,7 +12,7 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { addDial, budgetZone, dayOf } from '../domain/budget.ts';
+import { addDial, budgetZone, dayOf, dialRoom } from '../domain/budget.ts';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
@@ -23,7 +23,7 @@ import { CampaignControl } from './campaign-control.ts';
 import type { CampaignCtx } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
 import { DialBook } from './dial-book.ts';
-import { historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
+import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
 import type { DncCheck, EngineDeps, EngineEvents } from './types.ts';
 
@@ -213,7 +213,7 @@ export class Engine extends EventEmitter {
         this.sleepUntil(ctx, Math.max(...rates.map((r) => r.nextAt(now))));
         return;
       }
-      const want = Math.min(free, tokens, BATCH, this.budgetRoom(ctx, now));
+      const want = Math.min(free, tokens, BATCH, dialRoom(ctx.spec.limits, ctx.usage, dayOf(now, budgetZone(ctx.spec)), this.caps.liveFor(ctx.spec.id)));
       if (want <= 0) return; // the daily dial budget is taken by live calls: a settle kicks us
       const claimed = await store.claimDue(ctx.spec.id, now, want);
       for (const rec of claimed) await this.startOrDefer(ctx, rec);
@@ -224,14 +224,6 @@ export class Engine extends EventEmitter {
         return;
       }
     }
-  }
-
-  /** Dials the daily budget still allows, counting live ones (Infinity without max_dials_per_day). */
-  private budgetRoom(ctx: CampaignCtx, now: number): number {
-    const max = ctx.spec.limits.maxDialsPerDay;
-    if (max === null) return Infinity;
-    const today = ctx.usage.day === dayOf(now, budgetZone(ctx.spec)) ? ctx.usage.dials : 0;
-    return Math.max(0, max - today - this.caps.liveFor(ctx.spec.id));
   }
 
   /** Put a claimed record back with a new schedule, or final. */
@@ -262,22 +254,7 @@ export class Engine extends EventEmitter {
     const pbx = this.control.pbxOf(ctx)!;
     const trunk = this.deps.trunks[spec.trunk]!;
     const record: DialRecord = { ...rec, state: 'dialing', dials: rec.dials + 1 };
-    const d: LiveDialState = {
-      id: this.deps.newDialId(),
-      spec,
-      record,
-      number,
-      attempt: currentAttempt(rec),
-      slot,
-      pbx,
-      trunk,
-      startedAt: now,
-      answeredAt: null,
-      amdStatus: null,
-      amdCause: null,
-      hungUp: false,
-      settling: false,
-    };
+    const d = dialState({ id: this.deps.newDialId(), spec, record, number, attempt: currentAttempt(rec), slot, pbx, trunk, startedAt: now, answeredAt: null });
     this.dials.add(d);
     try {
       await this.deps.store.putLiveDial(liveDial(d));
@@ -411,7 +388,7 @@ export class Engine extends EventEmitter {
       const rec = await this.deps.store.getRecord(live.campaign, live.record);
       const trunk = this.deps.trunks[live.trunk];
       if (!ctx || !rec || !trunk || !pbx) continue;
-      const d: LiveDialState = {
+      const d = dialState({
         id: live.dialId,
         spec: ctx.spec,
         record: { ...rec, state: 'dialing', numberIndex: live.numberIndex, dials: live.dial },
@@ -422,11 +399,7 @@ export class Engine extends EventEmitter {
         trunk,
         startedAt: live.startedAt,
         answeredAt: live.answeredAt,
-        amdStatus: null,
-        amdCause: null,
-        hungUp: false,
-        settling: false,
-      };
+      });
       this.dials.add(d);
       if (known.has(live.dialId)) adopted++;
       else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDial, budgetSpent, dayOf, nextDayStart } from '../../src/domain/budget.ts';
+import { addDial, budgetSpent, dayOf, dialRoom, nextDayStart } from '../../src/domain/budget.ts';
 
 const limits = { maxDialsPerDay: 3, maxTalkSeconds: 600 };
 
@@ -23,5 +23,11 @@ describe('daily budget', () => {
     expect(budgetSpent(limits, { day: 'd', dials: 0, talkSeconds: 600 }, 'd')).toMatch(/10 talk minutes today \(max_talk_minutes 10\)/);
     expect(budgetSpent(limits, { day: 'd', dials: 9, talkSeconds: 9999 }, 'e')).toBeNull();
     expect(budgetSpent({ maxDialsPerDay: null, maxTalkSeconds: null }, { day: 'd', dials: 1e9, talkSeconds: 1e9 }, 'd')).toBeNull();
+  });
+  it('dial room counts the live dials of today; a new day has the whole budget', () => {
+    expect(dialRoom(limits, { day: 'd', dials: 1, talkSeconds: 0 }, 'd', 1)).toBe(1);
+    expect(dialRoom(limits, { day: 'd', dials: 3, talkSeconds: 0 }, 'd', 2)).toBe(0);
+    expect(dialRoom(limits, { day: 'd', dials: 3, talkSeconds: 0 }, 'e', 0)).toBe(3);
+    expect(dialRoom({ maxDialsPerDay: null, maxTalkSeconds: 60 }, { day: 'd', dials: 99, talkSeconds: 0 }, 'd', 9)).toBe(Infinity);
   });
 });
