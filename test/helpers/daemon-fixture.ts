@@ -75,6 +75,21 @@ export function contactsCsv(n: number, base = 79160000000): string {
   return `id,phone\n${Array.from({ length: n }, (_, i) => `r${i + 1},+${base + i + 1}`).join('\n')}\n`;
 }
 
+/** Rules that end every record after its first dial: answered → done, anything else → stop_record. */
+export const ONE_DIAL_RULES = `rules:
+  answered: done
+  answered_short: done
+  machine: stop_record
+  silence: stop_record
+  busy: stop_record
+  no_answer: stop_record
+  rejected: stop_record
+  unreachable: stop_record
+  invalid_number: stop_record
+  congestion: stop_record
+  failed: stop_record
+`;
+
 export interface CampaignOptions {
   id: string;
   contacts: string;
@@ -100,17 +115,5 @@ calls_per_second: ${c.callsPerSecond ?? 50}
 ring_timeout: 30s
 complete_when_done: ${c.completeWhenDone ?? true}
 attempts: { short_call: 1s, technical_errors: { first_delay: 1s, factor: 1, max_delay: 1s, free: 9 } }
-rules:
-  answered: done
-  answered_short: done
-  machine: stop_record
-  silence: stop_record
-  busy: stop_record
-  no_answer: stop_record
-  rejected: stop_record
-  unreachable: stop_record
-  invalid_number: stop_record
-  congestion: stop_record
-  failed: stop_record
-${c.extra ?? ''}`;
+${ONE_DIAL_RULES}${c.extra ?? ''}`;
 }

@@ -4,6 +4,7 @@
  * the daemon restarted on the same Redis. Caps are never exceeded, no dial is originated twice,
  * every record ends as its number's script says.
  */
+import { ONE_DIAL_RULES } from '../helpers/daemon-fixture.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,19 +70,7 @@ on_answer: { context: dialerd, extension: dialerd_avmd }
 complete_when_done: true
 # A dial whose end was lost with the link is an \`error\`: retried soon, not counted.
 attempts: { technical_errors: { first_delay: 1s, factor: 2, max_delay: 4s, free: 9 } }
-rules:
-  answered: done
-  answered_short: done
-  machine: stop_record
-  silence: stop_record
-  busy: stop_record
-  no_answer: stop_record
-  rejected: stop_record
-  unreachable: stop_record
-  invalid_number: stop_record
-  congestion: stop_record
-  failed: stop_record
-`,
+${ONE_DIAL_RULES}`,
   );
   configFile = path.join(dir, 'dialerd.yaml');
   writeFileSync(

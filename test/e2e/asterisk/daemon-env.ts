@@ -71,20 +71,6 @@ export async function startDaemon(configFile: string): Promise<Observed> {
   return o;
 }
 
-/** Rules that end every record after its first dial, except the ones a test lists. */
-export const ONE_DIAL_RULES = `rules:
-  answered: done
-  answered_short: done
-  machine: stop_record
-  silence: stop_record
-  busy: stop_record
-  no_answer: stop_record
-  rejected: stop_record
-  unreachable: stop_record
-  invalid_number: stop_record
-  congestion: stop_record
-  failed: stop_record
-`;
 
 const REASONS: Record<number, string> = { 486: 'Busy Here', 600: 'Busy Everywhere', 404: 'Not Found', 484: 'Address Incomplete', 480: 'Temporarily Unavailable',
   408: 'Request Timeout', 503: 'Service Unavailable', 500: 'Server Internal Error', 603: 'Decline', 403: 'Forbidden' };

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRow, Result } from '../../../src/domain/types.ts';
-import { CARRIER, ONE_DIAL_RULES, startDaemon, startRedis, writeConfig, type Observed } from './daemon-env.ts';
+import { ONE_DIAL_RULES } from '../../helpers/daemon-fixture.ts';
+import { CARRIER, startDaemon, startRedis, writeConfig, type Observed } from './daemon-env.ts';
 import { startSipp, until, type Sipp } from './harness.ts';
 import { carrierScenario, type Branch } from './sipp-carrier.ts';
 
