@@ -48,7 +48,7 @@ describe('importContacts', () => {
         finalReason: null,
       },
     ]);
-    expect(report).toEqual<ImportReport>({ rows: 1, records: 1, valid: 1, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, problems: [] });
+    expect(report).toEqual<ImportReport>({ rows: 1, records: 1, valid: 1, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] });
   });
 
   it('is due at max(now, startAt)', async () => {
