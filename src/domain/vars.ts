@@ -11,7 +11,7 @@
  *   uppercased (the dialplan convention). Names that differ only in case are one name: a
  *   contact list rejects the later column, the API rejects the body, a dial keeps the first.
  * - Values: control characters are STRIPPED, not rejected (one stray byte in a customer's CSV
- *   must not lose the record): tab, CR, LF, VT, FF and U+2028/2029 become a space; the other C0
+ *   must not lose the record): tab, CR, LF (CRLF too), VT, FF and U+2028/2029 become a space; the other C0
  *   controls, NUL, DEL, C1 controls and the bidi controls (U+061C, U+200E/F, U+202A–202E,
  *   U+2066–2069) are removed. Imports count and report what they stripped.
  * - Limits: at most MAX_VARS_PER_RECORD variables a record, values of at most
@@ -29,7 +29,7 @@ export const FREESWITCH_VAR_PREFIX = 'dialerd_var_';
 export const ASTERISK_VAR_PREFIX = 'DIALERD_VAR_';
 
 const NAME_RE = new RegExp(VAR_NAME_PATTERN);
-const SPACE_LIKE = /[\t\n\v\f\r\u2028\u2029]/g;
+const SPACE_LIKE = /\r\n|[\t\n\v\f\r\u2028\u2029]/g;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function isVarName(name: string): boolean {

@@ -87,8 +87,8 @@ describe('hostile contact columns', () => {
 });
 
 describe('variable values', () => {
-  it('control characters are stripped: tab/CR/LF become spaces; NUL, C0, DEL, C1 and bidi controls go', () => {
-    expect(cleanVarValue('a\tb\r\nc')).toEqual({ value: 'a b  c', controls: 3, truncated: false });
+  it('control characters are stripped: tab/CR/LF/CRLF become a space; NUL, C0, DEL, C1 and bidi controls go', () => {
+    expect(cleanVarValue('a\tb\r\nc\nd')).toEqual({ value: 'a b c d', controls: 3, truncated: false });
     expect(cleanVarValue('\u0000x\u0007\u001b[31m\u007f\u0085\u009b\u202eevil\u202a\u2066\u2069\u200e\u200f\u061cy').value).toBe('x[31mevily');
     expect(cleanVarValue('Пётр 😀 O\'Brien, "x" {y}').controls).toBe(0);
   });

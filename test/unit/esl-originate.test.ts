@@ -34,7 +34,7 @@ function fsRead(cmd: string): { vars: Map<string, string>; names: string[]; endp
 /** The documented replacements (README "Contact variables"): controls stripped, braces → parens. */
 const expected = (v: string): string =>
   v
-    .replace(/[\t\n\v\f\r\u2028\u2029]/g, ' ')
+    .replace(/\r\n|[\t\n\v\f\r\u2028\u2029]/g, ' ')
     .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\{/g, '(')
     .replace(/\}/g, ')');
@@ -113,7 +113,7 @@ describe('originate command', () => {
     expect(cmd).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     const r = fsRead(cmd);
     expect(r.vars.get('dialerd_record')).toBe('a bgapi system x  ');
-    expect(r.vars.get('dialerd_var_note')).toBe('x  yz)(');
+    expect(r.vars.get('dialerd_var_note')).toBe('x yz)(');
   });
 });
 
