@@ -1,12 +1,15 @@
 /**
  * Contacts posted to a running campaign → DialRecords, exactly as a CSV import builds them:
  * numbers normalized with the campaign's region, a record with no dialable number becomes an
- * `invalid` record (kept, never dialed), an unknown time zone is dropped with a problem.
+ * `invalid` record (kept, never dialed), an unknown time zone is dropped with a problem,
+ * control characters are stripped from variable values with a problem. The route has already
+ * refused bad variable names and sizes (varsError, 400).
  */
 import { normalizeNumber } from '../domain/numbers.ts';
 import type { DialRecord } from '../domain/types.ts';
 import { isValidZone } from '../domain/windows.ts';
 import { invalidRecord, newRecord } from '../domain/record.ts';
+import { cleanVarValue } from '../domain/vars.ts';
 
 /** One contact as the API takes it (POST /campaigns/:id/records). */
 export interface ContactInput {
@@ -50,7 +53,13 @@ export function buildRecords(campaign: string, region: string | null, contacts: 
       problem(`unknown timezone "${timezone}"; ignored`);
       timezone = null;
     }
-    const base = { campaign, id: c.id, timezone, vars: { ...(c.vars ?? {}) } };
+    const vars: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(c.vars ?? {})) {
+      const v = cleanVarValue(raw);
+      vars[name] = v.value;
+      if (v.controls > 0) problem(`variable "${name}": ${v.controls} control character(s) stripped`);
+    }
+    const base = { campaign, id: c.id, timezone, vars };
     const numbers: string[] = [];
     const rejected: string[] = [];
     for (const raw of c.phones) {

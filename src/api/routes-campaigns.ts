@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { MAX_VARS_PER_RECORD, varsError } from '../domain/vars.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { buildRecords, type ContactInput, type ContactProblem } from './contacts.ts';
 import type { ApiDeps } from './deps.ts';
@@ -18,7 +19,8 @@ const Contact = Type.Object(
     id: Type.String({ minLength: 1, maxLength: 200 }),
     phones: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 }),
     timezone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    vars: Type.Optional(Type.Record(Type.String(), Type.String())),
+    // Names, case clashes and sizes are checked by varsError (a 400 naming the key).
+    vars: Type.Optional(Type.Record(Type.String(), Type.String(), { maxProperties: MAX_VARS_PER_RECORD })),
   },
   { additionalProperties: false },
 );
@@ -77,6 +79,10 @@ export function campaignRoutes(app: FastifyInstance, deps: ApiDeps): void {
     '/campaigns/:id/records',
     { schema: { params: IdParams, body: ContactsBody } },
     async (req): Promise<AddRecordsReply> => {
+      req.body.forEach((c, i) => {
+        const bad = c.vars === undefined ? null : varsError(c.vars);
+        if (bad !== null) throw new DialerdError('DIALERD_ERR_USAGE', `contact ${i} (id ${JSON.stringify(c.id)}): ${bad}`);
+      });
       const id = req.params.id;
       const ctx = engine.campaign(id);
       if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);

@@ -9,7 +9,7 @@ import type { ContactInput } from '../api/contacts.ts';
 import { MAX_CONTACTS_PER_REQUEST, type AddRecordsReply, type RemoveRecordReply } from '../api/routes-campaigns.ts';
 import type { CampaignView } from '../api/views.ts';
 import { currentEnv } from '../config/env.ts';
-import { layoutColumns, rawNumbers } from '../contacts/columns.ts';
+import { layoutColumns, rawNumbers, rowVars } from '../contacts/columns.ts';
 import { readCsvRows } from '../contacts/csv-source.ts';
 import { FINAL_STATES } from '../domain/types.ts';
 import { isDialerdError } from '../lib/errors.ts';
@@ -95,8 +95,8 @@ async function readContactFile(file: string, warn: (s: string) => void): Promise
       for (const p of layout.problems) warn(`${file}:${row.line}: ${p}`);
       continue;
     }
-    const vars: Record<string, string> = {};
-    for (const [name, i] of layout.vars) vars[name] = row.fields[i] ?? '';
+    const { vars, notes } = rowVars(layout, row.fields);
+    for (const n of notes) warn(`${file}:${row.line}: ${n}`);
     const tz = layout.timezone === null ? '' : (row.fields[layout.timezone] ?? '');
     const id = (layout.id === null ? '' : (row.fields[layout.id] ?? '')) || `line-${row.line}`;
     contacts.push({ id, phones: rawNumbers(layout, row.fields), ...(tz ? { timezone: tz } : {}), vars });

@@ -30,6 +30,7 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Resul
     trunk: raw.trunk,
     callerId: raw.caller_id ?? null,
     contacts: { file: resolve(dir, raw.contacts.file), region: raw.contacts.region?.toUpperCase() ?? null },
+    variables: raw.variables === undefined ? null : [...new Set(raw.variables.map((n) => n.toLowerCase()))],
     dnc: (raw.dnc ?? []).map((f) => resolve(dir, f)),
     concurrency: raw.concurrency ?? 1,
     callsPerSecond: raw.calls_per_second ?? 1,

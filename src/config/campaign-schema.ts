@@ -7,6 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
 import { CAMPAIGN_STATES, RESULTS } from '../domain/types.ts';
+import { MAX_VARS_PER_RECORD, VAR_NAME_PATTERN } from '../domain/vars.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { addPatternHint } from './schema-errors.ts';
 import { compile, StringEnum } from './schema-kit.ts';
@@ -17,6 +18,7 @@ export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 addPatternHint(ID_PATTERN, 'is not a valid id (lowercase letters, digits and single dashes, e.g. spring-reminders)');
 addPatternHint(REGION_PATTERN, 'is not a region (two letters, ISO 3166, e.g. RU, US)');
 addPatternHint(DATE_PATTERN, 'is not a date (yyyy-mm-dd)');
+addPatternHint(VAR_NAME_PATTERN, 'is not a variable name (letters, digits and _, at most 64, e.g. amount)');
 
 export const Duration = (description: string, def?: string) =>
   Type.String({ pattern: DURATION_PATTERN, description: `${description} Duration: 30s, 10m, 1h, 1d or 1h30m.`, ...(def ? { default: def } : {}) });
@@ -146,6 +148,10 @@ export const CampaignSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    variables: Type.Optional(Type.Array(Type.String({ pattern: VAR_NAME_PATTERN }), {
+      maxItems: MAX_VARS_PER_RECORD,
+      description: 'Contact columns sent to the PBX as channel variables (dialerd_var_<name> / DIALERD_VAR_<NAME>); any case. Absent: every valid column.',
+    })),
     dnc: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Do-not-call lists (one number a line), relative to this file.' })),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Live dials at most.' })),
     calls_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 1, description: 'New dials per second at most.' })),

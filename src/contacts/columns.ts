@@ -4,8 +4,10 @@
  *
  * Dialing order: `phone`, then `phone1`, `phone2`, … by number (not by position in the file),
  * then `phones` (several numbers in one cell). Header names match case-insensitively; variables
- * keep the name as written.
+ * keep the name as written. A variable column whose name breaks domain/vars.ts's rules, or past
+ * the per-record limit, is skipped with a header problem naming it.
  */
+import { cleanVarValue, isVarName, MAX_VAR_NAME_LENGTH, MAX_VAR_VALUE_LENGTH, MAX_VARS_PER_RECORD } from '../domain/vars.ts';
 
 export interface ColumnLayout {
   /** Index of `id`, or null when the file has none (records get `line-<N>`). */
@@ -55,6 +57,8 @@ export function layoutColumns(header: string[]): ColumnLayout {
     else if (m) numbered.push([Number(m[1]), index]);
     else if (key === 'phones') layout.phoneList = index;
     else if (key === 'timezone') layout.timezone = index;
+    else if (!isVarName(name)) layout.problems.push(`column ${JSON.stringify(name)} is not a variable name ([A-Za-z0-9_], 1–${MAX_VAR_NAME_LENGTH}); skipped`);
+    else if (layout.vars.length >= MAX_VARS_PER_RECORD) layout.problems.push(`column "${name}": more than ${MAX_VARS_PER_RECORD} variable columns; skipped`);
     else layout.vars.push([name, index]);
   });
   numbered.sort((a, b) => a[0] - b[0]);
@@ -71,4 +75,25 @@ export function rawNumbers(layout: ColumnLayout, fields: string[]): string[] {
   }
   if (layout.phoneList !== null) out.push(...splitPhoneList(fields[layout.phoneList] ?? ''));
   return out;
+}
+
+/** A row's call variables, values cleaned (domain/vars.ts); `notes` says what was changed. */
+export function rowVars(layout: ColumnLayout, fields: string[]): { vars: Record<string, string>; notes: string[]; stripped: number; truncated: number } {
+  const vars: Record<string, string> = {};
+  const notes: string[] = [];
+  let stripped = 0;
+  let truncated = 0;
+  for (const [name, i] of layout.vars) {
+    const c = cleanVarValue(fields[i] ?? '');
+    vars[name] = c.value;
+    if (c.controls > 0) {
+      stripped++;
+      notes.push(`column "${name}": ${c.controls} control character(s) stripped`);
+    }
+    if (c.truncated) {
+      truncated++;
+      notes.push(`column "${name}": value cut to ${MAX_VAR_VALUE_LENGTH} characters`);
+    }
+  }
+  return { vars, notes, stripped, truncated };
 }

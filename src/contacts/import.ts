@@ -8,7 +8,7 @@ import type { DialRecord } from '../domain/types.ts';
 import { normalizeNumber } from '../domain/numbers.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { readCsvRows } from './csv-source.ts';
-import { layoutColumns, rawNumbers, type ColumnLayout } from './columns.ts';
+import { layoutColumns, rawNumbers, rowVars, type ColumnLayout } from './columns.ts';
 import { invalidRecord, newRecord } from '../domain/record.ts';
 
 /** Something wrong with one line of the file. `line` is the physical line the row starts on (header = 1). */
@@ -29,6 +29,10 @@ export interface ImportReport {
   duplicateNumbers: number;
   /** Rows skipped because their id was already used. */
   duplicateIds: number;
+  /** Variable values that had control characters stripped (domain/vars.ts). */
+  varsStripped: number;
+  /** Variable values cut to MAX_VAR_VALUE_LENGTH. */
+  varsTruncated: number;
   /** The first `maxProblems` problems, in file order. */
   problems: ImportProblem[];
 }
@@ -74,7 +78,7 @@ const DEFAULT_MAX_PROBLEMS = 1000;
 export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRecord[], ImportReport, undefined> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const maxProblems = opts.maxProblems ?? DEFAULT_MAX_PROBLEMS;
-  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, problems: [] };
+  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] };
   const problem = (line: number, message: string): void => {
     if (report.problems.length < maxProblems) report.problems.push({ line, message });
   };
@@ -149,8 +153,10 @@ function buildRecord(
   report: ImportReport,
   problem: (line: number, message: string) => void,
 ): DialRecord {
-  const vars: Record<string, string> = {};
-  for (const [name, i] of layout.vars) vars[name] = fields[i] ?? '';
+  const { vars, notes, stripped, truncated } = rowVars(layout, fields);
+  report.varsStripped += stripped;
+  report.varsTruncated += truncated;
+  for (const n of notes) problem(line, `record "${id}": ${n}`);
   let timezone: string | null = layout.timezone === null ? null : fields[layout.timezone] || null;
   if (timezone !== null && !IANAZone.isValidZone(timezone)) {
     problem(line, `unknown timezone "${timezone}"; ignored`);

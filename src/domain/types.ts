@@ -159,6 +159,8 @@ export interface CampaignSpec {
   trunk: string;
   callerId: string | null;
   contacts: { file: string; region: string | null };
+  /** Contact variables sent to the PBX (lowercased; matched ignoring case); null: all. */
+  variables: readonly string[] | null;
   /** Absolute paths of DNC files. */
   dnc: string[];
   concurrency: number;

@@ -15,6 +15,7 @@ import { EventEmitter } from 'node:events';
 import { addDial, budgetZone, dayOf, dialRoom } from '../domain/budget.ts';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
+import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
 import { admit } from './admission.ts';
@@ -274,7 +275,7 @@ export class Engine extends EventEmitter {
           endpoint: trunk.endpoint.replaceAll('{number}', number),
           callerId: spec.callerId,
           ringTimeoutSeconds: spec.ringTimeoutSeconds,
-          vars: rec.vars,
+          vars: dialVars(rec.vars, spec.variables),
           amd: spec.amd,
           onAnswer: spec.onAnswer,
         })

@@ -14,6 +14,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
     trunk: 't1',
     callerId: '+74950000000',
     contacts: { file: '/dev/null', region: 'RU' },
+    variables: null,
     dnc: [],
     concurrency: 5,
     callsPerSecond: 1000,

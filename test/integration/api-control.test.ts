@@ -4,6 +4,7 @@
  * dialed, a record removed, and errors as `{ code, message }` with the catalog's status.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_VAR_VALUE_LENGTH, MAX_VARS_PER_RECORD } from '../../src/domain/vars.ts';
 import { originatedFor, rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
 
 let t: TestDaemon;
@@ -124,6 +125,27 @@ describe('control API', () => {
     const bad = await fetch(`${t.url}/campaigns/held/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).code).toBe('DIALERD_ERR_USAGE');
+  });
+
+  it('contact vars: a bad name, too many or too long is a 400 naming it; control characters are stripped and reported', async () => {
+    const tooMany = Object.fromEntries(Array.from({ length: MAX_VARS_PER_RECORD + 1 }, (_, i) => [`v${i}`, 'x']));
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ name: 'ok', 'CALLERID(num)': '666' }, 'CALLERID(num)'],
+      [{ api_hangup_hook: 'x', 'sip_h_X-Foo': 'y' }, 'sip_h_X-Foo'],
+      [{ name: 'a', NAME: 'b' }, 'differ only in case'],
+      [{ note: 'x'.repeat(MAX_VAR_VALUE_LENGTH + 1) }, `at most ${MAX_VAR_VALUE_LENGTH}`],
+      [tooMany, `${MAX_VARS_PER_RECORD}`],
+    ];
+    for (const [vars, says] of cases) {
+      const r = await t.http('POST', '/campaigns/held/records', [{ id: 'v1', phones: ['+74957770009'], vars }]);
+      expect({ status: r.status, code: r.body.code }).toEqual({ status: 400, code: 'DIALERD_ERR_USAGE' });
+      expect(r.body.message).toContain(says);
+    }
+    const ok = await t.http('POST', '/campaigns/grow/records', [{ id: 'v1', phones: ['+74957770009'], vars: { name: 'Iv\u0000an\u202e', api_hangup_hook: 'x' } }]);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ added: 1, problems: [{ index: 0, id: 'v1', message: 'variable "name": 2 control character(s) stripped' }] });
+    await until(t, async () => originatedFor(t, 'grow').includes('+74957770009'), 'v1 dialed');
+    expect(t.sim.originated.find((o) => o.number === '+74957770009')?.vars).toEqual({ name: 'Ivan', api_hangup_hook: 'x' });
   });
 
   it('health: PBX link, store, live dials', async () => {

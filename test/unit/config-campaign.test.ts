@@ -44,6 +44,26 @@ describe('loadCampaignFile: limits (daily budget)', () => {
   });
 });
 
+describe('loadCampaignFile: variables (allow-list of contact columns)', () => {
+  it('absent: every valid column is sent (null)', async () => {
+    const { r } = await load(BASE);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.variables).toBeNull();
+  });
+  it('names are kept once, lowercased (matched ignoring case)', async () => {
+    const { r } = await load([...BASE, 'variables: [name, Amount, NAME]']);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.variables).toEqual(['name', 'amount']);
+  });
+  it('rejects a name outside [A-Za-z0-9_] with file:line:col', async () => {
+    const { errors } = await load([...BASE, 'variables: [name, "CALLERID(num)", sip_h_X-Foo]']);
+    expect(errors).toEqual([
+      '5:19: variables[1]: "CALLERID(num)" is not a variable name (letters, digits and _, at most 64, e.g. amount)',
+      '5:36: variables[2]: "sip_h_X-Foo" is not a variable name (letters, digits and _, at most 64, e.g. amount)',
+    ]);
+  });
+});
+
 describe('loadCampaignFile: valid files', () => {
   it('fills every default into a frozen spec', async () => {
     const { r, file } = await load(BASE);

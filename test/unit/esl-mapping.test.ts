@@ -1,30 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { amdOf, factsFromHangup, factsFromJobError, normaliseAmdStatus } from '../../src/pbx/esl/mapping.ts';
-import { originateCommand } from '../../src/pbx/esl/originate.ts';
 import { errCause, parseChannelUuids, parsePlainEvent } from '../../src/pbx/esl/protocol.ts';
-import type { DialRequest } from '../../src/pbx/port.ts';
-import { parseOriginate } from '../fakes/esl/calls.ts';
 
 const DIR = new URL('../fixtures/freeswitch/', import.meta.url);
 const event = (f: string) => {
   const t = readFileSync(new URL(f, DIR), 'utf8');
   return parsePlainEvent(f.endsWith('.frame') ? t.slice(t.indexOf('\n\n') + 2) : t)!;
 };
-
-const req = (over: Partial<DialRequest> = {}): DialRequest => ({
-  dialId: '0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11',
-  campaign: 'spring',
-  record: 'r-17',
-  number: '+74951234567',
-  endpoint: 'sofia/gateway/carrier-a/+74951234567',
-  callerId: '+74950000000',
-  ringTimeoutSeconds: 30,
-  vars: {},
-  amd: { enabled: false, params: {} },
-  onAnswer: { context: 'dialerd', extension: '', priority: 1 },
-  ...over,
-});
 
 describe('ESL events → raw facts', () => {
   it('reads a captured answered CHANNEL_HANGUP_COMPLETE', () => {
@@ -75,24 +58,5 @@ describe('ESL events → raw facts', () => {
     expect(parseChannelUuids('{"row_count":0}')).toEqual([]);
     expect(parseChannelUuids('{"row_count":2,"rows":[{"uuid":"a"},{"uuid":"b"}]}')).toEqual(['a', 'b']);
     expect(() => parseChannelUuids('-ERR no')).toThrow();
-  });
-});
-
-describe('originate command', () => {
-  it('puts our dial id in origination_uuid and parks without an extension', () => {
-    const cmd = originateCommand(req());
-    expect(cmd).toBe(
-      'originate {origination_uuid=0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11,dialerd_dial=0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11,dialerd_campaign=spring,dialerd_record=r-17,ignore_early_media=true,originate_timeout=30,origination_caller_id_number=+74950000000}sofia/gateway/carrier-a/+74951234567 &park()',
-    );
-  });
-
-  it('routes to the extension, escapes contact variables and never lets them override the guard', () => {
-    const cmd = originateCommand(
-      req({ onAnswer: { context: 'dialerd', extension: 'dialerd_amd', priority: 1 }, amd: { enabled: true, params: { total_analysis_time: 5000 } }, vars: { name: 'Ivan Petrov', debt: '1,200', origination_uuid: 'evil', 'bad key': 'x}' } }),
-    );
-    expect(cmd.endsWith('} sofia/gateway/carrier-a/+74951234567 dialerd_amd XML dialerd'.slice(2))).toBe(true);
-    const parsed = parseOriginate(cmd.slice('originate '.length))!;
-    expect(parsed.endpoint).toBe('sofia/gateway/carrier-a/+74951234567');
-    expect(parsed.vars).toMatchObject({ origination_uuid: req().dialId, name: 'Ivan Petrov', debt: '1,200', dialerd_amd: 'true', dialerd_amd_total_analysis_time: '5000', bad_key: 'x ' });
   });
 });

@@ -3,6 +3,7 @@
  * A 409 means the id is taken by another channel (never by an earlier try of ours: we do not
  * replay an originate whose fate is unknown), so it is retried with a fresh id.
  */
+import { asteriskVarName, dialVars } from '../../domain/vars.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import type { DialRequest } from '../port.ts';
 import { amdParamString } from './amd.ts';
@@ -31,7 +32,12 @@ export function originateBody(req: DialRequest, app: string): { query: Record<st
     timeout: String(Math.max(1, Math.round(req.ringTimeoutSeconds))),
   };
   if (req.callerId) query.callerId = req.callerId;
-  const variables: Record<string, string> = { ...req.vars, DIALERD_APP: app, DIALERD_DIAL: req.dialId };
+  // Contact variables only under DIALERD_VAR_ (domain/vars.ts): never a dialplan function such as
+  // CALLERID(num), never one of ours. Values travel in JSON, so any text is safe there.
+  const variables: Record<string, string> = {};
+  for (const [k, v] of Object.entries(dialVars(req.vars))) variables[asteriskVarName(k)] = v;
+  variables.DIALERD_APP = app;
+  variables.DIALERD_DIAL = req.dialId;
   if (req.amd.enabled) variables.AMD_PARAMS = amdParamString(req.amd.params).value;
   return { query, body: { variables } };
 }

@@ -3,6 +3,7 @@
  * the guard against a duplicate call; `dialerd_dial` carries the dialId itself on every event.
  */
 import { createHash } from 'node:crypto';
+import { cleanVarValue, dialVars, freeswitchVarName, isVarName } from '../../domain/vars.ts';
 import type { DialRequest } from '../port.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,18 +23,33 @@ export function channelUuidOf(dialId: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
-/** Channel-variable values inside `{…}`: commas separate variables, quotes group spaces. */
-export function escapeVar(v: string): string {
-  const clean = v.replace(/[\r\n'{}]/g, ' ').replace(/,/g, '\\,');
-  return /\s/.test(clean) ? `'${clean}'` : clean;
+/**
+ * One value written into the `{…}` prefix so that FreeSWITCH reads back exactly the cleaned
+ * value. The text passes three parsers (switch_utils.c `switch_separate_string`): mod_commands
+ * splits the originate arguments on blanks, switch_event_create_brackets splits `{…}` on commas,
+ * then each item on its first `=`. Each pass takes quotes as grouping and `\` escapes
+ * (`\\ \' \s` and its own delimiter), so the value is escaped for the innermost pass first.
+ * Nothing is ever quoted, and no raw space, quote or comma is left for any pass to split on.
+ * `=` is escaped too, so no value reads as `name=value` (FreeSWITCH turns its `${…}` check off
+ * when the originate text merely contains `origination_nested_vars=true`).
+ *
+ * Not representable, so replaced here: control characters (cleanVarValue: a newline would end
+ * the ESL command), and `{` `}` → `(` `)` (switch_find_end_paren counts braces blindly, quoted
+ * or escaped; this also means no value can hold `${`, which FreeSWITCH would refuse).
+ * An empty value sets nothing in FreeSWITCH (`a=` is dropped), the same as an unset variable.
+ */
+export function eslValue(v: string): string {
+  const clean = cleanVarValue(v).value.replace(/\{/g, '(').replace(/\}/g, ')');
+  const item = clean.replace(/[\\' =]/g, (c) => (c === ' ' ? '\\s' : `\\${c}`));
+  const list = item.replace(/[\\',]/g, (c) => `\\${c}`);
+  return list.replace(/[\\']/g, (c) => `\\${c}`);
 }
 
-function varName(k: string): string | null {
-  const n = k.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(n) ? n : null;
-}
-
-/** `originate {vars}<endpoint> <extension> XML <context>`, or `&park()` without an extension. */
+/**
+ * `originate {vars}<endpoint> <extension> XML <context>`, or `&park()` without an extension.
+ * Contact variables are sent only as `dialerd_var_<name>` (domain/vars.ts): they can neither
+ * reach a FreeSWITCH-special name nor override the variables set here.
+ */
 export function originateCommand(req: DialRequest): string {
   const vars: Array<[string, string]> = [
     ['origination_uuid', channelUuidOf(req.dialId)],
@@ -47,17 +63,11 @@ export function originateCommand(req: DialRequest): string {
   if (req.amd.enabled) {
     vars.push(['dialerd_amd', 'true']);
     for (const [k, v] of Object.entries(req.amd.params)) {
-      const n = varName(k);
-      if (n) vars.push([`dialerd_amd_${n}`, String(v)]);
+      if (isVarName(k)) vars.push([`dialerd_amd_${k}`, String(v)]);
     }
   }
-  const taken = new Set(vars.map(([k]) => k));
-  for (const [k, v] of Object.entries(req.vars)) {
-    const n = varName(k);
-    // Contact columns may not override the guard variables above.
-    if (n && !taken.has(n)) vars.push([n, v]);
-  }
-  const head = `{${vars.map(([k, v]) => `${k}=${escapeVar(v)}`).join(',')}}`;
+  for (const [k, v] of Object.entries(dialVars(req.vars))) vars.push([freeswitchVarName(k), v]);
+  const head = `{${vars.flatMap(([k, v]) => (v === '' ? [] : [`${k}=${eslValue(v)}`])).join(',')}}`;
   const ext = req.onAnswer.extension.trim();
   const target = ext === '' ? '&park()' : `${ext.replace(/\s/g, '')} XML ${(req.onAnswer.context || 'default').replace(/\s/g, '')}`;
   return `originate ${head}${req.endpoint} ${target}`;

@@ -2,6 +2,7 @@
  * The fake switch's calls: `bgapi originate` parsed as FreeSWITCH reads it, then the scripted
  * life of the channel (progress → answer → AMD → hangup, or a SIP failure, or a refusal).
  */
+import { parseOriginateArgs } from '../../helpers/fs-originate.ts';
 import { events, type ChannelInfo, type Ev } from './events.ts';
 import { sofiaCause } from './sofia.ts';
 
@@ -40,30 +41,10 @@ export interface CallBookDeps {
   publish(build: (nowMs: number, seq: number) => Ev): void;
 }
 
-/** `{a=1,b='x y',c=p\,q}sofia/gw/x/+1 1000 XML ctx` → vars, endpoint. */
+/** `{a=1,b=2}sofia/gw/x/+1 1000 XML ctx` → vars, endpoint, read as FreeSWITCH reads them. */
 export function parseOriginate(args: string): { vars: Record<string, string>; endpoint: string } | null {
-  const m = /^\{(.*?)(?<!\\)\}(\S+)/s.exec(args);
-  if (!m) return null;
-  const vars: Record<string, string> = {};
-  let cur = '';
-  let quoted = false;
-  const flush = (): void => {
-    const eq = cur.indexOf('=');
-    if (eq > 0) vars[cur.slice(0, eq)] = cur.slice(eq + 1);
-    cur = '';
-  };
-  const body = m[1] ?? '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch === '\\' && body[i + 1] === ',') {
-      cur += ',';
-      i++;
-    } else if (ch === "'") quoted = !quoted;
-    else if (ch === ',' && !quoted) flush();
-    else cur += ch;
-  }
-  flush();
-  return { vars, endpoint: m[2] ?? '' };
+  const p = parseOriginateArgs(args);
+  return p === null ? null : { vars: Object.fromEntries(p.vars), endpoint: p.endpoint };
 }
 
 export class CallBook {
