@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
 import type { Store } from '../../src/store/port.ts';
 import { createStore } from '../../src/store/index.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
@@ -118,7 +119,7 @@ describe('redis store only', () => {
     expect(await b.getRecord('c1', 'b')).toBeNull();
     expect(await b.claimDue('c1', T0, 10)).toEqual([]);
     expect(await b.liveDials()).toEqual([]);
-    expect(await b.history({})).toEqual([]);
+    expect(await allHistory(b, {})).toEqual([]);
     expect(await b.listCampaigns()).toEqual([]);
     expect(await b.counts('c1')).toEqual({ states: {}, results: {}, dials: 0 });
     await b.addRecords('c1', [rec('b')]);
