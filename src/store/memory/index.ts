@@ -100,7 +100,8 @@ export function createMemoryStore(): Store {
       // limit + 1 per campaign tells whether a row follows the page.
       const found = sources.flatMap((rows) => firstMatches(rows, q, q.limit + 1));
       if (sources.length > 1) found.sort(compareHistory);
-      return toPage(found.map((r) => ({ ...r })), q.limit);
+      const page = toPage(found, q.limit);
+      return { ...page, rows: page.rows.map((r) => ({ ...r })) };
     },
 
     async clear() {
