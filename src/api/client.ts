@@ -53,6 +53,12 @@ export class ApiClient {
     return (await this.send('GET', path)).text();
   }
 
+  /** A GET whose text answer is passed on chunk by chunk as it arrives (CSV exports of any size). */
+  async *textChunks(path: string): AsyncGenerator<string> {
+    const body = (await this.send('GET', path)).body;
+    if (body) yield* body.pipeThrough(new TextDecoderStream());
+  }
+
   private async send(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {

@@ -13,6 +13,7 @@ import { layoutColumns, rawNumbers, rowVars } from '../contacts/columns.ts';
 import { readCsvRows } from '../contacts/csv-source.ts';
 import { FINAL_STATES } from '../domain/types.ts';
 import { isDialerdError } from '../lib/errors.ts';
+import { terminalJson, terminalSafe, terminalText } from '../lib/terminal-safe.ts';
 import type { Io } from './main.ts';
 
 /** Options every API command takes. */
@@ -45,9 +46,9 @@ export async function withApi(io: Io, flags: ApiFlags, fn: (api: ApiClient) => P
   }
 }
 
-/** Left-aligned text columns, right-aligned numbers. */
+/** Left-aligned text columns, right-aligned numbers. Cells are made terminal-safe (lib/terminal-safe.ts). */
 export function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
+  const cells = [head, ...rows.map((r) => r.map((c) => terminalSafe(String(c))))];
   const width = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   return cells.map((r) => r.map((c, i) => (numeric[i] ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  ').trimEnd()).join('\n');
@@ -107,7 +108,8 @@ async function readContactFile(file: string, warn: (s: string) => void): Promise
 }
 
 async function addFile(api: ApiClient, id: string, file: string, io: Io): Promise<AddRecordsReply> {
-  const { contacts, lines } = await readContactFile(file, io.err);
+  const warn = (line: string): void => io.err(terminalText(line));
+  const { contacts, lines } = await readContactFile(file, warn);
   const total: AddRecordsReply = { received: 0, added: 0, existing: 0, valid: 0, invalid: 0, duplicateIds: 0, problems: [] };
   for (let at = 0; at < contacts.length; at += MAX_CONTACTS_PER_REQUEST) {
     const r = await api.json<AddRecordsReply>('POST', `/campaigns/${seg(id)}/records`, contacts.slice(at, at + MAX_CONTACTS_PER_REQUEST));
@@ -120,7 +122,7 @@ async function addFile(api: ApiClient, id: string, file: string, io: Io): Promis
     // Index within the whole file, so `lines` names the CSV line.
     total.problems.push(...r.problems.map((p) => ({ ...p, index: p.index + at })));
   }
-  for (const p of total.problems.slice(0, 20)) io.err(`${file}:${lines[p.index] ?? '?'}: record "${p.id}": ${p.message}`);
+  for (const p of total.problems.slice(0, 20)) warn(`${file}:${lines[p.index] ?? '?'}: record "${terminalSafe(p.id)}": ${p.message}`);
   if (total.problems.length > 20) io.err(`… and ${total.problems.length - 20} more problems`);
   return total;
 }
@@ -128,7 +130,9 @@ async function addFile(api: ApiClient, id: string, file: string, io: Io): Promis
 /** Registers `campaign …` on the program; `done(code)` receives the exit code. */
 export function registerCampaignCommands(program: Command, io: Io, done: (code: number) => void): void {
   const campaign = program.command('campaign').description('control campaigns of a running daemon (its control API)');
-  const out = (flags: ApiFlags, data: unknown, human: string): void => io.out(flags.json ? JSON.stringify(data, null, 2) : human);
+  // Ids, names and pause details come from campaign files, contact lists and the PBX.
+  const out = (flags: ApiFlags, data: unknown, human: string): void =>
+    io.out(flags.json ? terminalJson(JSON.stringify(data, null, 2)) : terminalText(human));
 
   apiOptions(campaign.command('list').description('every campaign: state, live calls, record counts')).action(async (f: ApiFlags) => {
     done(await withApi(io, f, async (api) => {

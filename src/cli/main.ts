@@ -11,12 +11,16 @@ import { simulateCommand } from './simulate.ts';
 import { validateCommand } from './validate.ts';
 
 export interface Io {
+  /** One message or block: a line break is added when it has none. */
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Raw output, as is (chunks of a streamed export); an Io without it gets the whole text by `out` at the end. */
+  write?: (s: string) => void;
 }
 
 export const processIo: Io = {
   out: (s) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  write: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
 };
 

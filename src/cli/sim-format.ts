@@ -1,6 +1,9 @@
 /** Output formats of `dialerd simulate`: jsonl (the contract), csv, summary. */
 import { DateTime } from 'luxon';
+import { stringify } from 'csv-stringify/sync';
 import type { HistoryRow } from '../domain/types.ts';
+import { SAFE_CSV } from '../lib/csv-safe.ts';
+import { terminalJson } from '../lib/terminal-safe.ts';
 import type { FinalEvent } from '../engine/types.ts';
 
 export type SimLine =
@@ -37,21 +40,19 @@ export function ordered(lines: SimLine[]): SimLine[] {
 
 export function jsonl(lines: SimLine[], zone: string): string[] {
   return ordered(lines).map((l) =>
-    JSON.stringify(l.kind === 'dial' ? dialJson(l.row, zone) : { at: iso(l.at, zone), record: l.e.record, final: l.e.state }),
+    terminalJson(JSON.stringify(l.kind === 'dial' ? dialJson(l.row, zone) : { at: iso(l.at, zone), record: l.e.record, final: l.e.state })),
   );
 }
 
 const CSV_COLS = ['at', 'campaign', 'record', 'number', 'number_index', 'attempt', 'dial', 'result', 'q850', 'sip', 'ring_s', 'talk_s', 'action', 'next_at'];
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csv(lines: SimLine[], zone: string): string[] {
+/** The dials as CSV (formula-safe: lib/csv-safe.ts; LF records as this command always wrote), one text. */
+export function csv(lines: SimLine[], zone: string): string {
   const rows = ordered(lines).filter((l): l is Extract<SimLine, { kind: 'dial' }> => l.kind === 'dial');
-  return [CSV_COLS.join(','), ...rows.map((l) => CSV_COLS.map((c) => csvCell(dialJson(l.row, zone)[c])).join(','))];
+  return stringify(
+    rows.map((l) => dialJson(l.row, zone)),
+    { ...SAFE_CSV, record_delimiter: 'unix', header: true, columns: CSV_COLS },
+  );
 }
 
 export function summary(lines: SimLine[], zone: string, end: number, state: string): string[] {

@@ -65,8 +65,7 @@ export async function simulateCommand(file: string, o: SimulateFlags, io: Io): P
     onDial: (row) => lines.push({ kind: 'dial', at: row.startedAt, seq: seq++, row }),
     onFinal: (e) => lines.push({ kind: 'final', at: e.at, seq: seq++, e }),
   });
-  const out = o.format === 'jsonl' ? jsonl(lines, zone) : o.format === 'csv' ? csv(lines, zone) : summary(lines, zone, r.end, r.state);
-  io.out(out.join('\n'));
+  io.out(o.format === 'csv' ? csv(lines, zone) : (o.format === 'jsonl' ? jsonl(lines, zone) : summary(lines, zone, r.end, r.state)).join('\n'));
   return 0;
 }
 

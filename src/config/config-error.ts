@@ -2,6 +2,7 @@
  * One configuration problem, pointing at the offending node of a file, and helpers to word it.
  */
 import { closest, distance } from 'fastest-levenshtein';
+import { terminalText } from '../lib/terminal-safe.ts';
 
 /** A problem in a config file; `line` and `col` are 1-based. */
 export interface ConfigError {
@@ -13,7 +14,8 @@ export interface ConfigError {
 
 /** `file:line:col: message`, the form editors and CI annotate. */
 export function formatConfigError(e: ConfigError): string {
-  return `${e.file}:${e.line}:${e.col}: ${e.message}`;
+  // Messages quote the file's own text, which may hold terminal escapes.
+  return `${e.file}:${e.line}:${e.col}: ${terminalText(e.message)}`;
 }
 
 /** ` (did you mean "x"?)` when a candidate is close enough to be a likely typo, else ''. */

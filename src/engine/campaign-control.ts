@@ -9,6 +9,7 @@ import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domain/budget.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
+import { historyRows } from '../store/history-pages.ts';
 import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
 
@@ -193,8 +194,12 @@ export class CampaignControl {
     if (limits.maxDialsPerDay === null && limits.maxTalkSeconds === null) return;
     const now = this.deps.scheduler.now();
     const zone = budgetZone(ctx.spec);
-    const rows = await this.deps.store.history({ campaign: ctx.spec.id, from: dayStart(now, zone) });
-    ctx.usage = { day: dayOf(now, zone), dials: rows.length, talkSeconds: rows.reduce((s, r) => s + r.talkSeconds, 0) };
+    const usage = { day: dayOf(now, zone), dials: 0, talkSeconds: 0 };
+    for await (const r of historyRows(this.deps.store, { campaign: ctx.spec.id, from: dayStart(now, zone) })) {
+      usage.dials++;
+      usage.talkSeconds += r.talkSeconds;
+    }
+    ctx.usage = usage;
   }
 
   /**

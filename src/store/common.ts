@@ -1,6 +1,6 @@
 /** Helpers both store implementations share, so they agree on the contract's details. */
 import type { DialRecord, HistoryRow, RecordState } from '../domain/types.ts';
-import type { HistoryFilter } from './port.ts';
+import type { HistoryFilter, HistoryPage, HistoryPosition } from './port.ts';
 
 /** States that live in the due index. */
 export function isDueState(s: RecordState): boolean {
@@ -26,8 +26,8 @@ export function cloneRecord(r: DialRecord): DialRecord {
   return { ...r, numbers: [...r.numbers], numberAttempts: [...r.numberAttempts], vars: { ...r.vars } };
 }
 
-/** History order everywhere: startedAt, then dialId. */
-export function compareHistory(a: HistoryRow, b: HistoryRow): number {
+/** History order everywhere: startedAt, then dialId (rows and positions alike). */
+export function compareHistory(a: HistoryPosition, b: HistoryPosition): number {
   if (a.startedAt !== b.startedAt) return a.startedAt - b.startedAt;
   return a.dialId < b.dialId ? -1 : a.dialId > b.dialId ? 1 : 0;
 }
@@ -39,4 +39,11 @@ export function matchesHistory(r: HistoryRow, f: HistoryFilter): boolean {
   if (f.from !== undefined && r.startedAt < f.from) return false;
   if (f.to !== undefined && r.startedAt >= f.to) return false;
   return true;
+}
+
+/** A page from candidates in history order (more than `limit` of them when more rows follow). */
+export function toPage(sorted: HistoryRow[], limit: number): HistoryPage {
+  const rows = sorted.slice(0, limit);
+  const last = rows.at(-1);
+  return { rows, next: sorted.length > limit && last ? { startedAt: last.startedAt, dialId: last.dialId } : null };
 }

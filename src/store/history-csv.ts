@@ -1,8 +1,13 @@
 /**
- * Call history as CSV (RFC 4180): one header line, one line per dial. Lines carry no line
- * break; join them with CRLF as RFC 4180 says. Instants are ISO 8601 UTC, nulls are empty.
+ * Call history as CSV (RFC 4180, CRLF): one header line, one line per dial, written by
+ * csv-stringify with the formula-safe options of lib/csv-safe.ts. Instants are ISO 8601 UTC,
+ * nulls are empty, numbers are numbers.
  */
+import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import { pipeline, Readable } from 'node:stream';
 import type { HistoryRow } from '../domain/types.ts';
+import { SAFE_CSV } from '../lib/csv-safe.ts';
 
 type Cell = (r: HistoryRow) => string | number | null;
 
@@ -35,17 +40,31 @@ const COLUMNS: [string, Cell][] = [
   ['final', (r) => r.final],
 ];
 
-/** Quotes a field when it holds a comma, a double quote, CR or LF; inner quotes are doubled. */
-export function csvField(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function historyCsvHeader(): string {
   return COLUMNS.map(([name]) => name).join(',');
 }
 
-export function historyRowToCsv(r: HistoryRow): string {
-  return COLUMNS.map(([, cell]) => csvField(cell(r))).join(',');
+const OPTIONS = { ...SAFE_CSV, header: true, columns: COLUMNS.map(([name]) => name) };
+const cells = (r: HistoryRow): (string | number | null)[] => COLUMNS.map(([, cell]) => cell(r));
+
+/**
+ * CSV text of `rows` as a stream (header first, even for no rows): rows are pulled as the
+ * reader consumes, so memory stays bounded by the stream buffers. An error from `rows` destroys
+ * the returned stream with it.
+ */
+export function historyCsvStream(rows: AsyncIterable<HistoryRow>): Readable {
+  const out = stringify(OPTIONS);
+  pipeline(Readable.from(cellsOf(rows)), out, () => {
+    // pipeline already destroyed `out` with the error; its reader sees it.
+  });
+  return out;
+}
+
+async function* cellsOf(rows: AsyncIterable<HistoryRow>): AsyncGenerator<(string | number | null)[]> {
+  for await (const r of rows) yield cells(r);
+}
+
+/** The CSV text of `rows` at once (small exports, tests). */
+export function historyCsv(rows: HistoryRow[]): string {
+  return stringifySync(rows.map(cells), OPTIONS);
 }

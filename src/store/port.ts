@@ -62,7 +62,26 @@ export interface HistoryFilter {
   from?: number;
   /** Epoch ms, exclusive, on startedAt. */
   to?: number;
-  limit?: number;
+}
+
+/** A place in history order (startedAt, then dialId); a page starts strictly after it. */
+export interface HistoryPosition {
+  startedAt: number;
+  dialId: string;
+}
+
+export interface HistoryQuery extends HistoryFilter {
+  /** Start strictly after this position (the previous page's `next`); absent: from the start. */
+  after?: HistoryPosition;
+  /** Page size, a positive integer. The store reads O(limit) rows per campaign for one page. */
+  limit: number;
+}
+
+export interface HistoryPage {
+  /** At most `limit` rows, ordered by startedAt then dialId. */
+  rows: HistoryRow[];
+  /** The last row's position when more matching rows follow; null exactly at the end. */
+  next: HistoryPosition | null;
 }
 
 export interface Store {
@@ -102,8 +121,15 @@ export interface Store {
   settle(s: Settlement): Promise<boolean>;
 
   counts(campaign: string): Promise<CampaignCounts>;
-  /** Rows ordered by startedAt, then dialId; `limit` keeps the earliest. */
-  history(filter: HistoryFilter): Promise<HistoryRow[]>;
+  /**
+   * One page of call history: the first `limit` rows matching the filter strictly after
+   * `after`, ordered by startedAt then dialId (rows sharing a startedAt are split across pages
+   * without loss or repeat). Work and memory per call are bounded by `limit` (plus, on redis,
+   * the rows sharing one startedAt millisecond), never by the history's size: a caller pages
+   * with `after: page.next` until `next` is null (store/history-pages.ts does). Rows settled
+   * meanwhile appear if they sort after the position reached.
+   */
+  history(q: HistoryQuery): Promise<HistoryPage>;
 
   /** Remove every key of this store (tests, simulate). */
   clear(): Promise<void>;

@@ -2,10 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
-import type { Store } from '../../src/store/port.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
+import type { HistoryPosition, Store } from '../../src/store/port.ts';
 import { createStore } from '../../src/store/index.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import { keyKind, storeKeys } from '../../src/store/redis/keys.ts';
+import { encodeHistory } from '../../src/store/redis/codec.ts';
+import { queryHistory } from '../../src/store/redis/history.ts';
+import { compareHistory } from '../../src/store/common.ts';
+import type { HistoryRow } from '../../src/domain/types.ts';
 import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
 import { T0, live, rec, row } from './store-fixtures.ts';
 import { storeContract } from './store.contract.ts';
@@ -118,7 +123,7 @@ describe('redis store only', () => {
     expect(await b.getRecord('c1', 'b')).toBeNull();
     expect(await b.claimDue('c1', T0, 10)).toEqual([]);
     expect(await b.liveDials()).toEqual([]);
-    expect(await b.history({})).toEqual([]);
+    expect(await allHistory(b, {})).toEqual([]);
     expect(await b.listCampaigns()).toEqual([]);
     expect(await b.counts('c1')).toEqual({ states: {}, results: {}, dials: 0 });
     await b.addRecords('c1', [rec('b')]);
@@ -193,4 +198,55 @@ describe('redis store only', () => {
     );
     expect(isDialerdError(err, 'DIALERD_ERR_STORE_DOWN'), String(err)).toBe(true);
   });
+
+  it('pages history by score cursor: a growing LIMIT offset only inside one startedAt group, ties in dialId order', async () => {
+    const c = new Redis(server.url);
+    const keys = storeKeys('hpage:');
+    // 1 500 rows share T0 + 1 (more than one 1 000-row read); ids whose JSON members sort
+    // differently from the ids ("a!" before "a" in Redis, after it in history order).
+    const rows: HistoryRow[] = [];
+    for (let i = 0; i < 2_500; i++) {
+      const at = i < 500 ? T0 + i : i < 2_000 ? T0 + 1_000 : T0 + 1_000 + i;
+      rows.push(row(`${String(i % 700).padStart(3, '0')}${['', '!', '-x'][i % 3]}-${i}`, { campaign: 'c', startedAt: at }));
+    }
+    for (let i = 0; i < rows.length; i += 500) {
+      await c.zadd(keys.hist('c'), ...rows.slice(i, i + 500).flatMap((h) => [h.startedAt, encodeHistory(h)]));
+    }
+    await c.sadd(keys.histc, 'c');
+    const calls: (string | number)[][] = [];
+    const spy = new Proxy(c, {
+      get(target, prop) {
+        if (prop === 'zrangebyscore') {
+          return (...args: (string | number)[]) => {
+            calls.push(args);
+            return (target.zrangebyscore.bind(target) as unknown as (...a: (string | number)[]) => Promise<string[]>)(...args);
+          };
+        }
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const seen: HistoryRow[] = [];
+    let after: HistoryPosition | undefined;
+    let pages = 0;
+    do {
+      const page = await queryHistory(spy, keys, { limit: 700, ...(after ? { after } : {}) });
+      expect(page.rows.length).toBeLessThanOrEqual(700);
+      seen.push(...page.rows);
+      after = page.next ?? undefined;
+      pages++;
+    } while (after);
+    expect(pages).toBe(4);
+    expect(seen.map((h) => h.dialId)).toEqual([...rows].sort(compareHistory).map((h) => h.dialId));
+    for (const [, min, max, ...rest] of calls) {
+      const group = String(min) === String(max);
+      const offset = Number(rest[rest.indexOf('LIMIT') + 1]);
+      // A range read starts at 0 from an exclusive score cursor (or the very start).
+      if (!group) expect([offset, String(min) === '-inf' || String(min).startsWith('(')]).toEqual([0, true]);
+    }
+    expect(calls.some(([, min, max, , offset]) => String(min) === String(max) && Number(offset) > 0)).toBe(true);
+    await c.del(keys.hist('c'), keys.histc);
+    c.disconnect();
+  });
 });
+

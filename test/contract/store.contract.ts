@@ -4,11 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DialRecord, HistoryRow } from '../../src/domain/types.ts';
-import type { CampaignRuntime, Store } from '../../src/store/port.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
+import type { CampaignRuntime, HistoryFilter, HistoryPosition, Store } from '../../src/store/port.ts';
 import { T0, live, rec, row } from './store-fixtures.ts';
 import { countsModelSuite } from './store-model.contract.ts';
 
 const ids = (rs: DialRecord[]): string[] => rs.map((r) => r.id);
+const hIds = (hs: HistoryRow[]): string[] => hs.map((h) => h.dialId);
 
 export function storeContract(name: string, make: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
@@ -187,7 +189,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await s.settle({ dialId: 'd1', record: again, history: row('d1', { result: 'answered' }) })).toBe(false);
         expect(await s.counts('c1')).toEqual(after);
         expect(await s.getRecord('c1', 'r1')).toEqual(next);
-        expect(await s.history({ campaign: 'c1' })).toEqual([row('d1')]);
+        expect(await allHistory(s, { campaign: 'c1' })).toEqual([row('d1')]);
       });
 
       it('recoverDialing puts dialing records without a live dial back in the index; others untouched', async () => {
@@ -233,7 +235,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(settled).toBe(true);
         expect(await s.getRecord('c1', 'r1')).toMatchObject({ state: 'removed', nextAt: null });
         expect(await s.nextDueAt('c1')).toBeNull();
-        expect(await s.history({})).toHaveLength(1);
+        expect(await allHistory(s, {})).toHaveLength(1);
         expect(await s.counts('c1')).toEqual({ states: { removed: 1 }, results: { no_answer: 1 }, dials: 1 });
       });
 
@@ -263,24 +265,76 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       beforeEach(async () => {
         for (const h of rows) await s.settle({ dialId: h.dialId, record: rec(h.record, { campaign: h.campaign }), history: h });
       });
-      const hIds = (hs: HistoryRow[]): string[] => hs.map((h) => h.dialId);
+
+      const all = (f: HistoryFilter): Promise<HistoryRow[]> => allHistory(s, f);
 
       it('returns every row in startedAt order (ties by dialId)', async () => {
-        expect(hIds(await s.history({}))).toEqual(['h1', 'h0', 'h2', 'h3', 'h4']);
-        expect((await s.history({ campaign: 'c1', result: 'answered' }))[0]).toEqual(rows[1]);
+        expect(hIds(await all({}))).toEqual(['h1', 'h0', 'h2', 'h3', 'h4']);
+        expect((await all({ campaign: 'c1', result: 'answered' }))[0]).toEqual(rows[1]);
       });
 
-      it('filters by campaign, result, [from, to) and limit', async () => {
-        expect(hIds(await s.history({ campaign: 'c1' }))).toEqual(['h1', 'h0', 'h2', 'h4']);
-        expect(hIds(await s.history({ campaign: 'c2' }))).toEqual(['h3']);
-        expect(hIds(await s.history({ campaign: 'nope' }))).toEqual([]);
-        expect(hIds(await s.history({ result: 'busy' }))).toEqual(['h1', 'h0', 'h3']);
-        expect(hIds(await s.history({ from: T0 + 2000, to: T0 + 4000 }))).toEqual(['h0', 'h2', 'h3']);
-        expect(hIds(await s.history({ campaign: 'c1', result: 'busy', from: T0 + 1500 }))).toEqual(['h0']);
-        expect(hIds(await s.history({ limit: 2 }))).toEqual(['h1', 'h0']);
-        expect(hIds(await s.history({ campaign: 'c1', result: 'busy', limit: 1 }))).toEqual(['h1']);
-        expect(await s.history({ limit: 0 })).toEqual([]);
+      it('filters by campaign, result and [from, to)', async () => {
+        expect(hIds(await all({ campaign: 'c1' }))).toEqual(['h1', 'h0', 'h2', 'h4']);
+        expect(hIds(await all({ campaign: 'c2' }))).toEqual(['h3']);
+        expect(hIds(await all({ campaign: 'nope' }))).toEqual([]);
+        expect(hIds(await all({ result: 'busy' }))).toEqual(['h1', 'h0', 'h3']);
+        expect(hIds(await all({ from: T0 + 2000, to: T0 + 4000 }))).toEqual(['h0', 'h2', 'h3']);
+        expect(hIds(await all({ campaign: 'c1', result: 'busy', from: T0 + 1500 }))).toEqual(['h0']);
       });
+
+      it('a page holds the first `limit` rows; `next` is the last row\'s position, null exactly at the end', async () => {
+        expect(await s.history({ limit: 2 })).toEqual({ rows: [rows[0], rows[4]], next: { startedAt: T0 + 2000, dialId: 'h0' } });
+        const p2 = await s.history({ limit: 2, after: { startedAt: T0 + 2000, dialId: 'h0' } });
+        expect(hIds(p2.rows)).toEqual(['h2', 'h3']);
+        expect(await s.history({ limit: 2, after: p2.next! })).toEqual({ rows: [rows[3]], next: null });
+        // A full last page says so: no empty page to fetch.
+        expect(await s.history({ limit: 5 })).toMatchObject({ next: null });
+        expect((await s.history({ campaign: 'c1', result: 'busy', limit: 1 })).rows).toEqual([rows[0]]);
+        expect(await s.history({ campaign: 'nope', limit: 10 })).toEqual({ rows: [], next: null });
+      });
+
+      it('a cursor combines with the filters: before `from` it starts at `from`, at or past `to` nothing is left', async () => {
+        expect(hIds((await s.history({ limit: 10, from: T0 + 2000, after: { startedAt: T0 + 1000, dialId: 'h1' } })).rows)).toEqual(['h0', 'h2', 'h3', 'h4']);
+        expect(hIds((await s.history({ limit: 10, campaign: 'c1', result: 'busy', after: { startedAt: T0 + 1000, dialId: 'h1' } })).rows)).toEqual(['h0']);
+        expect(await s.history({ limit: 10, to: T0 + 3000, after: { startedAt: T0 + 3000, dialId: 'a' } })).toEqual({ rows: [], next: null });
+        // A position between rows (no row has it) is fine: strictly after it.
+        expect(hIds((await s.history({ limit: 10, after: { startedAt: T0 + 2000, dialId: 'h1' } })).rows)).toEqual(['h2', 'h3', 'h4']);
+      });
+    });
+
+    describe('history pages across equal startedAt', () => {
+      // 3 campaigns, 60 rows; most share one of four startedAt values, settled in shuffled order.
+      const many: HistoryRow[] = Array.from({ length: 60 }, (_, i) =>
+        row(`d${String((i * 37) % 60).padStart(2, '0')}`, { campaign: `c${i % 3}`, record: `r${i}`, startedAt: T0 + 1000 * (i % 4), result: i % 5 === 0 ? 'busy' : 'no_answer' }),
+      );
+      beforeEach(async () => {
+        for (const h of many) await s.settle({ dialId: h.dialId, record: rec(h.record, { campaign: h.campaign }), history: h });
+      });
+      const sorted = (f: (h: HistoryRow) => boolean): string[] =>
+        many.filter(f).sort((a, b) => a.startedAt - b.startedAt || (a.dialId < b.dialId ? -1 : 1)).map((h) => h.dialId);
+
+      for (const limit of [1, 3, 7, 16, 60]) {
+        it(`limit ${limit}: walking \`next\` yields every row once, in order, no page over the limit`, async () => {
+          for (const [f, keep] of [
+            [{}, () => true],
+            [{ campaign: 'c1' }, (h: HistoryRow) => h.campaign === 'c1'],
+            [{ result: 'busy' as const, from: T0 + 1000 }, (h: HistoryRow) => h.result === 'busy' && h.startedAt >= T0 + 1000],
+          ] as [HistoryFilter, (h: HistoryRow) => boolean][]) {
+            const seen: string[] = [];
+            let after: HistoryPosition | undefined;
+            for (;;) {
+              const page = await s.history({ ...f, limit, ...(after ? { after } : {}) });
+              expect(page.rows.length).toBeLessThanOrEqual(limit);
+              seen.push(...hIds(page.rows));
+              if (page.next === null) break;
+              expect(page.rows).toHaveLength(limit);
+              expect(page.next).toEqual({ startedAt: page.rows.at(-1)!.startedAt, dialId: page.rows.at(-1)!.dialId });
+              after = page.next;
+            }
+            expect(seen).toEqual(sorted(keep));
+          }
+        });
+      }
     });
 
     describe('campaigns and clear', () => {
@@ -315,7 +369,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await s.getRecord('c1', 'r2')).toBeNull();
         expect(await s.nextDueAt('c1')).toBeNull();
         expect(await s.liveDials()).toEqual([]);
-        expect(await s.history({})).toEqual([]);
+        expect(await allHistory(s, {})).toEqual([]);
         expect(await s.counts('c1')).toEqual({ states: {}, results: {}, dials: 0 });
         // The settled set is gone too: the same dialId settles again.
         await s.addRecords('c1', [rec('r1')]);

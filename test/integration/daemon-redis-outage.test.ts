@@ -4,6 +4,7 @@
  * that end during the outage are settled once Redis is back, and dialing resumes by itself.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { allHistory } from '../../src/store/history-pages.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
@@ -62,7 +63,7 @@ it('pauses dialing while Redis is down, keeps running, settles the calls that en
   expect(d.lines.filter((l) => l.level >= 60)).toEqual([]); // no fatal line
 
   // No attempt lost or doubled: one answered dial per record, the outage's included.
-  const h = await store.history({ campaign: 'c' });
+  const h = await allHistory(store, { campaign: 'c' });
   expect(h.map((r) => r.record).sort()).toEqual(Array.from({ length: RECORDS }, (_, i) => `r${i + 1}`).sort());
   expect(h.every((r) => r.result === 'answered')).toBe(true);
   const [downAt, backAt] = [down.time as number, back.time as number];

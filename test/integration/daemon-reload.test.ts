@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HistoryRow } from '../../src/domain/types.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
@@ -83,11 +84,11 @@ it('SIGHUP applies an edit at the next dial, keeps the previous version on an in
   expect(d.lines.filter((l) => l.campaign === 'b' && /^imported /.test(l.msg))).toHaveLength(1);
   expect(d.lines.filter((l) => l.level >= 50 && !l.msg.startsWith(`${file}:`) && !/^campaign file rejected/.test(l.msg))).toEqual([]);
 
-  const a = await store.history({ campaign: 'a' });
+  const a = await allHistory(store, { campaign: 'a' });
   expect(a).toHaveLength(14);
   const editedAt = edited.time as number;
   expect(maxOverlap(a.filter((r) => r.startedAt < editedAt))).toBe(1);
   expect(maxOverlap(a.filter((r) => r.startedAt > editedAt))).toBe(4);
   expect(maxOverlap(a.filter((r) => r.startedAt > invalidAt))).toBe(4); // the previous version's cap
-  expect(await store.history({ campaign: 'b' })).toHaveLength(3);
+  expect(await allHistory(store, { campaign: 'b' })).toHaveLength(3);
 }, 60_000);

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HistoryRow } from '../../src/domain/types.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { QUICK_OUTCOMES, campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
@@ -60,7 +61,7 @@ it('SIGKILL with live calls, then a start: lost dials cancelled and redialed, st
   d2.signal('SIGTERM');
   expect((await d2.waitExit()).code).toBe(0);
 
-  const h = await store.history({ campaign: 'c' });
+  const h = await allHistory(store, { campaign: 'c' });
   expect(new Set(h.map((r) => r.dialId)).size).toBe(h.length);
   const cancelled = h.filter((r) => r.result === 'cancelled');
   expect(cancelled.map((r) => r.dialId).sort()).toEqual(left.map((l) => l.dialId).sort());

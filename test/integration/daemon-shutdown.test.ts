@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRow } from '../../src/domain/types.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
@@ -63,7 +64,7 @@ describe('dialerd run: SIGTERM', () => {
     expect(d1.lines.at(-1)?.msg).toBe('stopped');
 
     const signalledAt = d1.lines[stopAt]!.time as number;
-    const h1 = await store.history({ campaign: 'c' });
+    const h1 = await allHistory(store, { campaign: 'c' });
     expect(h1).toHaveLength(d1.dials().length);
     expect(h1.every((r) => r.startedAt <= signalledAt)).toBe(true); // no dial started after SIGTERM
     expect(await store.liveDials()).toEqual([]);
@@ -75,7 +76,7 @@ describe('dialerd run: SIGTERM', () => {
     d2.signal('SIGTERM');
     expect((await d2.waitExit()).code).toBe(0);
 
-    const h = await store.history({ campaign: 'c' });
+    const h = await allHistory(store, { campaign: 'c' });
     expect(h).toHaveLength(9);
     expect(new Set(h.map((r) => r.dialId)).size).toBe(9);
     expect(new Set(h.map((r) => r.record)).size).toBe(9); // every record dialed exactly once
@@ -106,7 +107,7 @@ describe('dialerd run: SIGTERM', () => {
     const byRecord = Object.fromEntries(d.dials(deadline).map((l) => [l.record, l.result]));
     expect(byRecord).toEqual({ r1: 'answered', r2: 'cancelled' });
 
-    const rows = await store.history({ campaign: 'c' });
+    const rows = await allHistory(store, { campaign: 'c' });
     expect(rows.map((r: HistoryRow) => [r.record, r.result, r.action])).toEqual([
       ['r1', 'answered', 'done'],
       ['r2', 'cancelled', 'retry_after'],

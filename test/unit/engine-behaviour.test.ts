@@ -5,6 +5,7 @@ import { simulate } from '../../src/engine/simulation.ts';
 import type { CampaignChange, FinalEvent } from '../../src/engine/types.ts';
 import { parseOutcomes } from '../../src/pbx/sim/outcomes.ts';
 import { makeRecord, makeRecords, makeSpec } from '../helpers/spec.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 6, 0); // Tue 1 Dec 2026 06:00 UTC = 09:00 Moscow
 const noDnc = { has: () => false };
@@ -91,7 +92,7 @@ describe('engine on the simulator', () => {
     await engine.upsertCampaign(makeSpec({ concurrency: 100, callsPerSecond: 3 }), noDnc);
     await engine.begin();
     await scheduler.run();
-    const starts = (await store.history({ campaign: 'c1' })).map((h) => h.startedAt).sort((a, b) => a - b);
+    const starts = (await allHistory(store, { campaign: 'c1' })).map((h) => h.startedAt).sort((a, b) => a - b);
     expect(starts).toHaveLength(12);
     for (let i = 0; i + 3 < starts.length; i++) expect(starts[i + 3]! - starts[i]!).toBeGreaterThanOrEqual(1000);
   });

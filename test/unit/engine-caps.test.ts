@@ -8,6 +8,7 @@ import { SlidingWindowLimiter } from '../../src/engine/rate.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { settle, VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
 import { mulberry32 } from '../../src/pbx/sim/prng.ts';
+import { allHistory } from '../../src/store/history-pages.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { ManualPbx } from '../fakes/manual-pbx.ts';
 import { makeRecord, makeSpec } from '../helpers/spec.ts';
@@ -95,7 +96,7 @@ describe('engine caps under random event orders', () => {
       expect(engine.live()).toBe(0);
       // One history row per originated dial, none twice.
       expect(new Set(rows).size).toBe(rows.length);
-      const history = await store.history({});
+      const history = await allHistory(store, {});
       expect(history.map((h) => h.dialId).sort()).toEqual([...rows].sort());
       // Every originate the PBX saw is settled exactly once; other rows are dials that never left.
       const originated = new Set(pbx.originated.map((d) => d.dialId));

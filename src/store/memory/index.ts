@@ -4,8 +4,8 @@
  */
 import type { DialRecord, FinalState, HistoryRow } from '../../domain/types.ts';
 import { isFinal } from '../../domain/types.ts';
-import { cloneRecord, compareHistory, matchesHistory } from '../common.ts';
-import type { CampaignCounts, CampaignRuntime, HistoryFilter, LiveDial, Settlement, Store } from '../port.ts';
+import { cloneRecord, compareHistory, matchesHistory, toPage } from '../common.ts';
+import type { CampaignCounts, CampaignRuntime, HistoryPosition, HistoryQuery, LiveDial, Settlement, Store } from '../port.ts';
 import { CampaignBucket } from './bucket.ts';
 
 export function createMemoryStore(): Store {
@@ -95,11 +95,13 @@ export function createMemoryStore(): Store {
     async counts(campaign): Promise<CampaignCounts> {
       return buckets.get(campaign)?.counts() ?? { states: {}, results: {}, dials: 0 };
     },
-    async history(f: HistoryFilter) {
-      const sources = f.campaign !== undefined ? [hist.get(f.campaign) ?? []] : [...hist.values()];
-      const out = sources.flat().filter((r) => matchesHistory(r, f));
-      if (f.campaign === undefined) out.sort(compareHistory);
-      return (f.limit !== undefined ? out.slice(0, f.limit) : out).map((r) => ({ ...r }));
+    async history(q: HistoryQuery) {
+      const sources = q.campaign !== undefined ? [hist.get(q.campaign) ?? []] : [...hist.values()];
+      // limit + 1 per campaign tells whether a row follows the page.
+      const found = sources.flatMap((rows) => firstMatches(rows, q, q.limit + 1));
+      if (sources.length > 1) found.sort(compareHistory);
+      const page = toPage(found, q.limit);
+      return { ...page, rows: page.rows.map((r) => ({ ...r })) };
     },
 
     async clear() {
@@ -131,4 +133,26 @@ function insertSorted(rows: HistoryRow[], r: HistoryRow): void {
     else lo = mid + 1;
   }
   rows.splice(lo, 0, r);
+}
+
+/** Up to `n` rows of one campaign's sorted history matching `q`, strictly after `q.after`. */
+function firstMatches(rows: HistoryRow[], q: HistoryQuery, n: number): HistoryRow[] {
+  const cursor = q.after !== undefined && (q.from === undefined || q.after.startedAt >= q.from) ? q.after : null;
+  // dialId '' sorts before every id, so "at or after" this position is "startedAt ≥ from".
+  const start: HistoryPosition = cursor ?? { startedAt: q.from ?? Number.NEGATIVE_INFINITY, dialId: '' };
+  const past = (r: HistoryRow): boolean => (cursor ? compareHistory(r, start) > 0 : compareHistory(r, start) >= 0);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (past(rows[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  const out: HistoryRow[] = [];
+  for (let i = lo; i < rows.length && out.length < n; i++) {
+    const r = rows[i]!;
+    if (q.to !== undefined && r.startedAt >= q.to) break;
+    if (matchesHistory(r, q)) out.push(r);
+  }
+  return out;
 }

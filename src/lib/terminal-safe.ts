@@ -1,0 +1,33 @@
+/**
+ * Text from outside (record ids, contact fields, PBX causes, campaign files) made safe to print
+ * on a terminal: C0 and C1 controls (so every ESC/CSI sequence), DEL, line and paragraph
+ * separators and the bidi controls (U+061C, U+200E/F, U+202A–202E, U+2066–2069) become visible
+ * escapes `\x1b`, `\u202e`: nothing can move the cursor, recolour, retitle, hide or reorder what
+ * the operator reads, and the escape shows what was there.
+ */
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_KEEP_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// Those JSON.stringify leaves raw inside strings (it escapes only C0, quote and backslash).
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const visible = (c: string): string => {
+  const n = c.charCodeAt(0);
+  return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+};
+const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** One table cell or one value inside a line: every unsafe character escaped, line breaks and tabs too. */
+export function terminalSafe(s: string): string {
+  return s.replace(UNSAFE, visible);
+}
+
+/** A whole message: as `terminalSafe`, but its own line breaks and tabs stay. */
+export function terminalText(s: string): string {
+  return s.replace(UNSAFE_KEEP_LINES, visible);
+}
+
+/** JSON text (from JSON.stringify) with the controls it leaves raw written as `\uXXXX`: the same JSON value, safe on a terminal. */
+export function terminalJson(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, unicodeEscape);
+}
