@@ -82,7 +82,7 @@ describe('dialerd run: SIGTERM', () => {
     expect(new Set(h.map((r) => r.record)).size).toBe(9); // every record dialed exactly once
     expect(h.slice(0, h1.length)).toEqual(h1); // the first run's history is kept as it was
     expect((await store.counts('c')).states).toEqual({ done: 9 });
-  });
+  }, 60_000); // two daemon processes one after the other: ~13 s idle, ~20 s on a loaded 2-core machine
 
   it('with a short shutdown_grace, hangs up what is still live at the deadline: answered stays answered, ringing becomes cancelled', async () => {
     const outcomes = `numbers:
