@@ -29,8 +29,11 @@ export class ApiUnreachable extends Error {
 export class ApiClient {
   readonly base: string;
 
-  /** Throws ApiError DIALERD_ERR_USAGE for a base that is not an http(s) URL. */
-  constructor(base: string, private readonly timeoutMs = 30_000) {
+  /**
+   * `token` is sent as `Authorization: Bearer <token>` on every request. Throws ApiError
+   * DIALERD_ERR_USAGE for a base that is not an http(s) URL.
+   */
+  constructor(base: string, private readonly token: string | null = null, private readonly timeoutMs = 30_000) {
     let u: URL;
     try {
       u = new URL(base);
@@ -56,9 +59,13 @@ export class ApiClient {
   private async send(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
+      const headers: Record<string, string> = this.token === null ? {} : { authorization: `Bearer ${this.token}` };
+      // The API takes only JSON on POST and DELETE, body or not.
+      if (method !== 'GET') headers['content-type'] = 'application/json';
       res = await fetch(`${this.base}${path}`, {
         method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {

@@ -5,14 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { historyCsvHeader } from '../../src/store/history-csv.ts';
-import { originatedFor, rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { originatedFor, rows, startTestDaemon, TEST_TOKEN, until, type TestDaemon } from './api-harness.ts';
 
 let t: TestDaemon;
 
 beforeAll(async () => {
+  vi.stubEnv('DIALERD_API_TOKEN', TEST_TOKEN);
   t = await startTestDaemon([
     { id: 'alpha', rows: rows(8, 3), yaml: ['state: paused', 'concurrency: 1'] },
     { id: 'beta', rows: rows(9, 2), yaml: ['complete_when_done: true'] },
@@ -22,6 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await t?.stop();
 });
 

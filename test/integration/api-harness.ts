@@ -30,6 +30,9 @@ export interface TestDaemon {
   stop(): Promise<void>;
 }
 
+/** The control API token of every test daemon (`api.token`). */
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
 const QUICK: Outcomes = {
   defaultMix: [{ form: { kind: 'ring', ringSeconds: 0.3, then: { kind: 'answer', talkSeconds: 0.4 } }, weight: 1 }],
   numbers: new Map(),
@@ -68,7 +71,7 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
     maxConcurrency: 50,
     shutdownGraceSeconds: 5,
     source: path.join(dir, 'dialerd.yaml'),
-    api: { host: '127.0.0.1', port: 0 },
+    api: { host: '127.0.0.1', port: 0, token: TEST_TOKEN },
     ...extra,
   };
   let sim: SimPbx | null = null;
@@ -87,7 +90,8 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
     async http(method, p, body) {
       const res = await fetch(`${url}${p}`, {
         method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       const text = await res.text();
       const type = res.headers.get('content-type') ?? '';
