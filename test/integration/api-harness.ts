@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DaemonConfig } from '../../src/config/daemon-types.ts';
 import { Daemon } from '../../src/daemon.ts';
-import { silentLogger } from '../../src/lib/logger.ts';
+import { silentLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Outcomes } from '../../src/pbx/sim/outcomes.ts';
 import { SimPbx } from '../../src/pbx/sim/sim-adapter.ts';
 
@@ -55,7 +55,7 @@ export function campaignYaml(c: CampaignFixture): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function startTestDaemon(campaigns: CampaignFixture[], extra: Partial<DaemonConfig> = {}): Promise<TestDaemon> {
+export async function startTestDaemon(campaigns: CampaignFixture[], extra: Partial<DaemonConfig> = {}, logger: Logger = silentLogger()): Promise<TestDaemon> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dialerd-api-'));
   mkdirSync(path.join(dir, 'campaigns'));
   for (const c of campaigns) {
@@ -77,7 +77,7 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
   let sim: SimPbx | null = null;
   const daemon = await Daemon.create({
     config,
-    logger: silentLogger(),
+    logger,
     pbxFactory: (cfg, deps) => (sim = new SimPbx({ name: cfg.name, scheduler: deps.scheduler, outcomes: QUICK })),
   });
   await daemon.start();
