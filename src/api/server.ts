@@ -24,7 +24,6 @@ import { campaignRoutes } from './routes-campaigns.ts';
 import { healthRoutes } from './routes-health.ts';
 import { historyRoutes } from './routes-history.ts';
 
-
 export interface ApiServer {
   /** Base URL it answers on, e.g. http://127.0.0.1:8480 (the real port when 0 was asked). */
   readonly url: string;

@@ -32,7 +32,7 @@ type ApiYaml = NonNullable<DaemonYaml['api']>;
 
 /**
  * The API token from the environment, or null for `auth: none`; undefined after an error.
- * `fallbackToken` (the demo's generated token) stands in for an unset variable; `onFallback` is told.
+ * `fallback.token` (the demo's generated one) stands in for an unset variable, and `fallback.used` is told its name.
  */
 export function checkApiAuth(
   api: Partial<ApiYaml>,
