@@ -115,7 +115,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, logger } = this.opts;
     if (config.notify?.webhook) {
-      const notifier = new WebhookNotifier({ url: config.notify.webhook, scheduler: this.scheduler, logger });
+      const notifier = new WebhookNotifier({ url: config.notify.webhook, header: config.notify.header, scheduler: this.scheduler, logger });
       this.webhook = { notifier, detach: notifier.attach(this.engine) };
     }
     for (const pbx of this.pbxes.values()) await pbx.start();

@@ -29,8 +29,11 @@ export class ApiUnreachable extends Error {
 export class ApiClient {
   readonly base: string;
 
-  /** Throws ApiError DIALERD_ERR_USAGE for a base that is not an http(s) URL. */
-  constructor(base: string, private readonly timeoutMs = 30_000) {
+  /**
+   * `token` is sent as `Authorization: Bearer <token>` on every request. Throws ApiError
+   * DIALERD_ERR_USAGE for a base that is not an http(s) URL.
+   */
+  constructor(base: string, private readonly token: string | null = null, private readonly timeoutMs = 30_000) {
     let u: URL;
     try {
       u = new URL(base);
@@ -53,19 +56,41 @@ export class ApiClient {
     return (await this.send('GET', path)).text();
   }
 
-  /** A GET whose text answer is passed on chunk by chunk as it arrives (CSV exports of any size). */
+  /**
+   * A GET whose text answer is passed on chunk by chunk as it arrives (CSV exports of any size).
+   * The timeout is an idle one: it runs until the headers come and again between chunks, so an
+   * export may take as long as it needs while a stalled daemon still fails it.
+   */
   async *textChunks(path: string): AsyncGenerator<string> {
-    const body = (await this.send('GET', path)).body;
-    if (body) yield* body.pipeThrough(new TextDecoderStream());
+    const idle = new AbortController();
+    let timer = setTimeout(() => idle.abort(new Error(`no data for ${this.timeoutMs} ms`)), this.timeoutMs);
+    const rearm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(new Error(`no data for ${this.timeoutMs} ms`)), this.timeoutMs);
+    };
+    try {
+      const body = (await this.send('GET', path, undefined, idle.signal)).body;
+      if (!body) return;
+      for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
+        rearm();
+        yield chunk;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, signal: AbortSignal = AbortSignal.timeout(this.timeoutMs)): Promise<Response> {
     let res: Response;
     try {
+      const headers: Record<string, string> = this.token === null ? {} : { authorization: `Bearer ${this.token}` };
+      // The API takes only JSON on POST and DELETE, body or not.
+      if (method !== 'GET') headers['content-type'] = 'application/json';
       res = await fetch(`${this.base}${path}`, {
         method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal,
       });
     } catch (err) {
       const e = err as { cause?: { code?: string; message?: string }; message?: string };

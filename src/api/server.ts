@@ -1,6 +1,7 @@
 /**
  * The HTTP control API of the daemon (fastify). JSON in and out; every error is
- * `{ code, message }` with the catalog's status. No authentication: bind it to localhost.
+ * `{ code, message }` with the catalog's status. Every request but /health and /metrics needs
+ * the bearer token, every mutating one `Content-Type: application/json` (guard.ts).
  *
  *   GET    /health                              PBX links, store, live dials (503 when not ok)
  *   GET    /campaigns                           every campaign with counts
@@ -16,13 +17,12 @@ import type { ApiConfig } from '../config/daemon-types.ts';
 import { DialerdError } from '../lib/errors.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorReply } from './errors.ts';
+import { guardApi } from './guard.ts';
+import { MAX_BODY_BYTES } from './limits.ts';
 import { createMetrics } from './metrics.ts';
 import { campaignRoutes } from './routes-campaigns.ts';
 import { healthRoutes } from './routes-health.ts';
 import { historyRoutes } from './routes-history.ts';
-
-/** Bodies up to this size (a batch of contacts). */
-const BODY_LIMIT = 8 * 1024 * 1024;
 
 export interface ApiServer {
   /** Base URL it answers on, e.g. http://127.0.0.1:8480 (the real port when 0 was asked). */
@@ -32,10 +32,10 @@ export interface ApiServer {
 }
 
 /** Build the fastify app (not listening): for `startApi` and tests using `inject`. */
-export function buildApi(deps: ApiDeps): { app: FastifyInstance; dispose: () => void } {
+export function buildApi(deps: ApiDeps, token: string | null): { app: FastifyInstance; dispose: () => void } {
   let storeUp = true;
   const off = deps.store.onStatus?.((up) => void (storeUp = up));
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
   const metrics = createMetrics(deps, () => storeUp);
 
   app.setErrorHandler((err, req, reply) => {
@@ -48,6 +48,7 @@ export function buildApi(deps: ApiDeps): { app: FastifyInstance; dispose: () => 
     void reply.code(404).send({ code: 'DIALERD_ERR_USAGE', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
 
+  guardApi(app, token);
   campaignRoutes(app, deps);
   historyRoutes(app, deps);
   healthRoutes(app, deps, metrics, () => storeUp);
@@ -62,7 +63,7 @@ export function buildApi(deps: ApiDeps): { app: FastifyInstance; dispose: () => 
 
 /** Listen on `listen`. Rejects with DIALERD_ERR_CONFIG_INVALID when the address cannot be bound (in use, not local). */
 export async function startApi(deps: ApiDeps, listen: ApiConfig): Promise<ApiServer> {
-  const { app, dispose } = buildApi(deps);
+  const { app, dispose } = buildApi(deps, listen.token);
   let address: string;
   try {
     address = await app.listen({ host: listen.host, port: listen.port });
@@ -73,6 +74,9 @@ export async function startApi(deps: ApiDeps, listen: ApiConfig): Promise<ApiSer
     throw new DialerdError('DIALERD_ERR_CONFIG_INVALID', `api.listen ${listen.host}:${listen.port} cannot be bound (${why})`, { cause: err });
   }
   deps.logger.info({ url: address }, `control API listening on ${address}`);
+  if (listen.token === null) {
+    deps.logger.warn({ url: address }, 'control API has NO authentication (api.auth: none): anyone who can reach it can pause, complete and add records, and read the call history');
+  }
   let closing: Promise<void> | null = null;
   return {
     url: address,

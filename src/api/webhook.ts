@@ -2,15 +2,23 @@
  * Campaign state-change webhooks (domain.md §7). Every engine 'campaign' event is POSTed as its
  * CampaignChange JSON to the configured URL, in order, one at a time; a delivery that fails
  * (network error, timeout, 5xx, 408, 429) is retried with exponential backoff a few times, then
- * dropped with an error log. Other 4xx are not retried (the receiver refused it). Never blocks
- * or throws into the engine: `notify` only enqueues.
+ * dropped with an error log. Other 4xx are not retried (the receiver refused it), nor are
+ * redirects: they are never followed (a receiver cannot send the changes, or the credentials, to
+ * another host). Never blocks or throws into the engine: `notify` only enqueues.
+ *
+ * Credentials in the URL (`https://user:pass@…`) are sent as Basic authentication; the optional
+ * `header` (e.g. Authorization) is sent with every request. Logs show the URL without user,
+ * password or query string.
  */
 import type { CampaignChange } from '../engine/types.ts';
 import type { Scheduler, Timer } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import { redactUrl } from '../lib/redact.ts';
 
 export interface WebhookOptions {
   url: string;
+  /** Sent with every request, e.g. `{ name: 'Authorization', value: 'Bearer …' }`. */
+  header?: { name: string; value: string } | null | undefined;
   scheduler: Scheduler;
   logger: Logger;
   /** Deliveries tried per change (default 5). */
@@ -38,7 +46,24 @@ export class WebhookNotifier {
   /** Deliveries that succeeded / were given up, for tests and logs. */
   readonly stats = { delivered: 0, dropped: 0 };
 
-  constructor(private readonly opts: WebhookOptions) {}
+  /** Where requests go (credentials taken out), what they carry, and the URL as logs show it. */
+  private readonly target: string;
+  private readonly headers: Record<string, string>;
+  private readonly shown: string;
+
+  constructor(private readonly opts: WebhookOptions) {
+    const u = new URL(opts.url);
+    this.headers = { 'content-type': 'application/json', 'user-agent': 'dialerd' };
+    if (u.username !== '' || u.password !== '') {
+      const basic = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+      this.headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+      u.username = '';
+      u.password = '';
+    }
+    if (opts.header) this.headers[opts.header.name.toLowerCase()] = opts.header.value;
+    this.target = u.href;
+    this.shown = redactUrl(opts.url);
+  }
 
   /** Subscribe to an engine's 'campaign' events; returns the unsubscribe. */
   attach(events: CampaignEvents): () => void {
@@ -97,7 +122,7 @@ export class WebhookNotifier {
       }
       const last = i === attempts || !r.retry;
       this.opts.logger[last ? 'error' : 'warn'](
-        { url: this.opts.url, campaign: change.id, to: change.to, attempt: i, why: r.why },
+        { url: this.shown, campaign: change.id, to: change.to, attempt: i, why: r.why },
         last ? 'webhook delivery failed; giving up' : 'webhook delivery failed; retrying',
       );
       if (last) break;
@@ -108,14 +133,16 @@ export class WebhookNotifier {
 
   private async post(change: CampaignChange): Promise<{ ok: true } | { ok: false; retry: boolean; why: string }> {
     try {
-      const res = await fetch(this.opts.url, {
+      const res = await fetch(this.target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'dialerd' },
+        headers: this.headers,
         body: JSON.stringify(change),
+        redirect: 'manual',
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 5000)]),
       });
       await res.body?.cancel();
       if (res.ok) return { ok: true };
+      if (res.status >= 300 && res.status < 400) return { ok: false, retry: false, why: `HTTP ${res.status}: redirects are not followed` };
       return { ok: false, retry: res.status >= 500 || res.status === 408 || res.status === 429, why: `HTTP ${res.status}` };
     } catch (err) {
       const e = err as { cause?: { code?: string }; name?: string; message?: string };

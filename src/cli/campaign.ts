@@ -6,8 +6,10 @@
 import type { Command } from 'commander';
 import { ApiClient, ApiError, ApiUnreachable, DEFAULT_API_URL, seg } from '../api/client.ts';
 import type { ContactInput } from '../api/contacts.ts';
+import { jsonBatches } from '../api/limits.ts';
 import { MAX_CONTACTS_PER_REQUEST, type AddRecordsReply, type RemoveRecordReply } from '../api/routes-campaigns.ts';
 import type { CampaignView } from '../api/views.ts';
+import { readApiClientConfig } from '../config/api-client-config.ts';
 import { currentEnv } from '../config/env.ts';
 import { layoutColumns, rawNumbers, rowVars } from '../contacts/columns.ts';
 import { readCsvRows } from '../contacts/csv-source.ts';
@@ -19,29 +21,44 @@ import type { Io } from './main.ts';
 /** Options every API command takes. */
 export interface ApiFlags {
   api?: string;
+  config?: string;
   json?: boolean;
 }
 
-/** Adds `--api` and `--json` to a command. */
+/** Adds `--api`, `--config` and `--json` to a command. */
 export function apiOptions(cmd: Command): Command {
   return cmd
-    .option('--api <url>', `control API base URL (default: $DIALERD_API or ${DEFAULT_API_URL})`)
+    .option('--api <url>', `control API base URL (default: $DIALERD_API, else --config's api.listen, else ${DEFAULT_API_URL})`)
+    .option('--config <file>', "the daemon's dialerd.yaml: its api.listen and the token in the variable api.token_env names")
     .option('--json', 'print the API answer as JSON');
+}
+
+/**
+ * The client for the flags. URL: --api, $DIALERD_API, --config's api.listen, the default.
+ * Token: the variable --config's api.token_env names, else $DIALERD_API_TOKEN (never a flag:
+ * command lines are visible to every user of the host).
+ */
+export async function apiClient(flags: ApiFlags, env: NodeJS.ProcessEnv = currentEnv()): Promise<ApiClient> {
+  const file = flags.config === undefined ? null : await readApiClientConfig(flags.config, env);
+  return new ApiClient(flags.api ?? env.DIALERD_API ?? file?.url ?? DEFAULT_API_URL, file?.token ?? (env.DIALERD_API_TOKEN || null));
 }
 
 /** Run `fn` against the API; print a one-line error and return the exit code on failure. */
 export async function withApi(io: Io, flags: ApiFlags, fn: (api: ApiClient) => Promise<void>): Promise<number> {
   try {
-    await fn(new ApiClient(flags.api ?? currentEnv().DIALERD_API ?? DEFAULT_API_URL));
+    await fn(await apiClient(flags));
     return 0;
   } catch (err) {
+    // Messages may quote ids and text from the daemon: never raw on a terminal.
+    const say = (line: string): void => io.err(terminalText(line));
     if (err instanceof ApiError) {
-      io.err(`dialerd: ${err.message} (${err.code})`);
+      const hint = err.code === 'DIALERD_ERR_UNAUTHORIZED' ? '; set DIALERD_API_TOKEN or pass --config <dialerd.yaml>' : '';
+      say(`dialerd: ${err.message} (${err.code})${hint}`);
       return err.code === 'DIALERD_ERR_USAGE' && err.status !== 404 ? 2 : 1;
     }
-    if (err instanceof ApiUnreachable) io.err(`dialerd: ${err.message}`);
-    else if (isDialerdError(err)) io.err(`dialerd: ${err.message} (${err.code})`);
-    else io.err(`dialerd: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof ApiUnreachable) say(`dialerd: ${err.message}`);
+    else if (isDialerdError(err)) say(`dialerd: ${err.message} (${err.code})`);
+    else say(`dialerd: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }
@@ -111,8 +128,8 @@ async function addFile(api: ApiClient, id: string, file: string, io: Io): Promis
   const warn = (line: string): void => io.err(terminalText(line));
   const { contacts, lines } = await readContactFile(file, warn);
   const total: AddRecordsReply = { received: 0, added: 0, existing: 0, valid: 0, invalid: 0, duplicateIds: 0, problems: [] };
-  for (let at = 0; at < contacts.length; at += MAX_CONTACTS_PER_REQUEST) {
-    const r = await api.json<AddRecordsReply>('POST', `/campaigns/${seg(id)}/records`, contacts.slice(at, at + MAX_CONTACTS_PER_REQUEST));
+  for (const [at, batch] of jsonBatches(contacts, MAX_CONTACTS_PER_REQUEST)) {
+    const r = await api.json<AddRecordsReply>('POST', `/campaigns/${seg(id)}/records`, batch);
     total.received += r.received;
     total.added += r.added;
     total.existing += r.existing;

@@ -2,6 +2,8 @@
  * `dialerd run --config FILE [--demo] [--speed N]`: the daemon. SIGTERM/SIGINT stop it
  * gracefully (a second signal forces), SIGHUP reloads campaign files.
  */
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_API_URL } from '../api/client.ts';
 import { formatConfigError } from '../config/load-campaign.ts';
 import { currentEnv } from '../config/env.ts';
 import { loadDaemonConfig } from '../config/load-daemon.ts';
@@ -24,7 +26,9 @@ export interface RunFlags {
 }
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
-  const loaded = await loadDaemonConfig(flags.config, currentEnv());
+  // The demo works with no setup: a random API token when the variable api.token_env names is unset.
+  const demoToken = flags.demo ? randomBytes(24).toString('base64url') : undefined;
+  const loaded = await loadDaemonConfig(flags.config, currentEnv(), demoToken === undefined ? {} : { demoApiToken: demoToken });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(formatConfigError(e));
     return 1;
@@ -71,6 +75,10 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
     await paced;
     await daemon.stop(0).catch(() => undefined); // and open links (Redis, PBX) would too
     throw err;
+  }
+  if (loaded.demoTokenFor && daemon.apiUrl) {
+    const api = daemon.apiUrl === DEFAULT_API_URL ? '' : ` --api ${daemon.apiUrl}`;
+    io.err(`control API ${daemon.apiUrl}, token generated for this run; in another terminal: ${loaded.demoTokenFor}=${demoToken} npx dialerd campaign list${api}`);
   }
   progress?.start();
   const code = await done;

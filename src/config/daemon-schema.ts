@@ -1,6 +1,7 @@
 /**
- * The daemon file (config/dialerd.yaml) as written by ops. Secrets are not in it: `password_env`
- * names the environment variable that holds one (checked in load-daemon.ts).
+ * The daemon file (config/dialerd.yaml) as written by ops. Secrets are not in it: `password_env`,
+ * `api.token_env` and `notify.header.value_env` name the environment variable that holds one
+ * (checked in load-daemon.ts and api-checks.ts).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
@@ -14,6 +15,11 @@ const HTTP_URL_PATTERN = '^https?://';
 addPatternHint(NAME_PATTERN, 'is not a valid name (letters, digits, _ . -)');
 addPatternHint(REDIS_URL_PATTERN, 'is not a redis URL (redis://host:port/db)');
 addPatternHint(HTTP_URL_PATTERN, 'is not an http(s) URL (http://host:8088)');
+/** The name of an environment variable (the `*_env` keys). */
+export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+addPatternHint(ENV_NAME_PATTERN, 'is not an environment variable name (letters, digits, _)');
+const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
+addPatternHint(HEADER_NAME_PATTERN, 'is not an HTTP header name');
 export const LISTEN_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$';
 addPatternHint(LISTEN_PATTERN, 'is not a listen address (host:port, e.g. 127.0.0.1:8480)');
 
@@ -23,7 +29,7 @@ function Tagged<T extends TSchema[]>(branches: [...T], opts: Record<string, unkn
 }
 
 const secret = {
-  password_env: Type.Optional(Type.String({ minLength: 1, description: 'Name of the environment variable holding the password.' })),
+  password_env: Type.Optional(Type.String({ pattern: ENV_NAME_PATTERN, description: 'Name of the environment variable holding the password.' })),
   password: Type.Optional(Type.String({ description: 'Literal password (discouraged: use password_env).' })),
 };
 
@@ -91,13 +97,28 @@ export const DaemonSchema = Type.Object(
     trunks: Type.Record(Type.String({ pattern: NAME_PATTERN }), Trunk, { minProperties: 1, additionalProperties: false }),
     api: Type.Optional(
       Type.Object(
-        { listen: Type.String({ pattern: LISTEN_PATTERN, description: 'host:port, e.g. 127.0.0.1:8480.' }) },
-        { additionalProperties: false, description: 'HTTP control API and /metrics (no authentication: keep it on localhost). Absent: disabled.' },
+        {
+          listen: Type.String({ pattern: LISTEN_PATTERN, description: 'host:port, e.g. 127.0.0.1:8480.' }),
+          token_env: Type.Optional(Type.String({ pattern: ENV_NAME_PATTERN, description: 'Name of the environment variable holding the bearer token every request (but /health, /metrics) must send.' })),
+          auth: Type.Optional(StringEnum(['none'] as const, { description: 'none: no token (loopback listen only; logs a warning at start).' })),
+        },
+        { additionalProperties: false, description: 'HTTP control API and /metrics; needs token_env (or auth: none on loopback). Absent: disabled.' },
       ),
     ),
     notify: Type.Optional(
       Type.Object(
-        { webhook: Type.String({ pattern: HTTP_URL_PATTERN, description: 'POST each campaign state change (JSON) here.' }) },
+        {
+          webhook: Type.String({ pattern: HTTP_URL_PATTERN, description: 'POST each campaign state change (JSON) here.' }),
+          header: Type.Optional(
+            Type.Object(
+              {
+                name: Type.String({ pattern: HEADER_NAME_PATTERN, description: 'e.g. Authorization.' }),
+                value_env: Type.String({ pattern: ENV_NAME_PATTERN, description: 'Name of the environment variable holding the header value.' }),
+              },
+              { additionalProperties: false, description: 'A header sent with every webhook request (e.g. its authentication).' },
+            ),
+          ),
+        },
         { additionalProperties: false, description: 'Campaign state-change notifications. Absent: log lines only.' },
       ),
     ),

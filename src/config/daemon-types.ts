@@ -31,7 +31,7 @@ export interface DaemonConfig {
   source: string;
   /**
    * The HTTP control API (src/api): where it listens. Absent or null = no API (configs built in
-   * code stay port-free); config/dialerd.yaml ships `api: { listen: "127.0.0.1:8480" }`.
+   * code stay port-free); config/dialerd.yaml ships `api: { listen: "127.0.0.1:8480", token_env: DIALERD_API_TOKEN }`.
    */
   api?: ApiConfig | null;
   /** Campaign state-change notifications (domain.md §7). Absent or null = log lines only. */
@@ -42,9 +42,13 @@ export interface ApiConfig {
   host: string;
   /** 0 = any free port (tests). */
   port: number;
+  /** The bearer token every request but /health and /metrics must send; null = `auth: none` (loopback only). */
+  token: string | null;
 }
 
 export interface NotifyConfig {
   /** POST every campaign state change here (JSON), retried with backoff. */
   webhook: string;
+  /** A header sent with every delivery (its value came from the environment). */
+  header?: { name: string; value: string } | null;
 }

@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
+import { checkApiAuth, checkWebhookHeader, isEnvName } from './api-checks.ts';
 import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
 import type { ApiConfig, DaemonConfig, PbxConfig, TrunkConfig } from './daemon-types.ts';
 import { checkDaemonShape, type DaemonYaml } from './daemon-schema.ts';
@@ -15,11 +16,16 @@ import { sortAndDedupe, translateAjvErrors } from './schema-errors.ts';
 import { parseYaml, type ParsedYaml } from './yaml-positions.ts';
 
 export type DaemonLoadResult =
-  | { ok: true; config: DaemonConfig; warnings: ConfigError[] }
+  | { ok: true; config: DaemonConfig; warnings: ConfigError[]; /** The variable `demoApiToken` stood in for. */ demoTokenFor?: string }
   | { ok: false; errors: ConfigError[] };
 
+export interface DaemonLoadOptions {
+  /** The demo's generated API token, used when the variable `api.token_env` names is unset. */
+  demoApiToken?: string;
+}
+
 /** Read and validate the daemon config at `path`; never throws for a bad or missing file. */
-export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv): Promise<DaemonLoadResult> {
+export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv, opts: DaemonLoadOptions = {}): Promise<DaemonLoadResult> {
   const file = resolve(path);
   let text: string;
   try {
@@ -34,9 +40,15 @@ export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv): Pr
   const data = (isObj(y.data) ? y.data : {}) as Partial<DaemonYaml>;
   const passwords = checkSecrets(data, env, y, errors, warnings);
   checkTrunks(data, y, errors);
-  if (isObj(data.api) && typeof data.api.listen === 'string' && (parseListen(data.api.listen)?.port ?? 0) > 65535) {
-    errors.push(y.errorAt(['api', 'listen'], 'value', `port out of range in "${data.api.listen}" (1..65535)`));
+  let apiToken: string | null | undefined;
+  let demoTokenFor: string | undefined;
+  if (isObj(data.api)) {
+    const listen = typeof data.api.listen === 'string' ? parseListen(data.api.listen) : null;
+    if (listen && listen.port > 65535) errors.push(y.errorAt(['api', 'listen'], 'value', `port out of range in "${data.api.listen}" (1..65535)`));
+    const fallback = opts.demoApiToken === undefined ? undefined : { token: opts.demoApiToken, used: (name: string) => void (demoTokenFor = name) };
+    apiToken = checkApiAuth(data.api, listen, env, y, errors, fallback);
   }
+  const webhookHeader = isObj(data.notify) ? checkWebhookHeader(data.notify, env, y, errors, warnings) : undefined;
   await checkSimOutcomes(data, dirname(file), y, errors);
   const campaignsDir = resolve(dirname(file), typeof data.campaigns_dir === 'string' ? data.campaigns_dir : 'campaigns');
   if (typeof data.campaigns_dir === 'string') {
@@ -45,7 +57,10 @@ export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv): Pr
   }
   if (errors.length > 0) return { ok: false, errors: sortAndDedupe(errors) };
   const config = normalize(data as DaemonYaml, passwords, campaignsDir, file);
-  return { ok: true, config: deepFreeze(config), warnings: sortAndDedupe(warnings) };
+  // Set only when written, so an absent key stays absent (= disabled).
+  if (data.api) config.api = { ...parseListen(data.api.listen)!, token: apiToken ?? null };
+  if (data.notify) config.notify = { webhook: data.notify.webhook, ...(webhookHeader ? { header: webhookHeader } : {}) };
+  return { ok: true, config: deepFreeze(config), warnings: sortAndDedupe(warnings), ...(demoTokenFor ? { demoTokenFor } : {}) };
 }
 
 function checkSecrets(data: Partial<DaemonYaml>, env: NodeJS.ProcessEnv, y: ParsedYaml, errors: ConfigError[], warnings: ConfigError[]): Map<string, string> {
@@ -56,9 +71,10 @@ function checkSecrets(data: Partial<DaemonYaml>, env: NodeJS.ProcessEnv, y: Pars
     const { password_env: varName, password } = pbx as { password_env?: unknown; password?: unknown };
     if (varName !== undefined && password !== undefined) {
       errors.push(y.errorAt([...path, 'password'], 'key', at(path, 'give either password_env or password, not both'), true));
-    } else if (typeof varName === 'string') {
+    } else if (isEnvName(varName)) {
       const value = env[varName];
-      if (value === undefined || value === '') errors.push(y.errorAt([...path, 'password_env'], 'value', `environment variable ${varName} is not set`));
+      // Not its name: a password pasted there by mistake must not reach the terminal or a CI log.
+      if (value === undefined || value === '') errors.push(y.errorAt([...path, 'password_env'], 'value', 'the environment variable it names is not set (or empty)'));
       else out.set(name, value);
     } else if (typeof password === 'string') {
       warnings.push(y.errorAt([...path, 'password'], 'value', 'a literal password in the config file; prefer password_env (the name of an environment variable)'));
@@ -116,14 +132,11 @@ function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: 
     maxConcurrency: d.max_concurrency ?? 100,
     shutdownGraceSeconds: parseDuration(d.shutdown_grace ?? '30s') ?? 30,
     source,
-    // Set only when written, so an absent key stays absent (= disabled).
-    ...(d.api ? { api: parseListen(d.api.listen) } : {}),
-    ...(d.notify ? { notify: { webhook: d.notify.webhook } } : {}),
   };
 }
 
 /** `host:port` or `[v6]:port` (already matched by LISTEN_PATTERN) → host and port. */
-export function parseListen(listen: string): ApiConfig | null {
+export function parseListen(listen: string): Omit<ApiConfig, 'token'> | null {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen);
   if (!m) return null;
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };

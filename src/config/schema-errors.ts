@@ -5,6 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
 import type { ParsedYaml } from './yaml-positions.ts';
 import { DURATION_PATTERN } from './duration.ts';
+import { isSecretKey, redactUrl } from '../lib/redact.ts';
 
 /** Friendly wording for the schema's patterns, keyed by the pattern text. */
 const PATTERN_HINTS: Record<string, string> = {
@@ -65,16 +66,17 @@ function generic(e: ErrorObject, path: DocPath, y: ParsedYaml): ConfigError {
     case 'enum': {
       const allowed = (e.schema as unknown[]).map(String);
       const got = String(e.data);
+      if (isSecret(path)) return y.errorAt(path, 'value', `${describe(e.data, path)} is not one of ${allowed.join(', ')}`);
       return y.errorAt(path, 'value', `"${got}" is not one of ${allowed.join(', ')}${didYouMean(got, allowed)}`);
     }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return y.errorAt(path, 'value', `${String(e.data)} is out of range (must be ${String(p.comparison)} ${String(p.limit)})`);
+      return y.errorAt(path, 'value', `${describe(e.data, path)} is out of range (must be ${String(p.comparison)} ${String(p.limit)})`);
     case 'pattern': {
       const hint = PATTERN_HINTS[String(p.pattern)] ?? `does not match ${String(p.pattern)}`;
-      return y.errorAt(path, 'value', `"${String(e.data)}" ${hint}`);
+      return y.errorAt(path, 'value', `${describe(e.data, path)} ${hint}`);
     }
     case 'minItems':
     case 'minLength':
@@ -98,23 +100,28 @@ function generic(e: ErrorObject, path: DocPath, y: ParsedYaml): ConfigError {
 function typeMessage(e: ErrorObject, path: DocPath, y: ParsedYaml): string {
   const want = String((e.params as { type: string }).type);
   if (path.length === 0 && (e.data === null || e.data === undefined)) return 'the file is empty (expected a mapping of settings)';
-  const got = describe(e.data);
+  const got = describe(e.data, path);
   const isDuration = (e.parentSchema as { pattern?: string } | undefined)?.pattern === DURATION_PATTERN;
   if (isDuration) return `expected a duration such as 30s, 10m, 1h, got ${got}`;
   if (want === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean')) {
-    return `expected a string, got ${got} (put it in quotes: "${y.sourceAt(path) ?? String(e.data)}")`;
+    return `expected a string, got ${got} (put it in quotes${isSecret(path) ? '' : `: "${y.sourceAt(path) ?? String(e.data)}"`})`;
   }
   const noun = want === 'object' ? 'mapping' : want === 'array' ? 'list' : want;
   return `expected ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}, got ${got}`;
 }
 
-function describe(v: unknown): string {
+/** A value as a message quotes it; never a secret's, and a URL without its credentials. */
+function describe(v: unknown, path: DocPath): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v}"`;
+  if (isSecret(path)) return `a ${typeof v} (value hidden)`;
+  if (typeof v === 'string') return `"${URL_KEYS.has(String(path.at(-1))) ? redactUrl(v) : v}"`;
   return String(v);
 }
+
+const URL_KEYS = new Set(['url', 'webhook']);
+const isSecret = (path: DocPath): boolean => typeof path.at(-1) === 'string' && isSecretKey(path.at(-1) as string);
 
 function discriminatorChoices(e: ErrorObject): string[] {
   const branches = ((e.parentSchema as { oneOf?: unknown[] } | undefined)?.oneOf ?? []) as {

@@ -17,6 +17,9 @@ export const ERRORS = {
   DIALERD_ERR_STORE_LOCKED: { status: 409, message: 'store in use: %s' },
   DIALERD_ERR_CONTACTS: { status: 400, message: 'contacts: %s' },
   DIALERD_ERR_USAGE: { status: 400, message: '%s' },
+  DIALERD_ERR_UNAUTHORIZED: { status: 401, message: 'unauthorized: %s' },
+  DIALERD_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request too large: %s' },
+  DIALERD_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported media type: %s' },
   DIALERD_ERR_INTERNAL: { status: 500, message: 'internal error: %s' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -5,14 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { historyCsvHeader } from '../../src/store/history-csv.ts';
-import { originatedFor, rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { originatedFor, rows, startTestDaemon, TEST_TOKEN, until, type TestDaemon } from './api-harness.ts';
 
 let t: TestDaemon;
 
 beforeAll(async () => {
+  vi.stubEnv('DIALERD_API_TOKEN', TEST_TOKEN);
   t = await startTestDaemon([
     { id: 'alpha', rows: rows(8, 3), yaml: ['state: paused', 'concurrency: 1'] },
     { id: 'beta', rows: rows(9, 2), yaml: ['complete_when_done: true'] },
@@ -22,6 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await t?.stop();
 });
 
@@ -131,5 +133,67 @@ describe('dialerd history', () => {
     const json = await cli('history', '--result', 'answered', '--campaign', 'beta', '--limit', '1', '--json');
     expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ campaign: 'beta', result: 'answered' })]);
     expect((await cli('history', '--campaign', 'beta', '--to', '2000-01-01T00:00:00Z')).out).toBe('no calls');
+  });
+});
+
+describe('the token and the address', () => {
+  const run = async (argv: string[], env: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await main(argv, { out: (s) => void out.push(s), err: (s) => void err.push(s) });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      vi.stubEnv('DIALERD_API_TOKEN', TEST_TOKEN);
+      vi.stubEnv('DIALERD_API', undefined);
+    }
+  };
+  const configFile = (name: string, lines: string[]): string => {
+    const file = path.join(t.dir, name);
+    writeFileSync(file, [...lines, ''].join('\n'));
+    return file;
+  };
+
+  it('without a token, or with a wrong one: exit 1 and a one-line hint', async () => {
+    for (const token of [undefined, 'wrong-token-0123456789']) {
+      const r = await run(['campaign', 'list', '--api', t.url], { DIALERD_API_TOKEN: token });
+      expect(r).toEqual({
+        code: 1,
+        out: '',
+        err: 'dialerd: unauthorized: missing or wrong API token (Authorization: Bearer <token>) (DIALERD_ERR_UNAUTHORIZED); set DIALERD_API_TOKEN or pass --config <dialerd.yaml>',
+      });
+    }
+  });
+
+  it('$DIALERD_API_TOKEN, with the address from $DIALERD_API', async () => {
+    const r = await run(['history', '--campaign', 'beta', '--json'], { DIALERD_API_TOKEN: TEST_TOKEN, DIALERD_API: t.url });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toHaveLength(2);
+  });
+
+  it("--config: the address from api.listen and the token from the variable api.token_env names", async () => {
+    const { hostname: host, port } = new URL(t.url);
+    const file = configFile('cli-dialerd.yaml', ['pbxes: {}  # only api is read', `api: { listen: "${host}:${port}", token_env: MY_DIALER_TOKEN }`]);
+    const r = await run(['campaign', 'status', 'beta', '--config', file, '--json'], { DIALERD_API_TOKEN: undefined, MY_DIALER_TOKEN: TEST_TOKEN });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ id: 'beta', state: 'completed' });
+    // A wildcard listen is reached on loopback; --api still wins over the file.
+    const wild = configFile('cli-wild.yaml', [`api: { listen: "0.0.0.0:${port}", token_env: MY_DIALER_TOKEN }`]);
+    expect((await run(['campaign', 'list', '--config', wild], { DIALERD_API_TOKEN: undefined, MY_DIALER_TOKEN: TEST_TOKEN })).code).toBe(0);
+    const port2 = await closedPort();
+    const over = await run(['campaign', 'list', '--config', wild, '--api', `http://127.0.0.1:${port2}`], { MY_DIALER_TOKEN: TEST_TOKEN });
+    expect(over.err).toContain(`cannot reach the dialerd API at http://127.0.0.1:${port2}`);
+  });
+
+  it('--config without an api section, or with a bad listen: exit 1, one line, no request', async () => {
+    const none = configFile('cli-none.yaml', ['log_level: info']);
+    expect(await run(['campaign', 'list', '--config', none], {})).toEqual({
+      code: 1,
+      out: '',
+      err: `dialerd: configuration is invalid: ${none}: no api section (the daemon has no control API) (DIALERD_ERR_CONFIG_INVALID)`,
+    });
+    const bad = configFile('cli-bad.yaml', ['api: { listen: 8480 }']);
+    expect((await run(['campaign', 'list', '--config', bad], {})).err).toBe(`dialerd: configuration is invalid: ${bad}:1:16: api.listen: expected host:port, e.g. 127.0.0.1:8480 (DIALERD_ERR_CONFIG_INVALID)`);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VAR_VALUE_LENGTH, MAX_VARS_PER_RECORD } from '../../src/domain/vars.ts';
-import { originatedFor, rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { originatedFor, rows, startTestDaemon, TEST_TOKEN, until, type TestDaemon } from './api-harness.ts';
 
 let t: TestDaemon;
 
@@ -122,7 +122,7 @@ describe('control API', () => {
       expect({ p, status: r.status, code: r.body?.code }).toEqual({ p, status, code });
       expect(typeof r.body.message).toBe('string');
     }
-    const bad = await fetch(`${t.url}/campaigns/held/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{' });
+    const bad = await fetch(`${t.url}/campaigns/held/records`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: '[{' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).code).toBe('DIALERD_ERR_USAGE');
   });
@@ -157,7 +157,7 @@ describe('control API', () => {
 
   it('a port already in use leaves that daemon without an API, still dialing', async () => {
     const port = Number(new URL(t.url).port);
-    const other = await startTestDaemon([{ id: 'solo', rows: rows(0, 1) }], { api: { host: '127.0.0.1', port } });
+    const other = await startTestDaemon([{ id: 'solo', rows: rows(0, 1) }], { api: { host: '127.0.0.1', port, token: TEST_TOKEN } });
     try {
       expect(other.daemon.apiUrl).toBeNull();
       await until(other, () => originatedFor(other, 'solo').length === 1, 'a dial without the API');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DaemonConfig } from '../../src/config/daemon-types.ts';
 import { Daemon } from '../../src/daemon.ts';
-import { silentLogger } from '../../src/lib/logger.ts';
+import { silentLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Outcomes } from '../../src/pbx/sim/outcomes.ts';
 import { SimPbx } from '../../src/pbx/sim/sim-adapter.ts';
 
@@ -29,6 +29,9 @@ export interface TestDaemon {
   http(method: string, p: string, body?: unknown): Promise<{ status: number; body: any; text: string; type: string }>;
   stop(): Promise<void>;
 }
+
+/** The control API token of every test daemon (`api.token`). */
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 const QUICK: Outcomes = {
   defaultMix: [{ form: { kind: 'ring', ringSeconds: 0.3, then: { kind: 'answer', talkSeconds: 0.4 } }, weight: 1 }],
@@ -52,7 +55,7 @@ export function campaignYaml(c: CampaignFixture): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function startTestDaemon(campaigns: CampaignFixture[], extra: Partial<DaemonConfig> = {}): Promise<TestDaemon> {
+export async function startTestDaemon(campaigns: CampaignFixture[], extra: Partial<DaemonConfig> = {}, logger: Logger = silentLogger()): Promise<TestDaemon> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dialerd-api-'));
   mkdirSync(path.join(dir, 'campaigns'));
   for (const c of campaigns) {
@@ -68,13 +71,13 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
     maxConcurrency: 50,
     shutdownGraceSeconds: 5,
     source: path.join(dir, 'dialerd.yaml'),
-    api: { host: '127.0.0.1', port: 0 },
+    api: { host: '127.0.0.1', port: 0, token: TEST_TOKEN },
     ...extra,
   };
   let sim: SimPbx | null = null;
   const daemon = await Daemon.create({
     config,
-    logger: silentLogger(),
+    logger,
     pbxFactory: (cfg, deps) => (sim = new SimPbx({ name: cfg.name, scheduler: deps.scheduler, outcomes: QUICK })),
   });
   await daemon.start();
@@ -87,7 +90,8 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
     async http(method, p, body) {
       const res = await fetch(`${url}${p}`, {
         method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       const text = await res.text();
       const type = res.headers.get('content-type') ?? '';

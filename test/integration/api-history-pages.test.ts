@@ -11,7 +11,7 @@ import { main } from '../../src/cli/main.ts';
 import type { DialRecord, HistoryRow } from '../../src/domain/types.ts';
 import { HISTORY_WALK_PAGE } from '../../src/store/history-pages.ts';
 import { rec, row } from '../contract/store-fixtures.ts';
-import { startTestDaemon, type TestDaemon } from './api-harness.ts';
+import { startTestDaemon, TEST_TOKEN, type TestDaemon } from './api-harness.ts';
 
 const N = 25_000;
 const HOSTILE = ['=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
@@ -26,6 +26,7 @@ const historyRow = (i: number): HistoryRow =>
   });
 
 beforeAll(async () => {
+  vi.stubEnv('DIALERD_API_TOKEN', TEST_TOKEN);
   t = await startTestDaemon([]);
   for (let i = 0; i < N; i++) {
     const h = historyRow(i);

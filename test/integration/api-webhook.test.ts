@@ -6,15 +6,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookNotifier } from '../../src/api/webhook.ts';
+import { pino } from 'pino';
+import { WebhookNotifier, type WebhookOptions } from '../../src/api/webhook.ts';
 import type { CampaignChange } from '../../src/engine/types.ts';
 import { realScheduler } from '../../src/lib/clock.ts';
-import { silentLogger } from '../../src/lib/logger.ts';
+import { silentLogger, type Logger } from '../../src/lib/logger.ts';
 import { rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
 
 interface Hit {
   path: string;
   type: string | undefined;
+  auth: string | undefined;
   body: CampaignChange;
 }
 
@@ -22,6 +24,8 @@ interface Hit {
 class Receiver {
   readonly hits: Hit[] = [];
   script: number[] = [200];
+  /** Where a 3xx of the script points. */
+  location = 'http://127.0.0.1:1/';
   private waiters: (() => void)[] = [];
   private constructor(private readonly server: Server) {}
 
@@ -39,9 +43,9 @@ class Receiver {
     let text = '';
     for await (const chunk of req) text += chunk;
     const status = this.script[Math.min(this.hits.length, this.script.length - 1)]!;
-    this.hits.push({ path: req.url ?? '', type: req.headers['content-type'], body: JSON.parse(text) as CampaignChange });
+    this.hits.push({ path: req.url ?? '', type: req.headers['content-type'], auth: req.headers.authorization, body: JSON.parse(text) as CampaignChange });
     for (const w of this.waiters.splice(0)) w();
-    if (status !== 0) res.writeHead(status).end();
+    if (status !== 0) res.writeHead(status, status >= 300 && status < 400 ? { location: this.location } : {}).end();
   }
 
   /** Resolves once `n` requests arrived. */
@@ -63,8 +67,14 @@ class Receiver {
 
 const change = (id: string, to: CampaignChange['to'] = 'paused'): CampaignChange => ({ id, from: 'running', to, reason: 'manual', detail: null, at: 1_700_000_000_000 });
 
-function notifier(url: string, attempts = 4, timeoutMs = 2000): WebhookNotifier {
-  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, baseDelayMs: 10, timeoutMs });
+function notifier(url: string, attempts = 4, timeoutMs = 2000, more: Partial<WebhookOptions> = {}): WebhookNotifier {
+  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, baseDelayMs: 10, timeoutMs, ...more });
+}
+
+/** A pino logger keeping every line it writes. */
+function capturingLogger(): { logger: Logger; text: () => string } {
+  const lines: string[] = [];
+  return { logger: pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) }), text: () => lines.join('') };
 }
 
 let rx: Receiver;
@@ -132,6 +142,52 @@ describe('WebhookNotifier', () => {
   });
 });
 
+describe('webhook secrets and redirects', () => {
+  it('never logs the credentials or the query string of the URL; sends them where they belong', async () => {
+    rx.reset([500]);
+    const log = capturingLogger();
+    const { port } = new URL(rx.url);
+    const n = notifier(`http://ops:pw-s3cret@127.0.0.1:${port}/hook?token=t0ken-s3cret#frag`, 2, 2000, { logger: log.logger });
+    n.notify(change('a'));
+    await n.idle();
+    expect(rx.hits).toHaveLength(2);
+    // The receiver gets the query string and the credentials, as Basic authentication.
+    expect(rx.hits[0]).toMatchObject({ path: '/hook?token=t0ken-s3cret', auth: `Basic ${Buffer.from('ops:pw-s3cret').toString('base64')}` });
+    const logged = log.text();
+    expect(logged).toContain(`"url":"http://***@127.0.0.1:${port}/hook?***"`);
+    expect(logged).toContain('webhook delivery failed; giving up');
+    expect(logged).not.toMatch(/s3cret|t0ken|ops:/);
+  });
+
+  it('sends the configured header (its value from the environment) with every request', async () => {
+    rx.reset([200]);
+    const n = notifier(`${rx.url}/h`, 2, 2000, { header: { name: 'Authorization', value: 'Bearer hook-s3cret' } });
+    n.notify(change('a'));
+    await n.idle();
+    expect(rx.hits.map((h) => h.auth)).toEqual(['Bearer hook-s3cret']);
+  });
+
+  it('does not follow a redirect (to another origin or not): given up at once, the target gets nothing', async () => {
+    const other = await Receiver.start();
+    try {
+      for (const location of [`${other.url}/stolen`, `${rx.url}/same-origin`]) {
+        rx.reset([302, 200]);
+        rx.location = location;
+        const log = capturingLogger();
+        const n = notifier(`${rx.url}/hook`, 4, 2000, { logger: log.logger, header: { name: 'Authorization', value: 'Bearer hook-s3cret' } });
+        n.notify(change('a'));
+        await n.idle();
+        expect(rx.hits.map((h) => h.path)).toEqual(['/hook']);
+        expect(other.hits).toEqual([]);
+        expect(n.stats).toEqual({ delivered: 0, dropped: 1 });
+        expect(log.text()).toContain('HTTP 302: redirects are not followed');
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('the daemon with notify.webhook', () => {
   let t: TestDaemon;
 
@@ -141,10 +197,11 @@ describe('the daemon with notify.webhook', () => {
 
   it('announces campaign state changes made through the API', async () => {
     rx.reset([200]);
-    t = await startTestDaemon([{ id: 'wh', rows: rows(0, 2) }], { notify: { webhook: `${rx.url}/dialerd` } });
+    t = await startTestDaemon([{ id: 'wh', rows: rows(0, 2) }], { notify: { webhook: `${rx.url}/dialerd`, header: { name: 'Authorization', value: 'Bearer daemon-key' } } });
     await until(t, () => t.daemon.engine.campaign('wh')?.status.state === 'running', 'wh running');
     await rx.hitsAtLeast(1);
     expect(rx.hits[0]!.body).toMatchObject({ id: 'wh', from: 'draft', to: 'running' });
+    expect(rx.hits[0]!.auth).toBe('Bearer daemon-key'); // notify.header reaches the notifier
 
     expect((await t.http('POST', '/campaigns/wh/pause')).status).toBe(200);
     await rx.hitsAtLeast(2);

@@ -52,9 +52,9 @@ describe('loadDaemonConfig', () => {
     expect(r.config.pbxes.fs1).toEqual({ name: 'fs1', type: 'freeswitch', host: 'fs.local', port: 8021, password: 'ClueCon' });
   });
 
-  it('names a missing (or empty) environment variable at password_env', async () => {
+  it('points at password_env naming a missing (or empty) variable, without quoting the name (it may be a pasted password)', async () => {
     const lines = ['pbxes:', AST, 'trunks:', '  a: { pbx: ast1, endpoint: "PJSIP/{number}" }'];
-    const expected = ['2:90: pbxes.ast1.password_env: environment variable ARI_PW is not set'];
+    const expected = ['2:90: pbxes.ast1.password_env: the environment variable it names is not set (or empty)'];
     expect((await load(lines, {})).errors).toEqual(expected);
     expect((await load(lines, { ARI_PW: '' })).errors).toEqual(expected);
   });

@@ -32,12 +32,13 @@ describe('shipped example files', () => {
   });
 
   it('config/dialerd.yaml validates: sim pbx, memory store, trunk carrier-a', async () => {
-    const r = await loadDaemonConfig(join(root, 'config/dialerd.yaml'), {});
+    const r = await loadDaemonConfig(join(root, 'config/dialerd.yaml'), { DIALERD_API_TOKEN: 'an-example-token-0123456789' });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.config.pbxes.sim?.type).toBe('sim');
     expect(r.config.store).toEqual({ type: 'memory' });
     expect(r.config.trunks['carrier-a']).toMatchObject({ pbx: 'sim' });
     expect(r.config.campaignsDir).toBe(join(root, 'config/campaigns'));
+    expect(r.config.api).toEqual({ host: '127.0.0.1', port: 8480, token: 'an-example-token-0123456789' });
   });
 
   it('the global DNC list blocks a number of the example contacts', async () => {
@@ -48,7 +49,7 @@ describe('shipped example files', () => {
 
   it('dialerd validate accepts the daemon config and the example together', async () => {
     const c = capture();
-    const code = await validateCommand([join(root, 'config/dialerd.yaml'), example], c.io, {});
+    const code = await validateCommand([join(root, 'config/dialerd.yaml'), example], c.io, { DIALERD_API_TOKEN: 'an-example-token-0123456789' });
     expect(c.err).toEqual([]);
     expect(c.out).toEqual([`${join(root, 'config/dialerd.yaml')}: ok`, `${example}: ok`]);
     expect(code).toBe(0);
