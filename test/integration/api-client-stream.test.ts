@@ -10,7 +10,7 @@ import { ApiClient } from '../../src/api/client.ts';
 let server: Server;
 let base: string;
 
-/** `/slow`: 8 chunks 60 ms apart (480 ms in all); `/stall`: one chunk, then nothing. */
+/** `/slow`: 10 chunks 100 ms apart (1 s in all); `/stall`: one chunk, then nothing. */
 beforeAll(async () => {
   server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/csv' });
@@ -18,11 +18,11 @@ beforeAll(async () => {
     let n = 0;
     const tick = setInterval(() => {
       res.write(`${n}\r\n`);
-      if (++n === 8) {
+      if (++n === 10) {
         clearInterval(tick);
         res.end();
       }
-    }, 60);
+    }, 100);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,11 +39,11 @@ const collect = async (api: ApiClient, path: string): Promise<string> => {
 };
 
 it('streams an export longer than the timeout while chunks keep coming', async () => {
-  const api = new ApiClient(base, null, 250);
-  expect(await collect(api, '/slow')).toBe('0\r\n1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\r\n');
+  const api = new ApiClient(base, null, 500);
+  expect(await collect(api, '/slow')).toBe([...Array(10).keys()].map((n) => `${n}\r\n`).join(''));
 });
 
 it('fails an export that stops sending for longer than the timeout', async () => {
-  const api = new ApiClient(base, null, 250);
+  const api = new ApiClient(base, null, 500);
   await expect(collect(api, '/stall')).rejects.toThrow();
 });
