@@ -46,6 +46,15 @@ describe('loadDnc', () => {
     expect(said).not.toMatch(/user|s4lt|19000|99999/);
   });
 
+  it('refuses a device or FIFO (read forever) and does not keep an overlong line', async () => {
+    await expect(loadDnc(['/dev/zero'], 'RU')).rejects.toMatchObject({ code: 'DIALERD_ERR_CONTACTS', message: expect.stringContaining('DNC list /dev/zero cannot be read: not a regular file') });
+    const problems: DncProblem[] = [];
+    const p = file(`${'7'.repeat(5000)}\n+74950000001\n`);
+    const dnc = await loadDnc([p], 'RU', { onProblem: (x) => problems.push(x) });
+    expect(dnc.size).toBe(1);
+    expect(problems).toEqual([{ file: p, line: 1, message: 'not a number (longer than 1024 characters)' }]);
+  });
+
   it('is the union of several files; size counts distinct numbers', async () => {
     const a = file('+74950000001\n+74950000002\n');
     const b = file('+74950000002\n+74950000003\n');
