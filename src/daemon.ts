@@ -179,7 +179,6 @@ export class Daemon {
       });
       if (id) seen.add(id);
     }
-    if (this.loaded.size === 0) logger.warn({ dir: config.campaignsDir }, 'no campaign loaded: fix or add campaign files, then send SIGHUP');
     // A campaign whose file is gone is deleted: completed first; its call history stays.
     for (const [id, l] of this.loaded) {
       if (seen.has(id)) continue;
@@ -189,6 +188,7 @@ export class Daemon {
       await this.engine.complete(id, 'deleted').catch((err) => logger.error({ campaign: id, err: String(err) }, 'complete failed'));
       this.loaded.delete(id);
     }
+    if (this.loaded.size === 0) logger.warn({ dir: config.campaignsDir }, 'no campaign loaded: fix or add campaign files, then send SIGHUP');
   }
 
   /** Load or reload one campaign file; returns its id when it is valid. */
