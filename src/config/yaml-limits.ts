@@ -1,11 +1,15 @@
 /**
- * Bounds on the work a YAML file can ask of the parser (size is bounded by read-config.ts):
- * flow nesting is checked before parsing, aliases before converting to data. Each check returns
- * the offset of the offending token, so the problem is reported at file:line:col.
+ * Bounds on the work a YAML file can ask of the parser (its size is bounded by read-config.ts):
+ * tokens and flow nesting are counted before parsing (the lexer is cheap, the composer is not),
+ * aliases before converting to data, and duplicate keys found in linear time (yaml's own check
+ * is quadratic: 70,000 keys took two minutes). Each problem carries the offset of its token, so
+ * it is reported at file:line:col.
  */
-import { isAlias, isCollection, isPair, Lexer, visit, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, isScalar, Lexer, visit, type Alias, type Document, type Node } from 'yaml';
 
-/** Deepest `[`/`{` nesting accepted: a campaign needs 4, one byte per level costs the parser seconds. */
+/** Most lexer tokens (scalars, indicators, spaces, line breaks) in one file; the example campaign has ~500. */
+export const MAX_TOKENS = 10_000;
+/** Deepest `[`/`{` nesting accepted: a campaign needs 4. */
 export const MAX_FLOW_DEPTH = 64;
 /** Most aliases (`*name`) in one file; also yaml's `maxAliasCount` (expansion work per anchor). */
 export const MAX_ALIASES = 100;
@@ -18,11 +22,13 @@ export interface LimitProblem {
 // Lexer tokens that mark structure but are not source text.
 const MARKERS = new Set(['\x02', '\x18', '\x1f']);
 
-/** The first `[` or `{` nested deeper than MAX_FLOW_DEPTH (the lexer stops there: linear, early). */
-export function flowTooDeep(text: string): LimitProblem | null {
+/** The first token past MAX_TOKENS or nested deeper than MAX_FLOW_DEPTH (the lexer stops there). */
+export function lexProblem(text: string): LimitProblem | null {
   let depth = 0;
   let offset = 0;
+  let tokens = 0;
   for (const token of new Lexer().lex(text)) {
+    if (++tokens > MAX_TOKENS) return { offset, message: `too many YAML tokens (more than ${MAX_TOKENS}; a campaign file has a few hundred)` };
     if (token === '[' || token === '{') {
       if (++depth > MAX_FLOW_DEPTH) return { offset, message: `nested deeper than ${MAX_FLOW_DEPTH} levels` };
     } else if (token === ']' || token === '}') {
@@ -31,6 +37,22 @@ export function flowTooDeep(text: string): LimitProblem | null {
     if (!MARKERS.has(token)) offset += token.length;
   }
   return null;
+}
+
+/** Every key that repeats a scalar key earlier in its map ("Map keys must be unique", as yaml words it). */
+export function duplicateKeys(doc: Document): LimitProblem[] {
+  const found: LimitProblem[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) found.push({ offset: pair.key.range?.[0] ?? 0, message: 'Map keys must be unique' });
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return found;
 }
 
 /**

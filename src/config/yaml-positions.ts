@@ -4,7 +4,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { at, type ConfigError, type DocPath } from './config-error.ts';
-import { aliasProblem, flowTooDeep, MAX_ALIASES } from './yaml-limits.ts';
+import { aliasProblem, duplicateKeys, lexProblem, MAX_ALIASES } from './yaml-limits.ts';
 
 /** Which node of a path a problem points at. */
 export type Target =
@@ -46,22 +46,23 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 }
 
 function parseBounded(text: string, file: string): ParsedYaml {
-  const deep = flowTooDeep(text);
-  if (deep) {
-    const before = text.slice(0, deep.offset);
-    return failed(file, { line: before.split('\n').length, col: deep.offset - before.lastIndexOf('\n') }, deep.message);
+  const tooMuch = lexProblem(text);
+  if (tooMuch) {
+    const before = text.slice(0, tooMuch.offset);
+    return failed(file, { line: before.split('\n').length, col: tooMuch.offset - before.lastIndexOf('\n') }, tooMuch.message);
   }
   const lc = new LineCounter();
-  // logLevel 'error': yaml's own warnings go to the process's stderr, quoting the file.
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' });
+  // uniqueKeys: checked by duplicateKeys in linear time. logLevel 'error': yaml's own warnings
+  // would go to the process's stderr, quoting the file.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, keepSourceTokens: false, uniqueKeys: false, logLevel: 'error' });
   const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
   const mk = (offset: number, message: string): ConfigError => ({ file, ...pos(offset), message });
-  const syntaxErrors = doc.errors.map((e) => mk(errorOffset(doc, e.code, e.pos[0]), e.message));
+  const errorOffsets: [number, string][] = doc.errors.map((e) => [errorOffset(doc, e.code, e.pos[0]), e.message]);
+  for (const d of duplicateKeys(doc)) errorOffsets.push([d.offset, d.message]);
+  const alias = errorOffsets.length === 0 ? aliasProblem(doc) : null;
+  if (alias) errorOffsets.push([alias.offset, alias.message]);
+  const syntaxErrors = errorOffsets.sort((a, b) => a[0] - b[0]).map(([offset, message]) => mk(offset, message));
   const syntaxWarnings = doc.warnings.map((e) => mk(e.pos[0], e.message));
-  if (syntaxErrors.length === 0) {
-    const alias = aliasProblem(doc);
-    if (alias) syntaxErrors.push(mk(alias.offset, alias.message));
-  }
   const rootOffset = (doc.contents as Node | null)?.range?.[0] ?? 0;
 
   const offsetOf = (n: Node | null): number | null => n?.range?.[0] ?? null;

@@ -1,6 +1,6 @@
 /**
  * Hostile campaign and daemon config files: an alias bomb, too many aliases, a cycle, deep
- * nesting, an oversized file, a directory or a FIFO are each one config error at file:line:col
+ * nesting, too many tokens, an oversized file, a directory or a FIFO are each one config error at file:line:col
  * (1:1 when there is no better place). Nothing throws, nothing waits, the other files still load.
  */
 import { execFileSync } from 'node:child_process';
@@ -59,6 +59,19 @@ describe('campaign file limits', () => {
   it('reports nesting deeper than 64 levels at the bracket that passes it', async () => {
     const file = join(dir, 'deep.yaml');
     expect(await errorsOf('deep.yaml', `id: d\nx: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`)).toEqual([`${file}:2:68: nested deeper than 64 levels`]);
+  });
+
+  it('stops at 10,000 tokens, before the parser spends seconds on a big file', async () => {
+    // 50,000 keys: under 1 MiB, and two minutes of yaml's own duplicate-key check.
+    const keys = Array.from({ length: 50_000 }, (_, i) => `k${i}: v`).join('\n');
+    const started = performance.now();
+    // The lexer makes 7 tokens of a `kN: v` line (with scalar markers and the line break): the 10,001st is on line 1,429.
+    expect(await errorsOf('tokens.yaml', `id: t\n${keys}\n`)).toEqual([`${join(dir, 'tokens.yaml')}:1429:7: too many YAML tokens (more than 10000; a campaign file has a few hundred)`]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('still reports a repeated key, at the repeat', async () => {
+    expect(await errorsOf('dup.yaml', 'id: d\nstate: running\nid: e\n')).toEqual([`${join(dir, 'dup.yaml')}:3:1: Map keys must be unique`]);
   });
 
   it('refuses a file over 1 MiB before reading it', async () => {
