@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { startApi, type ApiServer } from './api/server.ts';
 import { WebhookNotifier } from './api/webhook.ts';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DaemonConfig, PbxConfig } from './config/daemon-types.ts';
 import { formatConfigError, loadCampaignFile } from './config/load-campaign.ts';
+import { readConfigText } from './config/read-config.ts';
 import { importContacts } from './contacts/import.ts';
 import { loadDnc, type DncList } from './contacts/dnc.ts';
 import type { CampaignSpec } from './domain/types.ts';
@@ -171,7 +172,11 @@ export class Daemon {
     const owners = new Map<string, string>();
     for (const [id, l] of this.loaded) if (paths.includes(l.spec.source)) owners.set(id, l.spec.source);
     for (const f of paths) {
-      const id = await this.loadOne(f, owners);
+      // Each file on its own: whatever one file does, the others still load.
+      const id = await this.loadOne(f, owners).catch((err: unknown) => {
+        logger.error({ file: f, err }, 'campaign file rejected (unexpected error)');
+        return null;
+      });
       if (id) seen.add(id);
     }
     // A campaign whose file is gone is deleted: completed first; its call history stays.
@@ -183,6 +188,7 @@ export class Daemon {
       await this.engine.complete(id, 'deleted').catch((err) => logger.error({ campaign: id, err: String(err) }, 'complete failed'));
       this.loaded.delete(id);
     }
+    if (this.loaded.size === 0) logger.warn({ dir: config.campaignsDir }, 'no campaign loaded: fix or add campaign files, then send SIGHUP');
   }
 
   /** Load or reload one campaign file; returns its id when it is valid. */
@@ -198,8 +204,8 @@ export class Daemon {
     const spec = r.spec;
     const owner = owners.get(spec.id);
     if (owner !== undefined && owner !== spec.source) {
-      const text = await readFile(file, 'utf8').catch(() => '');
-      const line = text.split('\n').findIndex((l) => /^id\s*:/.test(l)) + 1 || 1;
+      const read = await readConfigText(file);
+      const line = (read.ok ? read.text : '').split('\n').findIndex((l) => /^id\s*:/.test(l)) + 1 || 1;
       logger.error({ file }, `${file}:${line}:1: campaign id "${spec.id}" is already used by ${owner}; this file is not loaded`);
       return null;
     }

@@ -3,11 +3,11 @@
  * `pbxes:`), print every problem as `file:line:col: message`. Daemon configs are checked first so
  * campaigns given alongside are checked against their trunks.
  */
-import { readFile } from 'node:fs/promises';
 import { formatConfigError, type ConfigError } from '../config/config-error.ts';
 import { currentEnv } from '../config/env.ts';
 import { loadCampaignFile } from '../config/load-campaign.ts';
 import { loadDaemonConfig } from '../config/load-daemon.ts';
+import { readConfigText } from '../config/read-config.ts';
 import { parseYaml } from '../config/yaml-positions.ts';
 
 export interface ValidateIo {
@@ -62,9 +62,9 @@ export async function validateCommand(files: string[], io: ValidateIo, env: Node
 
 /** A daemon config is recognised by a top-level `pbxes:` key. */
 async function isDaemonConfig(file: string): Promise<boolean> {
-  const text = await readFile(file, 'utf8').catch(() => null);
-  if (text === null) return false;
-  const data = parseYaml(text, file).data;
+  const read = await readConfigText(file);
+  if (!read.ok) return false;
+  const data = parseYaml(read.text, file).data;
   return typeof data === 'object' && data !== null && !Array.isArray(data) && 'pbxes' in data;
 }
 
@@ -74,6 +74,7 @@ async function duplicateId(file: string, id: string, seen: Map<string, string>):
     seen.set(id, file);
     return [];
   }
-  const y = parseYaml(await readFile(file, 'utf8'), file);
+  const read = await readConfigText(file);
+  const y = parseYaml(read.ok ? read.text : '', file);
   return [y.errorAt(['id'], 'value', `"${id}" is already the id of ${first}`)];
 }

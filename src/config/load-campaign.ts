@@ -2,13 +2,13 @@
  * Load one campaign file: YAML → schema → semantic checks → frozen CampaignSpec.
  * Every problem is reported (not just the first), each at its file:line:col.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { isResult, RESULTS, type CampaignSpec } from '../domain/types.ts';
 import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
 import { checkCampaign } from './campaign-checks.ts';
 import { parseRules } from './campaign-rules.ts';
+import { readConfigText } from './read-config.ts';
 import { normalizeCampaign } from './campaign-normalize.ts';
 import { checkCampaignShape, type CampaignYaml } from './campaign-schema.ts';
 import { sortAndDedupe, translateAjvErrors } from './schema-errors.ts';
@@ -21,18 +21,20 @@ export type CampaignLoadResult =
   | { ok: false; errors: ConfigError[] };
 
 /**
- * Read and validate `path`. Never throws for a bad or missing file: that is an error in the
- * result. `opts.trunks`, when given, are the trunk names the daemon config defines.
+ * Read and validate `path`. Never throws: a bad, missing, oversized (MAX_CONFIG_BYTES) or
+ * unparsable file is an error in the result. `opts.trunks`, when given, are the trunk names
+ * the daemon config defines.
  */
 export async function loadCampaignFile(path: string, opts: { trunks?: string[] } = {}): Promise<CampaignLoadResult> {
   const file = resolve(path);
-  let text: string;
+  const read = await readConfigText(file, path);
+  if (!read.ok) return { ok: false, errors: [read.error] };
   try {
-    text = await readFile(file, 'utf8');
+    return await loadCampaignText(read.text, path, file, opts);
   } catch (e) {
-    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+    // A bug or an input nobody foresaw: this file is rejected, the caller goes on with the others.
+    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: `cannot load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` }] };
   }
-  return loadCampaignText(text, path, file, opts);
 }
 
 /** As loadCampaignFile, for text already read; `displayName` is used in errors, `file` for relative paths. */

@@ -3,7 +3,7 @@
  * defined PBXes, the campaigns directory) → frozen DaemonConfig. Every error, each at file:line:col.
  * The environment is passed in: `process.env` is read by callers in src/config only.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { checkApiAuth, checkWebhookHeader, isEnvName } from './api-checks.ts';
@@ -11,6 +11,7 @@ import { at, didYouMean, type ConfigError, type DocPath } from './config-error.t
 import type { ApiConfig, DaemonConfig, PbxConfig, TrunkConfig } from './daemon-types.ts';
 import { checkDaemonShape, type DaemonYaml } from './daemon-schema.ts';
 import { parseDuration } from './duration.ts';
+import { readConfigText } from './read-config.ts';
 import { deepFreeze } from './freeze.ts';
 import { sortAndDedupe, translateAjvErrors } from './schema-errors.ts';
 import { parseYaml, type ParsedYaml } from './yaml-positions.ts';
@@ -27,13 +28,9 @@ export interface DaemonLoadOptions {
 /** Read and validate the daemon config at `path`; never throws for a bad or missing file. */
 export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv, opts: DaemonLoadOptions = {}): Promise<DaemonLoadResult> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
-  }
-  const y = parseYaml(text, path);
+  const read = await readConfigText(file, path);
+  if (!read.ok) return { ok: false, errors: [read.error] };
+  const y = parseYaml(read.text, path);
   if (y.syntaxErrors.length > 0) return { ok: false, errors: y.syntaxErrors };
   const errors = translateAjvErrors(checkDaemonShape(y.data), y, customizeDaemon);
   const warnings: ConfigError[] = [...y.syntaxWarnings];

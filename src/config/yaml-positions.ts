@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { at, type ConfigError, type DocPath } from './config-error.ts';
+import { aliasProblem, duplicateKeys, lexProblem, MAX_ALIASES } from './yaml-limits.ts';
 
 /** Which node of a path a problem points at. */
 export type Target =
@@ -32,13 +33,35 @@ interface Located {
   value: Node | null;
 }
 
-/** Parse `text` (the contents of `file`); never throws. */
+/**
+ * Parse `text` (the contents of `file`); never throws. Work is bounded (yaml-limits.ts): a
+ * file past a limit, or one the parser throws on, gets a syntax error at its position.
+ */
 export function parseYaml(text: string, file: string): ParsedYaml {
+  try {
+    return parseBounded(text, file);
+  } catch (e) {
+    return failed(file, { line: 1, col: 1 }, `cannot parse: ${firstLine(e)}`);
+  }
+}
+
+function parseBounded(text: string, file: string): ParsedYaml {
+  const tooMuch = lexProblem(text);
+  if (tooMuch) {
+    const before = text.slice(0, tooMuch.offset);
+    return failed(file, { line: before.split('\n').length, col: tooMuch.offset - before.lastIndexOf('\n') }, tooMuch.message);
+  }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, keepSourceTokens: false });
+  // uniqueKeys: checked by duplicateKeys in linear time. logLevel 'error': yaml's own warnings
+  // would go to the process's stderr, quoting the file.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, keepSourceTokens: false, uniqueKeys: false, logLevel: 'error' });
   const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
   const mk = (offset: number, message: string): ConfigError => ({ file, ...pos(offset), message });
-  const syntaxErrors = doc.errors.map((e) => mk(errorOffset(doc, e.code, e.pos[0]), e.message));
+  const errorOffsets: [number, string][] = doc.errors.map((e) => [errorOffset(doc, e.code, e.pos[0]), e.message]);
+  for (const d of duplicateKeys(doc)) errorOffsets.push([d.offset, d.message]);
+  const alias = errorOffsets.length === 0 ? aliasProblem(doc) : null;
+  if (alias) errorOffsets.push([alias.offset, alias.message]);
+  const syntaxErrors = errorOffsets.sort((a, b) => a[0] - b[0]).map(([offset, message]) => mk(offset, message));
   const syntaxWarnings = doc.warnings.map((e) => mk(e.pos[0], e.message));
   const rootOffset = (doc.contents as Node | null)?.range?.[0] ?? 0;
 
@@ -48,7 +71,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 
   return {
     file,
-    data: syntaxErrors.length > 0 ? null : doc.toJS({ maxAliasCount: 100 }),
+    data: syntaxErrors.length > 0 ? null : doc.toJS({ maxAliasCount: MAX_ALIASES }),
     syntaxErrors,
     syntaxWarnings,
     errorAt(path, target, message, bare = false) {
@@ -71,6 +94,23 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       return r ? text.slice(r[0], r[1]) : null;
     },
   };
+}
+
+/** A result holding one syntax error and no data. */
+function failed(file: string, where: { line: number; col: number }, message: string): ParsedYaml {
+  const error: ConfigError = { file, ...where, message };
+  return {
+    file,
+    data: null,
+    syntaxErrors: [error],
+    syntaxWarnings: [],
+    errorAt: (_path, _target, m) => ({ ...error, message: m }),
+    sourceAt: () => null,
+  };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 }
 
 /** Follow `path` as far as it goes; returns the deepest key/value pair reached. */

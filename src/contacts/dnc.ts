@@ -5,11 +5,10 @@
  * the files that changed and swaps each one's set in a single assignment, so `has()` never sees
  * a half-read file.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { normalizeNumber } from '../domain/numbers.ts';
 import { DialerdError } from '../lib/errors.ts';
+import { readLines } from './csv-lines.ts';
 
 export interface DncProblem {
   file: string;
@@ -41,6 +40,8 @@ type Report = (p: DncProblem) => void;
 async function signatureOf(file: string): Promise<string | null> {
   try {
     const s = await stat(file);
+    // A device or FIFO (a path typo, /dev/zero) would be read forever.
+    if (!s.isFile()) throw new Error('not a regular file');
     return `${s.ino}:${s.size}:${s.mtimeMs}`;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -48,19 +49,29 @@ async function signatureOf(file: string): Promise<string | null> {
   }
 }
 
-/** Reads one list line by line (streamed: lists may hold millions of numbers). */
+/** Bad lines reported one by one per read of a file; the rest are counted in one last problem. */
+export const MAX_DNC_PROBLEMS = 20;
+/** A longer line is not a number: its text is not kept (a file with no newline cannot fill memory). */
+const MAX_DNC_LINE_CHARS = 1024;
+
+/**
+ * Reads one list line by line (streamed: lists may hold millions of numbers). A bad line is
+ * reported by its number and the reason only: a list path may point at any file (a typo, or
+ * /etc/shadow), and its lines must not end up in the logs.
+ */
 export async function readDncFile(file: string, region: string | null, report: Report): Promise<Set<string>> {
   const numbers = new Set<string>();
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
-  for await (const rawLine of lines) {
-    line++;
-    const text = rawLine.replace(/^\uFEFF/, '').replace(/#.*$/, '').trim();
+  let bad = 0;
+  for await (const l of readLines(file, MAX_DNC_LINE_CHARS)) {
+    line = l.number;
+    const text = l.text?.replace(/#.*$/, '').trim() ?? null;
     if (text === '') continue;
-    const n = normalizeNumber(text, region);
+    const n = text === null ? ({ ok: false, reason: `longer than ${MAX_DNC_LINE_CHARS} characters` } as const) : normalizeNumber(text, region);
     if (n.ok) numbers.add(n.e164);
-    else report({ file, line, message: `not a number: ${JSON.stringify(text)} (${n.reason})` });
+    else if (++bad <= MAX_DNC_PROBLEMS) report({ file, line, message: `not a number (${n.reason})` });
   }
+  if (bad > MAX_DNC_PROBLEMS) report({ file, line, message: `${bad - MAX_DNC_PROBLEMS} more lines are not numbers (not listed)` });
   return numbers;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `dialerd run` and SIGHUP: an edited campaign file takes effect at the next dial, an invalid
  * edit is logged with file:line:col and the previous version keeps running, a new campaign file
- * is loaded (once, even when two SIGHUPs arrive together).
+ * is loaded (once, even when two SIGHUPs arrive together), and an alias bomb added in the same
+ * reload as a new valid file is rejected at its file:line:col while the valid one loads.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HistoryRow } from '../../src/domain/types.ts';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   f = makeFixture({ redisUrl: redis.url, prefix: 'reload:' });
   f.writeContacts('a.csv', contactsCsv(14));
   f.writeContacts('b.csv', contactsCsv(3, 79260000000));
+  f.writeContacts('c.csv', contactsCsv(2, 79360000000));
   f.writeCampaign('a', campaignYaml({ id: 'a', contacts: 'a.csv', concurrency: 1 }));
   store = await createRedisStore({ url: redis.url, prefix: 'reload:' });
 });
@@ -78,11 +80,22 @@ it('SIGHUP applies an edit at the next dial, keeps the previous version on an in
   d.signal('SIGHUP'); // while the third reload runs
   await d.waitFor(campaignTo('b', 'completed'), 'campaign b completed', 15_000, mark);
   await d.waitFor(campaignTo('a', 'completed'), 'campaign a completed', 20_000);
+
+  // 4. An alias bomb and a new valid file in one reload: the bomb is one error, c runs.
+  const bomb = f.writeCampaign('bomb', ['id: bomb', 'a: &a [x, x]', 'b: &b [*a, *a]', ...Array.from({ length: 40 }, (_, i) => `k${i}: *b`)].join('\n'));
+  f.writeCampaign('c', campaignYaml({ id: 'c', contacts: 'c.csv' }));
+  mark = d.mark();
+  d.signal('SIGHUP');
+  await d.waitFor(campaignTo('c', 'completed'), 'campaign c completed', 15_000, mark);
+  expect(d.lines.slice(mark).filter((l) => l.file === bomb && l.level === 50).map((l) => l.msg)).toEqual([
+    `${bomb}:36:6: alias *b expands too much (more than 100 copies)`,
+    'campaign file rejected (1 errors); not loaded',
+  ]);
   d.signal('SIGTERM');
   expect((await d.waitExit()).code).toBe(0);
 
   expect(d.lines.filter((l) => l.campaign === 'b' && /^imported /.test(l.msg))).toHaveLength(1);
-  expect(d.lines.filter((l) => l.level >= 50 && !l.msg.startsWith(`${file}:`) && !/^campaign file rejected/.test(l.msg))).toEqual([]);
+  expect(d.lines.filter((l) => l.level >= 50 && !l.msg.startsWith(`${file}:`) && !l.msg.startsWith(`${bomb}:`) && !/^campaign file rejected/.test(l.msg))).toEqual([]);
 
   const a = await allHistory(store, { campaign: 'a' });
   expect(a).toHaveLength(14);
@@ -91,4 +104,5 @@ it('SIGHUP applies an edit at the next dial, keeps the previous version on an in
   expect(maxOverlap(a.filter((r) => r.startedAt > editedAt))).toBe(4);
   expect(maxOverlap(a.filter((r) => r.startedAt > invalidAt))).toBe(4); // the previous version's cap
   expect(await allHistory(store, { campaign: 'b' })).toHaveLength(3);
+  expect(await allHistory(store, { campaign: 'c' })).toHaveLength(2);
 }, 60_000);

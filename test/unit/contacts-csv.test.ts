@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, readCsvRows, type CsvRow, type CsvSkip } from '../../src/contacts/csv-source.ts';
+import { detectDelimiter, MAX_RECORD_CHARS, readCsvRows, type CsvRow, type CsvSkip } from '../../src/contacts/csv-source.ts';
 import { layoutColumns, rawNumbers, splitPhoneList } from '../../src/contacts/columns.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialerd-csv-'));
@@ -66,11 +66,54 @@ describe('readCsvRows', () => {
     expect(r[0]!.fields).toEqual(['id', 'name']);
   });
 
-  it('keeps stray quotes inside unquoted fields and reports an unclosed quote instead of throwing', async () => {
-    const { rows: r, skips } = await rows(file('id,name\n1,O"Brien\n2,"never closed\n3,x\n'));
-    expect(r.map((x) => x.fields)).toEqual([['id', 'name'], ['1', 'O"Brien']]);
-    expect(skips).toHaveLength(1);
-    expect(skips[0]!.line).toBe(3);
+  it('keeps stray quotes inside unquoted fields and a quote closed by text on its own line', async () => {
+    const { rows: r, skips } = await rows(file('id,name,x\n1,O"Brien,"a"b\n2,"Ann, Bob","x" \n'));
+    expect(r.map((x) => x.fields)).toEqual([['id', 'name', 'x'], ['1', 'O"Brien', '"a"b'], ['2', 'Ann, Bob', 'x']]);
+    expect(skips).toEqual([]);
+  });
+
+  const UNCLOSED = /^unclosed quote: the quoted field opening on this line has no closing quote (.*); read with its quote as text$/;
+
+  it('reports a quote never closed at its line, reads that row with the quote as text and every row after it', async () => {
+    const { rows: r, skips } = await rows(file('id,name\n1,x\n2,"never closed\n3,y\n4,z\n'));
+    expect(r).toEqual([
+      { line: 1, fields: ['id', 'name'] },
+      { line: 2, fields: ['1', 'x'] },
+      { line: 3, fields: ['2', '"never closed'] },
+      { line: 4, fields: ['3', 'y'] },
+      { line: 5, fields: ['4', 'z'] },
+    ]);
+    expect(skips).toEqual([{ line: 3, message: expect.stringMatching(UNCLOSED) }]);
+    expect(skips[0]!.message).toMatch(/before the end of the file/);
+  });
+
+  it('does not merge rows into one cell when a later quote "closes" a missing one', async () => {
+    const { rows: r, skips } = await rows(file('id,phone,name\n1,+7916,"Ann\n2,+7917,Bob\n3,+7918,"Carl"\n4,+7919,Dan\n'));
+    expect(r.map((x) => [x.line, ...x.fields])).toEqual([
+      [1, 'id', 'phone', 'name'],
+      [2, '1', '+7916', '"Ann'],
+      [3, '2', '+7917', 'Bob'],
+      [4, '3', '+7918', 'Carl'],
+      [5, '4', '+7919', 'Dan'],
+    ]);
+    expect(skips).toEqual([{ line: 2, message: expect.stringMatching(UNCLOSED) }]);
+    expect(skips[0]!.message).toMatch(/before line 4/);
+  });
+
+  it('gives up on an open quote after 64 Ki characters and skips a longer line, reading the rows after both', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => `${i + 10},+7916${String(i).padStart(7, '0')}`);
+    const { rows: r, skips } = await rows(file(['id,phone', '1,"open', ...many, `2,${'x'.repeat(MAX_RECORD_CHARS + 1)}`, '3,+79160000003'].join('\n')));
+    expect(MAX_RECORD_CHARS).toBe(65_536);
+    expect(r).toHaveLength(1 + 1 + 10_000 + 1);
+    expect(r[1]).toEqual({ line: 2, fields: ['1', '"open'] });
+    expect(r[2]).toEqual({ line: 3, fields: ['10', '+79160000000'] });
+    expect(r.at(-1)).toEqual({ line: 10_004, fields: ['3', '+79160000003'] });
+    expect(Math.max(...r.flatMap((x) => x.fields.map((f) => f.length)))).toBeLessThan(20);
+    expect(skips).toEqual([
+      { line: 2, message: expect.stringMatching(UNCLOSED) },
+      { line: 10_003, message: 'line longer than 65536 characters; skipped' },
+    ]);
+    expect(skips[0]!.message).toMatch(/within 65536 characters/);
   });
 
   it('throws a contacts error for a missing file', async () => {

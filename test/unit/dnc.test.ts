@@ -27,7 +27,32 @@ describe('loadDnc', () => {
     expect(dnc.has('+74950000002')).toBe(true);
     expect(dnc.has('+74950000003')).toBe(false);
     expect(dnc.size).toBe(3);
-    expect(problems).toEqual([{ file: p, line: 6, message: 'not a number: "call me maybe" (letters)' }]);
+    expect(problems).toEqual([{ file: p, line: 6, message: 'not a number (letters)' }]);
+  });
+
+  it('never repeats a bad line: a list pointing at any file reports line numbers and reasons only, at most 20', async () => {
+    const secret = (i: number) => `user${i}:$6$s4lt$Zx9${i}q:19000:0:99999:7:::`;
+    const p = file(Array.from({ length: 25 }, (_, i) => secret(i)).join('\n') + '\n+74950000001\n');
+    const problems: DncProblem[] = [];
+    const dnc = await loadDnc([p], 'RU', { onProblem: (x) => problems.push(x) });
+    expect(dnc.size).toBe(1);
+    expect(problems.slice(0, 2)).toEqual([
+      { file: p, line: 1, message: 'not a number (letters)' },
+      { file: p, line: 2, message: 'not a number (letters)' },
+    ]);
+    expect(problems).toHaveLength(21);
+    expect(problems[20]).toEqual({ file: p, line: 26, message: '5 more lines are not numbers (not listed)' });
+    const said = JSON.stringify(problems);
+    expect(said).not.toMatch(/user|s4lt|19000|99999/);
+  });
+
+  it('refuses a device or FIFO (read forever) and does not keep an overlong line', async () => {
+    await expect(loadDnc(['/dev/zero'], 'RU')).rejects.toMatchObject({ code: 'DIALERD_ERR_CONTACTS', message: expect.stringContaining('DNC list /dev/zero cannot be read: not a regular file') });
+    const problems: DncProblem[] = [];
+    const p = file(`${'7'.repeat(5000)}\n+74950000001\n`);
+    const dnc = await loadDnc([p], 'RU', { onProblem: (x) => problems.push(x) });
+    expect(dnc.size).toBe(1);
+    expect(problems).toEqual([{ file: p, line: 1, message: 'not a number (longer than 1024 characters)' }]);
   });
 
   it('is the union of several files; size counts distinct numbers', async () => {
