@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { MAX_RECORD_ID_LENGTH, recordIdError } from '../domain/record.ts';
 import { MAX_VARS_PER_RECORD, varsError } from '../domain/vars.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { buildRecords, type ContactInput, type ContactProblem } from './contacts.ts';
@@ -16,7 +17,7 @@ export const MAX_CONTACTS_PER_REQUEST = 5000;
 
 const Contact = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 200 }),
+    id: Type.String({ minLength: 1, maxLength: MAX_RECORD_ID_LENGTH }),
     phones: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 }),
     timezone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     // Names, case clashes and sizes are checked by varsError (a 400 naming the key).
@@ -80,7 +81,7 @@ export function campaignRoutes(app: FastifyInstance, deps: ApiDeps): void {
     { schema: { params: IdParams, body: ContactsBody } },
     async (req): Promise<AddRecordsReply> => {
       req.body.forEach((c, i) => {
-        const bad = c.vars === undefined ? null : varsError(c.vars);
+        const bad = recordIdError(c.id) ?? (c.vars === undefined ? null : varsError(c.vars));
         if (bad !== null) throw new DialerdError('DIALERD_ERR_USAGE', `contact ${i} (id ${JSON.stringify(c.id)}): ${bad}`);
       });
       const id = req.params.id;

@@ -9,7 +9,7 @@ import { normalizeNumber } from '../domain/numbers.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { readCsvRows } from './csv-source.ts';
 import { layoutColumns, rawNumbers, rowVars, type ColumnLayout } from './columns.ts';
-import { invalidRecord, newRecord } from '../domain/record.ts';
+import { invalidRecord, newRecord, recordIdError } from '../domain/record.ts';
 
 /** Something wrong with one line of the file. `line` is the physical line the row starts on (header = 1). */
 export interface ImportProblem {
@@ -20,7 +20,7 @@ export interface ImportProblem {
 export interface ImportReport {
   /** Non-blank data rows read (header excluded). */
   rows: number;
-  /** Records produced (rows minus those skipped as duplicate ids). */
+  /** Records produced (rows minus those skipped for their id). */
   records: number;
   valid: number;
   /** Records with no dialable number (state `invalid`). */
@@ -29,6 +29,8 @@ export interface ImportReport {
   duplicateNumbers: number;
   /** Rows skipped because their id was already used. */
   duplicateIds: number;
+  /** Rows skipped because their id was too long or held control characters (domain/record.ts). */
+  badIds: number;
   /** Variable values that had control characters stripped (domain/vars.ts). */
   varsStripped: number;
   /** Variable values cut to MAX_VAR_VALUE_LENGTH. */
@@ -78,7 +80,7 @@ const DEFAULT_MAX_PROBLEMS = 1000;
 export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRecord[], ImportReport, undefined> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const maxProblems = opts.maxProblems ?? DEFAULT_MAX_PROBLEMS;
-  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] };
+  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, badIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] };
   const problem = (line: number, message: string): void => {
     if (report.problems.length < maxProblems) report.problems.push({ line, message });
   };
@@ -105,6 +107,12 @@ export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRec
     if (id === '') {
       if (layout.id !== null) problem(row.line, `empty id; using line-${row.line}`);
       id = `line-${row.line}`;
+    }
+    const badId = recordIdError(id);
+    if (badId !== null) {
+      report.badIds++;
+      problem(row.line, `${badId}; row skipped`);
+      continue;
     }
     if (ids.has(id)) {
       report.duplicateIds++;

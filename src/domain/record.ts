@@ -1,5 +1,16 @@
 /** Building records: the one place a DialRecord is made from scratch. */
 import type { DialRecord } from './types.ts';
+import { hasControlChars } from './vars.ts';
+
+/** A record id is a key shown in logs, tables and the PBX: bounded and printable. */
+export const MAX_RECORD_ID_LENGTH = 200;
+
+/** Why `id` cannot be a record id (too long, control or bidi characters); null when it can. */
+export function recordIdError(id: string): string | null {
+  if (id.length > MAX_RECORD_ID_LENGTH) return `id of ${id.length} characters; at most ${MAX_RECORD_ID_LENGTH}`;
+  if (hasControlChars(id)) return 'id holds control or bidi-control characters';
+  return null;
+}
 
 export interface NewRecordInit {
   campaign: string;

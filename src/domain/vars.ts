@@ -32,6 +32,11 @@ const NAME_RE = new RegExp(VAR_NAME_PATTERN);
 const SPACE_LIKE = /\r\n|[\t\n\v\f\r\u2028\u2029]/g;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+/** Whether `s` holds a character cleanVarValue would replace or remove. */
+export function hasControlChars(s: string): boolean {
+  return new RegExp(CONTROLS.source).test(s) || new RegExp(SPACE_LIKE.source).test(s);
+}
+
 export function isVarName(name: string): boolean {
   return NAME_RE.test(name);
 }

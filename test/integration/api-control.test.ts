@@ -136,6 +136,8 @@ describe('control API', () => {
       [{ note: 'x'.repeat(MAX_VAR_VALUE_LENGTH + 1) }, `at most ${MAX_VAR_VALUE_LENGTH}`],
       [tooMany, `${MAX_VARS_PER_RECORD}`],
     ];
+    const badId = await t.http('POST', '/campaigns/held/records', [{ id: 'R\u001b]0;x\u0007', phones: ['+74957770009'] }]);
+    expect({ status: badId.status, code: badId.body.code, message: badId.body.message }).toMatchObject({ status: 400, code: 'DIALERD_ERR_USAGE', message: expect.stringContaining('control') });
     for (const [vars, says] of cases) {
       const r = await t.http('POST', '/campaigns/held/records', [{ id: 'v1', phones: ['+74957770009'], vars }]);
       expect({ status: r.status, code: r.body.code }).toEqual({ status: 400, code: 'DIALERD_ERR_USAGE' });

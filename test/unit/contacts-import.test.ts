@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DialRecord } from '../../src/domain/types.ts';
+import { MAX_RECORD_ID_LENGTH } from '../../src/domain/record.ts';
 import { importContacts, readContacts, type ImportReport } from '../../src/contacts/import.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialerd-import-'));
@@ -48,7 +49,7 @@ describe('importContacts', () => {
         finalReason: null,
       },
     ]);
-    expect(report).toEqual<ImportReport>({ rows: 1, records: 1, valid: 1, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] });
+    expect(report).toEqual<ImportReport>({ rows: 1, records: 1, valid: 1, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, badIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] });
   });
 
   it('is due at max(now, startAt)', async () => {
@@ -102,9 +103,9 @@ describe('importContacts', () => {
   });
 
   it('skips duplicate ids and names rows without id line-<N>, with correct line numbers', async () => {
-    const text = 'id,phone\n\n1,+79160000001\n\n\n1,+79160000002\n,+79160000003\n"x\ny",+79160000004\n,+79160000005\n';
+    const text = 'id,phone\n\n1,+79160000001\n\n\n1,+79160000002\n,+79160000003\n"x",+79160000004\n,+79160000005\n';
     const { records, report } = await load(text);
-    expect(records.map((r) => r.id)).toEqual(['1', 'line-7', 'x\ny', 'line-10']);
+    expect(records.map((r) => r.id)).toEqual(['1', 'line-7', 'x', 'line-9']);
     expect(records[0]!.numbers).toEqual(['+79160000001']);
     expect(report.duplicateIds).toBe(1);
     expect(report.rows).toBe(5);
@@ -112,7 +113,21 @@ describe('importContacts', () => {
     expect(report.problems).toEqual([
       { line: 6, message: 'duplicate id "1"; row skipped' },
       { line: 7, message: 'empty id; using line-7' },
-      { line: 10, message: 'empty id; using line-10' },
+      { line: 9, message: 'empty id; using line-9' },
+    ]);
+  });
+
+  it('skips, with a problem, a row whose id is too long or holds control or bidi characters', async () => {
+    const long = 'k'.repeat(MAX_RECORD_ID_LENGTH + 1);
+    const text = `id,phone\n"x\ny",+79160000001\nR\u001b[2J,+79160000002\nab\u202ecd,+79160000003\n${long},+79160000004\n${long.slice(1)},+79160000005\n`;
+    const { records, report } = await load(text);
+    expect(records.map((r) => r.id)).toEqual([long.slice(1)]);
+    expect(report.badIds).toBe(4);
+    expect(report.problems).toEqual([
+      { line: 2, message: 'id holds control or bidi-control characters; row skipped' },
+      { line: 4, message: 'id holds control or bidi-control characters; row skipped' },
+      { line: 5, message: 'id holds control or bidi-control characters; row skipped' },
+      { line: 6, message: `id of ${MAX_RECORD_ID_LENGTH + 1} characters; at most ${MAX_RECORD_ID_LENGTH}; row skipped` },
     ]);
   });
 
