@@ -16,6 +16,8 @@ export const RESULTS = [
   'invalid_number',
   'congestion',
   'failed',
+  'insufficient_funds',
+  'trunk_rejected',
   'error',
   'cancelled',
 ] as const;
@@ -23,6 +25,18 @@ export type Result = (typeof RESULTS)[number];
 
 export function isResult(x: unknown): x is Result {
   return typeof x === 'string' && (RESULTS as readonly string[]).includes(x);
+}
+
+/**
+ * The technical class: our side's fault, not the subscriber's. `error` (the dial never left),
+ * `insufficient_funds` (402: our account is out of credit) and `trunk_rejected` (401/403/407: our
+ * trunk's credentials or rights). Retried with `attempts.technical_errors` backoff, not counted
+ * until `free` in a row on a record, never `stop_number`; the trunk breaker counts them too.
+ */
+export const TECHNICAL_RESULTS: ReadonlySet<Result> = new Set<Result>(['insufficient_funds', 'trunk_rejected', 'error']);
+
+export function isTechnical(r: Result): boolean {
+  return TECHNICAL_RESULTS.has(r);
 }
 
 /**
@@ -106,6 +120,8 @@ export type PauseReason =
   | 'pbx_down'
   | 'pbx_auth'
   | 'trunk_down'
+  | 'trunk_funds'
+  | 'trunk_auth'
   | 'errors'
   | 'budget'
   | 'contacts_missing'
@@ -134,7 +150,7 @@ export interface TechnicalErrorPolicy {
   firstDelaySeconds: number;
   factor: number;
   maxDelaySeconds: number;
-  /** Consecutive `error` results on a record that are not counted as attempts. */
+  /** Consecutive technical results (TECHNICAL_RESULTS) on a record that are not counted as attempts. */
   free: number;
 }
 
@@ -203,7 +219,7 @@ export interface DialRecord {
   numberAttempts: number[];
   /** Short repeats used in the current attempt. */
   repeats: number;
-  /** Consecutive `error` results on this record. */
+  /** Consecutive technical results (`error`, `insufficient_funds`, `trunk_rejected`) on this record. */
   consecutiveErrors: number;
   /** Dials made on this record (every origination, repeats included). */
   dials: number;
