@@ -204,7 +204,10 @@ export class Engine extends EventEmitter {
     }
     for (;;) {
       if (!this.dialable(ctx)) return;
-      const free = this.caps.free(ctx.spec.id, trunk);
+      const gate = this.control.breakers.gate(trunk);
+      if (gate === 'open') return this.control.breakers.pauseIfOpen(ctx);
+      if (gate === 'wait') return; // the probe's settle kicks us
+      const free = Math.min(this.caps.free(ctx.spec.id, trunk), gate === 'probe' ? 1 : BATCH);
       if (free <= 0) return; // a freed slot kicks us
       const now = scheduler.now();
       const rates = this.rates(ctx);
@@ -242,7 +245,8 @@ export class Engine extends EventEmitter {
     if (a.kind === 'final') return this.putBack(rec, null, a);
     if (a.kind === 'later') return this.putBack(a.record, a.nextAt);
     const number = a.number;
-    if (!this.dialable(ctx)) return this.putBack(rec, rec.nextAt ?? now);
+    const gate = this.control.breakers.gate(spec.trunk);
+    if (!this.dialable(ctx) || gate === 'open' || gate === 'wait') return this.putBack(rec, rec.nextAt ?? now);
     const slot = this.caps.reserve(spec.id, spec.trunk);
     if (!slot) return this.putBack(rec, rec.nextAt ?? now);
     const rates = this.rates(ctx);
@@ -256,11 +260,13 @@ export class Engine extends EventEmitter {
     const record: DialRecord = { ...rec, state: 'dialing', dials: rec.dials + 1 };
     const d = dialState({ id: this.deps.newDialId(), spec, record, number, attempt: currentAttempt(rec), slot, pbx, trunk, startedAt: now, answeredAt: null });
     this.dials.add(d);
+    this.control.breakers.start(spec.trunk, d.id);
     try {
       await this.deps.store.putLiveDial(liveDial(d));
     } catch (err) {
-      // Not originated: free what it held; the record stays `dialing` for recoverClaims.
+      // Not originated: free what it held (a probe slot too); the record stays `dialing` for recoverClaims.
       this.dials.remove(d);
+      await this.control.breakers.settled(spec.trunk, { dialId: d.id, result: 'cancelled', sip: null, endedAt: now });
       throw err;
     }
     // Not awaited: the pump goes on while the PBX answers the request (its slot is already held).
@@ -333,6 +339,7 @@ export class Engine extends EventEmitter {
     );
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
+    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
     if (ctx) {
       ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
       await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
