@@ -11,7 +11,7 @@ import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domai
 import { isTrunkFaultReason } from '../domain/guards.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import { TrunkBreakers } from './trunk-breakers.ts';
-import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
+import { applyCampaignEvent, cancelTimers, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
 
 /** What the control needs from the engine. */
@@ -151,11 +151,7 @@ export class CampaignControl {
     const ctx = this.require(id);
     if (ctx.status.state === 'completed') return;
     await this.event(ctx, { type: 'complete', by }, by);
-    ctx.wake?.timer.cancel();
-    ctx.wake = null;
-    ctx.startTimer?.cancel();
-    ctx.endTimer?.cancel();
-    ctx.budgetTimer?.cancel();
+    cancelTimers(ctx);
     ctx.budgetTimer = null;
     const n = await this.deps.store.finalizeAll(id, 'cancelled', `campaign completed (${by})`);
     if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);

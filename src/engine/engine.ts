@@ -20,11 +20,12 @@ import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '..
 import { admit } from './admission.ts';
 import { Caps } from './caps.ts';
 import { CampaignControl } from './campaign-control.ts';
-import type { CampaignCtx } from './campaigns.ts';
+import { cancelTimers, type CampaignCtx } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
 import { DialBook } from './dial-book.ts';
 import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
+import { TrunkRates } from './trunk-rates.ts';
 import type { DncCheck, EngineDeps, EngineEvents } from './types.ts';
 
 /** Records claimed per store round trip. */
@@ -34,6 +35,8 @@ export class Engine extends EventEmitter {
   private readonly control: CampaignControl;
   private readonly dials = new DialBook();
   private readonly limiters: RateBook;
+  /** Each trunk's effective calls-per-second under carrier backpressure. */
+  private readonly trunkRates: TrunkRates;
   private readonly caps: Caps;
   private readonly unsubscribe: (() => void)[] = [];
   private stopping = false;
@@ -49,6 +52,7 @@ export class Engine extends EventEmitter {
   constructor(private readonly deps: EngineDeps) {
     super();
     this.limiters = new RateBook(deps.rateLimiter);
+    this.trunkRates = new TrunkRates(deps);
     this.control = new CampaignControl(deps, {
       kick: (ctx) => this.kick(ctx),
       liveFor: (id) => this.caps.liveFor(id),
@@ -87,6 +91,11 @@ export class Engine extends EventEmitter {
 
   campaignIds(): string[] {
     return [...this.control.campaigns.keys()];
+  }
+
+  /** A trunk's calls-per-second right now: its configured rate unless carrier congestion lowered it. */
+  trunkCps(trunk: string): number {
+    return this.trunkRates.cps(trunk, this.deps.scheduler.now());
   }
 
   // ---- campaigns (state lives in CampaignControl) -----------------------------------------
@@ -187,10 +196,12 @@ export class Engine extends EventEmitter {
     ctx.wake = { at, timer };
   }
 
-  /** The trunk's and the campaign's calls-per-second limiters: a start needs both. */
-  private rates(ctx: CampaignCtx): [RateLimiter, RateLimiter] {
+  /** The trunk's and the campaign's calls-per-second limiters, and the trunk's congestion limiter: a start needs all. */
+  private rates(ctx: CampaignCtx): RateLimiter[] {
     const trunk = this.deps.trunks[ctx.spec.trunk]!;
-    return [this.limiters.get(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiters.get(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
+    const congested = this.trunkRates.limiter(trunk.name, this.deps.scheduler.now());
+    const own = [this.limiters.get(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiters.get(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
+    return congested ? [...own, congested] : own;
   }
 
   private async pump(ctx: CampaignCtx): Promise<void> {
@@ -339,6 +350,7 @@ export class Engine extends EventEmitter {
     );
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
+    this.trunkRates.settled(d.trunk.name, row.result, endedAt);
     await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
     if (ctx) {
       ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
@@ -427,13 +439,7 @@ export class Engine extends EventEmitter {
    */
   async stop(graceMs: number, forceAfterMs = 5000): Promise<void> {
     this.stopping = true;
-    for (const ctx of this.control.campaigns.values()) {
-      ctx.wake?.timer.cancel();
-      ctx.wake = null;
-      ctx.startTimer?.cancel();
-      ctx.endTimer?.cancel();
-      ctx.budgetTimer?.cancel();
-    }
+    for (const ctx of this.control.campaigns.values()) cancelTimers(ctx);
     if (!(await this.waitIdle(graceMs))) {
       this.deps.logger.warn({ live: this.dials.size }, 'shutdown deadline: hanging up live calls');
       await Promise.all([...this.dials.values()].map((d) => this.hangup(d)));
