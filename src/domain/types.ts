@@ -114,7 +114,11 @@ export function isFinal(s: RecordState): s is FinalState {
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'completed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
-/** Why a campaign was paused. Every reason except `manual` is automatic and must clear before resume. */
+/**
+ * Why a campaign was paused. Every reason except `manual` is automatic and must clear before
+ * resume; the trunk breaker's `trunk_funds` / `trunk_auth` / `trunk_down` (domain/guards.ts) clear
+ * only by a resume after its cool-down, which lets one probe dial through.
+ */
 export type PauseReason =
   | 'manual'
   | 'pbx_down'
