@@ -60,6 +60,17 @@ export function createMetrics(deps: ApiDeps, storeUp: () => boolean): Metrics {
     },
   });
   new Gauge({
+    name: 'dialerd_trunk_calls_per_second',
+    help: "Each campaign trunk's calls per second right now: the configured rate unless carrier congestion lowered it.",
+    labelNames: ['trunk'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const trunks = new Set(engine.campaignIds().map((id) => engine.campaign(id)?.spec.trunk));
+      for (const t of trunks) if (t !== undefined) this.set({ trunk: t }, engine.trunkCps(t));
+    },
+  });
+  new Gauge({
     name: 'dialerd_pbx_up',
     help: 'PBX control link: 1 up, 0 otherwise.',
     labelNames: ['pbx'] as const,

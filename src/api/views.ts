@@ -12,6 +12,8 @@ export interface CampaignView {
   pauseReason: PauseReason | null;
   pauseDetail: string | null;
   trunk: string;
+  /** The trunk's calls per second right now: its configured rate unless carrier congestion lowered it. */
+  trunkCallsPerSecond: number;
   /** Dials live right now. */
   live: number;
   /** Records per state. */
@@ -42,6 +44,7 @@ export async function campaignView(deps: ApiDeps, id: string): Promise<CampaignV
     pauseReason: ctx.status.pauseReason,
     pauseDetail: ctx.status.pauseDetail,
     trunk: ctx.spec.trunk,
+    trunkCallsPerSecond: deps.engine.trunkCps(ctx.spec.trunk),
     live: deps.engine.liveFor(id),
     records: counts.states,
     results: counts.results,

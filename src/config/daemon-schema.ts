@@ -67,6 +67,15 @@ const Trunk = Type.Object(
     endpoint: Type.String({ minLength: 1, description: 'Dial string; {number} becomes the E.164 number, e.g. PJSIP/{number}@carrier-a.' }),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, default: 10 })),
     calls_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 5 })),
+    breaker: Type.Optional(
+      Type.Object(
+        {
+          after: Type.Optional(Type.Integer({ minimum: 1, default: 5, description: 'Consecutive trunk-fault dials (insufficient_funds, trunk_rejected, error) that pause every running campaign on the trunk.' })),
+          cooldown: Type.Optional(Type.String({ pattern: DURATION_PATTERN, default: '1m', description: 'After the breaker opens, resume is refused this long; then one probe dial decides.' })),
+        },
+        { additionalProperties: false, default: {}, description: 'The trunk breaker.' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

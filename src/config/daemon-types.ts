@@ -1,4 +1,5 @@
 /** The daemon config (config/dialerd.yaml) after validation. */
+import type { BreakerPolicy } from '../domain/guards.ts';
 
 export type PbxConfig =
   | { name: string; type: 'asterisk'; url: string; username: string; password: string; app: string }
@@ -12,6 +13,8 @@ export interface TrunkConfig {
   endpoint: string;
   concurrency: number;
   callsPerSecond: number;
+  /** The trunk breaker (domain/guards); absent: DEFAULT_BREAKER. */
+  breaker?: BreakerPolicy;
 }
 
 export type StoreConfig = { type: 'memory' } | { type: 'redis'; url: string; prefix: string };

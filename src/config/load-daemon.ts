@@ -117,7 +117,8 @@ function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: 
   }
   const trunks: Record<string, TrunkConfig> = {};
   for (const [name, t] of Object.entries(d.trunks)) {
-    trunks[name] = { name, pbx: t.pbx, endpoint: t.endpoint, concurrency: t.concurrency ?? 10, callsPerSecond: t.calls_per_second ?? 5 };
+    const breaker = { after: t.breaker?.after ?? 5, cooldownSeconds: parseDuration(t.breaker?.cooldown ?? '1m') ?? 60 };
+    trunks[name] = { name, pbx: t.pbx, endpoint: t.endpoint, concurrency: t.concurrency ?? 10, callsPerSecond: t.calls_per_second ?? 5, breaker };
   }
   const store = d.store ?? { type: 'memory' };
   return {

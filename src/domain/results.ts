@@ -22,9 +22,18 @@ function table<K extends string | number>(groups: Partial<Record<Result, readonl
  * Default result by final SIP response code. Consulted before the Q.850 table because the SIP
  * code is what the far end said; Asterisk ignores Reason headers on 4xx–6xx and FreeSWITCH
  * honours them, so the derived Q.850 cause of the same answer differs between the two.
- * Beyond domain.md §3: 485 (with cause 3) → invalid_number, 401/402/403/407 → failed (our
- * trunk's auth or credit), 487 → no_answer (when we did not cancel it), 504 → no_answer
- * (Asterisk and FreeSWITCH both derive 102, recovery on timer expiry).
+ * Beyond domain.md §3: 485 (with cause 3) → invalid_number, 402 → insufficient_funds and
+ * 401/403/407 → trunk_rejected (our own trunk's credit or credentials: the technical class, see
+ * TECHNICAL_RESULTS), 487 → no_answer (when we did not cancel it), 504 → no_answer (Asterisk and
+ * FreeSWITCH both derive 102, recovery on timer expiry).
+ *
+ * Only the SIP code tells a trunk fault: both switches derive Q.850 21 (CALL_REJECTED) for
+ * 401/402/403/407 just as for a subscriber's 603, so without a SIP code 21 stays `rejected`.
+ * FreeSWITCH's 401/407 without a challenge lack sip_invite_failure_status but still carry
+ * sip_term_status (and proto_specific_hangup_cause sip:401) on CHANNEL_HANGUP_COMPLETE
+ * (../shared/lab/freeswitch/matrix.txt r401, r407), so they map here; when only the
+ * BACKGROUND_JOB `-ERR CALL_REJECTED` is known (the hangup event never came) there is no SIP code
+ * and the dial is `rejected`: we do not guess a code the switch did not report.
  */
 export const DEFAULT_SIP_MAP: Readonly<Record<number, Result>> = table<number>({
   busy: [486, 600],
@@ -33,7 +42,8 @@ export const DEFAULT_SIP_MAP: Readonly<Record<number, Result>> = table<number>({
   unreachable: [502],
   invalid_number: [404, 410, 484, 485, 604],
   congestion: [500, 503],
-  failed: [401, 402, 403, 407],
+  insufficient_funds: [402],
+  trunk_rejected: [401, 403, 407],
 });
 
 /**
@@ -194,8 +204,9 @@ function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
  *    d. DEFAULT_Q850_MAP (the cause from `causeName` when `q850` is null; 32 is never a cause);
  *    e. `ringTimeoutHit` → `no_answer`;
  *    f. `failed`.
- *    Hence Q.850 21 is `failed` with SIP 401/402/403/407 (our trunk) and `rejected` with
- *    603/607/608 or no SIP code; Q.850 3 is `invalid_number` only with 485/604.
+ *    Hence Q.850 21 is `insufficient_funds` with SIP 402, `trunk_rejected` with 401/403/407
+ *    (our trunk) and `rejected` with 603/607/608 or no SIP code; Q.850 3 is `invalid_number`
+ *    only with 485/604.
  */
 export function mapResult(facts: RawFacts, opts: MapOptions): MappedResult {
   if (facts.originateFailed === true) return { result: 'error', amdNotSure: false };

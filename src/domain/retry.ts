@@ -24,19 +24,21 @@
  *   "Next number" = the first number AFTER the current one (record order, no wrap-around) whose
  *   numberAttempts < perNumber.
  *   `pause_campaign` sets `pauseCampaign: true` even when the record itself closed.
- * - `error` (technical): consecutiveErrors + 1 = n. While n ≤ technicalErrors.free the dial is
- *   not counted: decision `retry_after`, nextAt = endedAt + technicalErrorDelay(n), same
- *   number, repeats untouched. Error number `free + 1` is the FIRST counted one, and every
- *   further consecutive error too: each closes an attempt as `retry_after technicalErrorDelay(n)`
- *   (then the per-record/per-number checks above). The `error` rule in the table is not used.
- *   Any other result except `cancelled` resets consecutiveErrors to 0.
+ * - Technical results (TECHNICAL_RESULTS: `error`, `insufficient_funds`, `trunk_rejected` — our
+ *   side's fault, never the subscriber's): consecutiveErrors + 1 = n, whichever of them came.
+ *   While n ≤ technicalErrors.free the dial is not counted: decision `retry_after`, nextAt =
+ *   endedAt + technicalErrorDelay(n), same number, repeats untouched. Number `free + 1` is the
+ *   FIRST counted one, and every further consecutive one too: each closes an attempt as
+ *   `retry_after technicalErrorDelay(n)` (then the per-record/per-number checks above), so a
+ *   technical result never abandons a number (`stop_number`). Their rules in the table are not
+ *   used. Any other result except `cancelled` resets consecutiveErrors to 0.
  * - `cancelled` (we aborted the dial): back to `waiting` at endedAt, decision `retry_after`;
  *   nothing is counted or reset (only lastResult changes).
  * - `dials` is NOT touched here (the engine counts originations); lastResult = result.
  * - Never mutates the input; throws DIALERD_ERR_ILLEGAL_TRANSITION if the record is not `dialing`.
  */
 import { DialerdError } from '../lib/errors.ts';
-import { isFinal } from './types.ts';
+import { isFinal, isTechnical } from './types.ts';
 import type {
   Action,
   AttemptLimits,
@@ -111,7 +113,7 @@ export function decide(input: RetryInput): RetryOutcome {
 
   if (result === 'cancelled') return notCounted('retry_after', endedAt);
 
-  if (result === 'error') {
+  if (isTechnical(result)) {
     r.consecutiveErrors = before.consecutiveErrors + 1;
     const seconds = technicalErrorDelay(r.consecutiveErrors, lim.technicalErrors);
     if (r.consecutiveErrors <= lim.technicalErrors.free) return notCounted('retry_after', endedAt + seconds * 1000);

@@ -19,7 +19,9 @@ export const DEFAULT_RULES: Readonly<Record<Result, Rule>> = Object.freeze({
   invalid_number: { repeat: null, then: { kind: 'stop_number' } },
   congestion: { repeat: { times: 3, everySeconds: 10 * M }, then: { kind: 'retry_after', seconds: 1 * H } },
   failed: { repeat: { times: 3, everySeconds: 10 * M }, then: { kind: 'stop_number' } },
-  // `error` is governed by attempts.technical_errors (backoff, free errors); this is its action once counted.
+  // The technical results follow attempts.technical_errors (backoff, free errors); these rows are not used.
+  insufficient_funds: { repeat: null, then: { kind: 'retry_after', seconds: 1 * M } },
+  trunk_rejected: { repeat: null, then: { kind: 'retry_after', seconds: 1 * M } },
   error: { repeat: null, then: { kind: 'retry_after', seconds: 1 * M } },
   // We aborted the dial ourselves: the record goes back to waiting, nothing is counted.
   cancelled: { repeat: null, then: { kind: 'retry_after', seconds: 0 } },

@@ -16,6 +16,8 @@ export const RESULTS = [
   'invalid_number',
   'congestion',
   'failed',
+  'insufficient_funds',
+  'trunk_rejected',
   'error',
   'cancelled',
 ] as const;
@@ -23,6 +25,18 @@ export type Result = (typeof RESULTS)[number];
 
 export function isResult(x: unknown): x is Result {
   return typeof x === 'string' && (RESULTS as readonly string[]).includes(x);
+}
+
+/**
+ * The technical class: our side's fault, not the subscriber's. `error` (the dial never left),
+ * `insufficient_funds` (402: our account is out of credit) and `trunk_rejected` (401/403/407: our
+ * trunk's credentials or rights). Retried with `attempts.technical_errors` backoff, not counted
+ * until `free` in a row on a record, never `stop_number`; the trunk breaker counts them too.
+ */
+export const TECHNICAL_RESULTS: ReadonlySet<Result> = new Set<Result>(['insufficient_funds', 'trunk_rejected', 'error']);
+
+export function isTechnical(r: Result): boolean {
+  return TECHNICAL_RESULTS.has(r);
 }
 
 /**
@@ -100,12 +114,18 @@ export function isFinal(s: RecordState): s is FinalState {
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'completed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
-/** Why a campaign was paused. Every reason except `manual` is automatic and must clear before resume. */
+/**
+ * Why a campaign was paused. Every reason except `manual` is automatic and must clear before
+ * resume; the trunk breaker's `trunk_funds` / `trunk_auth` / `trunk_down` (domain/guards.ts) clear
+ * only by a resume after its cool-down, which lets one probe dial through.
+ */
 export type PauseReason =
   | 'manual'
   | 'pbx_down'
   | 'pbx_auth'
   | 'trunk_down'
+  | 'trunk_funds'
+  | 'trunk_auth'
   | 'errors'
   | 'budget'
   | 'contacts_missing'
@@ -134,7 +154,7 @@ export interface TechnicalErrorPolicy {
   firstDelaySeconds: number;
   factor: number;
   maxDelaySeconds: number;
-  /** Consecutive `error` results on a record that are not counted as attempts. */
+  /** Consecutive technical results (TECHNICAL_RESULTS) on a record that are not counted as attempts. */
   free: number;
 }
 
@@ -205,7 +225,7 @@ export interface DialRecord {
   numberAttempts: number[];
   /** Short repeats used in the current attempt. */
   repeats: number;
-  /** Consecutive `error` results on this record. */
+  /** Consecutive technical results (`error`, `insufficient_funds`, `trunk_rejected`) on this record. */
   consecutiveErrors: number;
   /** Dials made on this record (every origination, repeats included). */
   dials: number;

@@ -1,16 +1,18 @@
 /**
  * The campaigns the engine runs and their state changes: desired state from the file,
  * start_at / end_at timers, pause / resume / complete, automatic pauses (PBX down, errors, a
- * rule) and auto-completion. Every change goes through the pure `domain/campaign` transition
+ * rule, the trunk breakers) and auto-completion. Every change goes through the pure `domain/campaign` transition
  * (see applyCampaignEvent); the dialing itself is the Engine's.
  */
 import type { CampaignEvent } from '../domain/campaign.ts';
 import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domain/budget.ts';
+import { isTrunkFaultReason } from '../domain/guards.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import { historyRows } from '../store/history-pages.ts';
-import { applyCampaignEvent, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
+import { TrunkBreakers } from './trunk-breakers.ts';
+import { applyCampaignEvent, cancelTimers, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
 
 /** What the control needs from the engine. */
@@ -27,11 +29,19 @@ export interface ControlHost {
 
 export class CampaignControl {
   readonly campaigns = new Map<string, CampaignCtx>();
+  /** One breaker per trunk: trunk faults pause every campaign on it. */
+  readonly breakers: TrunkBreakers;
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'logger' | 'scheduler' | 'trunks' | 'pbxes'>,
     private readonly host: ControlHost,
-  ) {}
+  ) {
+    this.breakers = new TrunkBreakers(deps, {
+      campaignsOn: (trunk) => [...this.campaigns.values()].filter((c) => c.spec.trunk === trunk),
+      pause: async (ctx, reason, detail) => void (await this.event(ctx, { type: 'pause', reason, detail }, reason)),
+      kick: (ctx) => host.kick(ctx),
+    });
+  }
 
   get(id: string): CampaignCtx | undefined {
     return this.campaigns.get(id);
@@ -64,9 +74,13 @@ export class CampaignControl {
     if (!saved || saved.state === 'draft' || saved.state === 'scheduled' || (saved.state === 'running' && spec.state !== 'running')) {
       await this.applyDesired(ctx, now);
     }
-    if (ctx.status.state === 'paused' && ctx.status.pauseReason && ctx.status.pauseReason !== 'manual' && ctx.status.pauseReason !== 'errors') {
+    const reason = ctx.status.state === 'paused' ? ctx.status.pauseReason : null;
+    if (isTrunkFaultReason(reason)) {
+      // Paused by a trunk breaker in an earlier run: it stays paused until resumed, and that resume probes.
+      this.breakers.restore(spec.trunk, reason, ctx.status.pauseDetail, now);
+    } else if (reason && reason !== 'manual' && reason !== 'errors') {
       // An automatic reason from an earlier run: re-evaluate it now.
-      if (!this.activeReasons(ctx).includes(ctx.status.pauseReason)) await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
+      if (!this.activeReasons(ctx).includes(reason)) await this.event(ctx, { type: 'reason_cleared', reason }, null);
     }
     await this.checkPbxPause(ctx);
     await this.seedUsage(ctx);
@@ -91,6 +105,7 @@ export class CampaignControl {
     if (want === 'completed') await this.complete(ctx.spec.id, 'manual');
     else if (want === 'paused' && (st === 'running' || st === 'scheduled')) await this.event(ctx, { type: 'pause', reason: 'manual' }, 'manual');
     else if ((want === 'running' || want === 'scheduled') && st === 'paused' && ctx.status.pauseReason === 'manual') {
+      this.resumeBreaker(ctx, now);
       await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
     } else if ((want === 'running' || want === 'scheduled') && st === 'draft') await this.event(ctx, { type: 'activate', now, startAt: ctx.spec.startAt }, null);
     else if (want === 'draft' && st === 'scheduled') await this.event(ctx, { type: 'draft' }, null);
@@ -116,10 +131,17 @@ export class CampaignControl {
     await this.event(ctx, { type: 'pause', reason, ...(detail ? { detail } : {}) }, reason === 'manual' ? 'manual' : reason);
   }
 
-  /** Resume; refused (DIALERD_ERR_RESUME_REFUSED) while an automatic reason still holds. */
+  /**
+   * Resume; refused (DIALERD_ERR_RESUME_REFUSED) while an automatic reason still holds, and while
+   * the trunk's breaker is open (its cool-down); past that, the breaker half-opens: one probe dial.
+   */
   async resume(id: string): Promise<void> {
     const ctx = this.require(id);
-    await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now: this.deps.scheduler.now(), startAt: ctx.spec.startAt }, null);
+    const now = this.deps.scheduler.now();
+    const refused = ctx.status.state === 'paused' ? this.breakers.refusal(ctx.spec.trunk, now) : null;
+    if (refused) throw new DialerdError('DIALERD_ERR_RESUME_REFUSED', `${refused.reason} (${refused.detail}) still holds`);
+    this.resumeBreaker(ctx, now);
+    await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
     this.armTimers(ctx);
     ctx.consecutiveErrors = 0;
     this.host.kick(ctx);
@@ -130,11 +152,7 @@ export class CampaignControl {
     const ctx = this.require(id);
     if (ctx.status.state === 'completed') return;
     await this.event(ctx, { type: 'complete', by }, by);
-    ctx.wake?.timer.cancel();
-    ctx.wake = null;
-    ctx.startTimer?.cancel();
-    ctx.endTimer?.cancel();
-    ctx.budgetTimer?.cancel();
+    cancelTimers(ctx);
     ctx.budgetTimer = null;
     const n = await this.deps.store.finalizeAll(id, 'cancelled', `campaign completed (${by})`);
     if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);
@@ -157,7 +175,13 @@ export class CampaignControl {
 
   /** Automatic pause reasons that hold right now for this campaign. */
   private activeReasons(ctx: CampaignCtx): PauseReason[] {
-    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : [])];
+    const breaker = this.breakers.refusal(ctx.spec.trunk, this.deps.scheduler.now());
+    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : [])];
+  }
+
+  /** A paused campaign is about to resume: when nothing else holds it, its trunk's breaker half-opens. */
+  private resumeBreaker(ctx: CampaignCtx, now: number): void {
+    if (ctx.status.state === 'paused' && this.activeReasons(ctx).length === 0) this.breakers.resume(ctx.spec.trunk, now);
   }
 
   private pbxReasons(ctx: CampaignCtx): PauseReason[] {
@@ -173,9 +197,15 @@ export class CampaignControl {
     const held = this.pbxReasons(ctx);
     if (ctx.status.state === 'running' && held.length > 0) {
       await this.event(ctx, { type: 'pause', reason: held[0]!, detail: `${this.pbxOf(ctx)?.name ?? ctx.spec.trunk}` }, held[0]!);
-    } else if (ctx.status.state === 'paused' && ctx.status.pauseReason && held.length === 0 && ['pbx_down', 'pbx_auth', 'trunk_down'].includes(ctx.status.pauseReason)) {
+    } else if (ctx.status.state === 'paused' && ctx.status.pauseReason && held.length === 0 && this.pbxClears(ctx, ctx.status.pauseReason)) {
       await this.event(ctx, { type: 'reason_cleared', reason: ctx.status.pauseReason }, null);
     }
+  }
+
+  /** `trunk_down` is also the breaker's (errors): the PBX coming back clears it only while that breaker is closed. */
+  private pbxClears(ctx: CampaignCtx, reason: PauseReason): boolean {
+    if (reason === 'trunk_down') return this.breakers.state(ctx.spec.trunk).mode === 'closed';
+    return reason === 'pbx_down' || reason === 'pbx_auth';
   }
 
   pbxOf(ctx: CampaignCtx): PbxAdapter | undefined {

@@ -46,6 +46,15 @@ export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
   };
 }
 
+/** Cancel every timer the campaign holds (its wake-up, start_at, end_at, the budget's next day). */
+export function cancelTimers(ctx: CampaignCtx): void {
+  ctx.wake?.timer.cancel();
+  ctx.wake = null;
+  ctx.startTimer?.cancel();
+  ctx.endTimer?.cancel();
+  ctx.budgetTimer?.cancel();
+}
+
 export type ChangeReason = CampaignChange['reason'];
 
 /**

@@ -21,11 +21,12 @@ import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '..
 import { admit } from './admission.ts';
 import { Caps } from './caps.ts';
 import { CampaignControl } from './campaign-control.ts';
-import type { CampaignCtx } from './campaigns.ts';
+import { cancelTimers, type CampaignCtx } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
 import { DialBook } from './dial-book.ts';
 import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
+import { TrunkRates } from './trunk-rates.ts';
 import type { DncCheck, EngineDeps, EngineEvents } from './types.ts';
 
 /** Records claimed per store round trip. */
@@ -35,6 +36,8 @@ export class Engine extends EventEmitter {
   private readonly control: CampaignControl;
   private readonly dials = new DialBook();
   private readonly limiters: RateBook;
+  /** Each trunk's effective calls-per-second under carrier backpressure. */
+  private readonly trunkRates: TrunkRates;
   private readonly caps: Caps;
   private readonly unsubscribe: (() => void)[] = [];
   private stopping = false;
@@ -50,6 +53,7 @@ export class Engine extends EventEmitter {
   constructor(private readonly deps: EngineDeps) {
     super();
     this.limiters = new RateBook(deps.rateLimiter);
+    this.trunkRates = new TrunkRates(deps);
     this.control = new CampaignControl(deps, {
       kick: (ctx) => this.kick(ctx),
       liveFor: (id) => this.caps.liveFor(id),
@@ -88,6 +92,11 @@ export class Engine extends EventEmitter {
 
   campaignIds(): string[] {
     return [...this.control.campaigns.keys()];
+  }
+
+  /** A trunk's calls-per-second right now: its configured rate unless carrier congestion lowered it. */
+  trunkCps(trunk: string): number {
+    return this.trunkRates.cps(trunk, this.deps.scheduler.now());
   }
 
   // ---- campaigns (state lives in CampaignControl) -----------------------------------------
@@ -188,10 +197,12 @@ export class Engine extends EventEmitter {
     ctx.wake = { at, timer };
   }
 
-  /** The trunk's and the campaign's calls-per-second limiters: a start needs both. */
-  private rates(ctx: CampaignCtx): [RateLimiter, RateLimiter] {
+  /** The trunk's and the campaign's calls-per-second limiters, and the trunk's congestion limiter: a start needs all. */
+  private rates(ctx: CampaignCtx): RateLimiter[] {
     const trunk = this.deps.trunks[ctx.spec.trunk]!;
-    return [this.limiters.get(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiters.get(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
+    const congested = this.trunkRates.limiter(trunk.name, this.deps.scheduler.now());
+    const own = [this.limiters.get(`trunk:${trunk.name}`, trunk.callsPerSecond), this.limiters.get(`campaign:${ctx.spec.id}`, ctx.spec.callsPerSecond)];
+    return congested ? [...own, congested] : own;
   }
 
   private async pump(ctx: CampaignCtx): Promise<void> {
@@ -205,7 +216,10 @@ export class Engine extends EventEmitter {
     }
     for (;;) {
       if (!this.dialable(ctx)) return;
-      const free = this.caps.free(ctx.spec.id, trunk);
+      const gate = this.control.breakers.gate(trunk);
+      if (gate === 'open') return this.control.breakers.pauseIfOpen(ctx);
+      if (gate === 'wait') return; // the probe's settle kicks us
+      const free = Math.min(this.caps.free(ctx.spec.id, trunk), gate === 'probe' ? 1 : BATCH);
       if (free <= 0) return; // a freed slot kicks us
       const now = scheduler.now();
       const rates = this.rates(ctx);
@@ -243,7 +257,8 @@ export class Engine extends EventEmitter {
     if (a.kind === 'final') return this.putBack(rec, null, a);
     if (a.kind === 'later') return this.putBack(a.record, a.nextAt);
     const number = a.number;
-    if (!this.dialable(ctx)) return this.putBack(rec, rec.nextAt ?? now);
+    const gate = this.control.breakers.gate(spec.trunk);
+    if (!this.dialable(ctx) || gate === 'open' || gate === 'wait') return this.putBack(rec, rec.nextAt ?? now);
     const slot = this.caps.reserve(spec.id, spec.trunk);
     if (!slot) return this.putBack(rec, rec.nextAt ?? now);
     const rates = this.rates(ctx);
@@ -257,11 +272,13 @@ export class Engine extends EventEmitter {
     const record: DialRecord = { ...rec, state: 'dialing', dials: rec.dials + 1 };
     const d = dialState({ id: this.deps.newDialId(), spec, record, number, attempt: currentAttempt(rec), slot, pbx, trunk, startedAt: now, answeredAt: null });
     this.dials.add(d);
+    this.control.breakers.start(spec.trunk, d.id);
     try {
       await this.deps.store.putLiveDial(liveDial(d));
     } catch (err) {
-      // Not originated: free what it held; the record stays `dialing` for recoverClaims.
+      // Not originated: free what it held (a probe slot too); the record stays `dialing` for recoverClaims.
       this.dials.remove(d);
+      await this.control.breakers.settled(spec.trunk, { dialId: d.id, result: 'cancelled', sip: null, endedAt: now });
       throw err;
     }
     // Not awaited: the pump goes on while the PBX answers the request (its slot is already held).
@@ -334,6 +351,8 @@ export class Engine extends EventEmitter {
     );
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
+    this.trunkRates.settled(d.trunk.name, row.result, endedAt);
+    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
     if (ctx) {
       ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
       await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
@@ -421,13 +440,7 @@ export class Engine extends EventEmitter {
    */
   async stop(graceMs: number, forceAfterMs = 5000): Promise<void> {
     this.stopping = true;
-    for (const ctx of this.control.campaigns.values()) {
-      ctx.wake?.timer.cancel();
-      ctx.wake = null;
-      ctx.startTimer?.cancel();
-      ctx.endTimer?.cancel();
-      ctx.budgetTimer?.cancel();
-    }
+    for (const ctx of this.control.campaigns.values()) cancelTimers(ctx);
     if (!(await this.waitIdle(graceMs))) {
       this.deps.logger.warn({ live: this.dials.size }, 'shutdown deadline: hanging up live calls');
       await Promise.all([...this.dials.values()].map((d) => this.hangup(d)));

@@ -44,6 +44,8 @@ export interface SimulationResult {
   engine: Engine;
   store: Store;
   pbx: SimPbx;
+  /** The virtual clock, to run on after the simulation stopped (tests). */
+  scheduler: VirtualScheduler;
 }
 
 export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
@@ -85,5 +87,5 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     ...(o.until !== undefined ? { until: o.until } : {}),
     stop: () => engine.campaign(spec.id)?.status.state === 'completed' && engine.live() === 0,
   });
-  return { end, state: engine.campaign(spec.id)?.status.state ?? 'unknown', engine, store, pbx };
+  return { end, state: engine.campaign(spec.id)?.status.state ?? 'unknown', engine, store, pbx, scheduler };
 }

@@ -89,6 +89,9 @@ describe('same SIP answer, same result on FreeSWITCH and Asterisk', () => {
   it.each([
     [504, 'no_answer'],
     [502, 'unreachable'],
+    [402, 'insufficient_funds'],
+    [401, 'trunk_rejected'],
+    [407, 'trunk_rejected'],
   ] as const)('SIP %i (no Asterisk row) → %s', async (sip, result) => {
     const fs = await freeswitchFacts({ sip, ringMs: 5 });
     expect(mapResult(unanswered(fs), OPTS).result).toBe(result);

@@ -107,6 +107,21 @@ describe('dialerd simulate', () => {
     expect(rows).toHaveLength(9);
   });
 
+  it('plays the trunk breaker as dialerd run does: 100 records all answered 402 → 5 dials, none final, paused', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `F${i},+7916${String(1000000 + i)}`);
+    await writeFile(path.join(dir, 'funds.csv'), `id,phone\n${rows.join('\n')}\n`);
+    await writeFile(path.join(dir, 'funds.yaml'), campaign().replace('id: worked-example', 'id: funds').replace('contacts.csv', 'funds.csv').replace('concurrency: 5', 'concurrency: 1'));
+    await writeFile(path.join(dir, 'funds-outcomes.yaml'), 'default: { sip: 402 }\n');
+    const args = ['simulate', path.join(dir, 'funds.yaml'), '--outcomes', path.join(dir, 'funds-outcomes.yaml'), '--from', '2026-12-01T09:00:00+03:00'];
+    const r = await cli([...args, '--format', 'jsonl']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => 'dial' in l).map((l) => [l.result, l.sip])).toEqual(Array(5).fill(['insufficient_funds', 402]));
+    expect(lines.filter((l) => 'final' in l)).toEqual([]);
+    const s = await cli([...args, '--format', 'summary']);
+    expect(s.out).toMatch(/paused/);
+  });
+
   it('honours calling windows and --until', async () => {
     await writeFile(path.join(dir, 'windowed.yaml'), campaign(`calling_hours:\n  timezone: Europe/Moscow\n  windows: [{ days: mon-fri, hours: "10:00-11:00" }]\n`));
     const r = await cli(['simulate', path.join(dir, 'windowed.yaml'), '--outcomes', path.join(dir, 'outcomes.yaml'), '--from', '2026-12-01T09:00:00+03:00', '--until', '2d']);

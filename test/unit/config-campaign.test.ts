@@ -253,3 +253,18 @@ describe('loadCampaignFile: every error at its line:col', () => {
     if (!r.ok) expect(formatConfigError(r.errors[0]!)).toBe(`${join(dir, 'missing.yaml')}:1:1: cannot read file: ENOENT`);
   });
 });
+
+describe('loadCampaignFile: the technical results (trunk faults)', () => {
+  it('causes: maps a trunk code back, or any code to a trunk fault; rules: accept the new names', async () => {
+    const { r } = await load([...BASE, 'causes: { sip: { 403: failed, 488: trunk_rejected, 499: insufficient_funds } }', 'rules: { trunk_rejected: { retry_after: 5m }, insufficient_funds: { retry_after: 5m } }']);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.causes.sip).toEqual({ 403: 'failed', 488: 'trunk_rejected', 499: 'insufficient_funds' });
+    expect(r.spec.rules.trunk_rejected.then).toEqual({ kind: 'retry_after', seconds: 300 });
+  });
+  it('a campaign that lists no rule for them gets the defaults', async () => {
+    const { r } = await load(BASE);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.rules.insufficient_funds).toEqual(DEFAULT_RULES.insufficient_funds);
+    expect(r.spec.rules.trunk_rejected).toEqual(DEFAULT_RULES.trunk_rejected);
+  });
+});

@@ -30,7 +30,7 @@ describe('loadDaemonConfig', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.config).toEqual({
       pbxes: { sim: { name: 'sim', type: 'sim', outcomes: null, seed: 1 } },
-      trunks: { a: { name: 'a', pbx: 'sim', endpoint: 'SIM/{number}', concurrency: 10, callsPerSecond: 5 } },
+      trunks: { a: { name: 'a', pbx: 'sim', endpoint: 'SIM/{number}', concurrency: 10, callsPerSecond: 5, breaker: { after: 5, cooldownSeconds: 60 } } },
       store: { type: 'memory' },
       campaignsDir: join(dir, 'campaigns'),
       logLevel: 'info',
@@ -115,5 +115,13 @@ describe('loadDaemonConfig', () => {
   it('requires at least one pbx and one trunk', async () => {
     const { errors } = await load(['pbxes: {}', 'trunks: {}']);
     expect(errors).toEqual(['1:8: pbxes: must not be empty', '2:9: trunks: must not be empty']);
+  });
+
+  it('reads a trunk breaker (after, cooldown) and rejects a bad one at its line', async () => {
+    const { r } = await load(['pbxes:', '  sim: { type: sim }', 'trunks:', '  a: { pbx: sim, endpoint: "SIM/{number}", breaker: { after: 3, cooldown: 5m } }']);
+    expect(r.ok && r.config.trunks.a!.breaker).toEqual({ after: 3, cooldownSeconds: 300 });
+    const bad = await load(['pbxes:', '  sim: { type: sim }', 'trunks:', '  a: { pbx: sim, endpoint: "SIM/{number}", breaker: { after: 0 } }']);
+    expect(bad.errors).toHaveLength(1);
+    expect(bad.errors[0]).toMatch(/^4:\d+: trunks\.a\.breaker\.after: /);
   });
 });

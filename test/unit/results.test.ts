@@ -141,8 +141,25 @@ describe('mapResult: overrides', () => {
 });
 
 describe('mapResult: traps', () => {
-  it.each([401, 402, 403, 407])('Q.850 21 with SIP %i is failed (our trunk)', (sip) => {
-    expect(result({ q850: 21, sip })).toBe('failed');
+  it('Q.850 21 with SIP 402 is insufficient_funds (our account is out of credit)', () => {
+    expect(result({ q850: 21, sip: 402 })).toBe('insufficient_funds');
+    expect(result({ q850: 21, sip: 402, causeName: 'CALL_REJECTED' })).toBe('insufficient_funds');
+  });
+
+  it.each([401, 403, 407])('Q.850 21 with SIP %i is trunk_rejected (our trunk\'s credentials or rights)', (sip) => {
+    expect(result({ q850: 21, sip })).toBe('trunk_rejected');
+    expect(result({ q850: 21, sip, causeName: 'CALL_REJECTED' })).toBe('trunk_rejected');
+  });
+
+  it('a campaign maps a trunk code back with causes: (sip: { 403: failed })', () => {
+    const back: CauseOverrides = { sip: { 403: 'failed', 402: 'rejected' }, q850: {} };
+    expect(result({ q850: 21, sip: 403 }, back)).toBe('failed');
+    expect(result({ q850: 21, sip: 402 }, back)).toBe('rejected');
+    expect(result({ q850: 21, sip: 401 }, back)).toBe('trunk_rejected');
+  });
+
+  it('a campaign maps any code to a trunk fault with causes: (sip: { 488: trunk_rejected })', () => {
+    expect(result({ q850: 88, sip: 488 }, { sip: { 488: 'trunk_rejected' }, q850: {} })).toBe('trunk_rejected');
   });
 
   it.each([603, 607, 608])('Q.850 21 with SIP %i is rejected', (sip) => {
@@ -223,7 +240,7 @@ describe('mapResult: FreeSWITCH', () => {
     [503, 34, 'NORMAL_TEMPORARY_FAILURE', 41, 'congestion'],
     [500, 38, 'NORMAL_TEMPORARY_FAILURE', 41, 'congestion'],
     [603, 21, 'CALL_REJECTED', 21, 'rejected'],
-    [403, 21, 'CALL_REJECTED', 21, 'failed'],
+    [403, 21, 'CALL_REJECTED', 21, 'trunk_rejected'],
     [502, 27, 'NETWORK_OUT_OF_ORDER', 38, 'unreachable'],
   ] as const)('SIP %i: Asterisk cause %i and FreeSWITCH %s (%i) agree', (sip, astQ850, fsName, fsQ850, expected) => {
     expect(result({ sip, q850: astQ850 })).toBe(expected);
@@ -248,7 +265,9 @@ describe('default tables', () => {
       { result: 'unreachable', q850: [20, 27], sip: [502] },
       { result: 'invalid_number', q850: [1, 22, 28], sip: [404, 410, 484, 485, 604] },
       { result: 'congestion', q850: [34, 38, 41, 42, 44, 47], sip: [500, 503] },
-      { result: 'failed', q850: [], sip: [401, 402, 403, 407] },
+      { result: 'failed', q850: [], sip: [] },
+      { result: 'insufficient_funds', q850: [], sip: [402] },
+      { result: 'trunk_rejected', q850: [], sip: [401, 403, 407] },
       { result: 'error', q850: [], sip: [] },
       { result: 'cancelled', q850: [], sip: [] },
     ]);

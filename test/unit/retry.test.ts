@@ -141,6 +141,41 @@ describe('decide: technical errors (free = 2)', () => {
   });
 });
 
+describe('decide: trunk faults are technical results (free = 2)', () => {
+  it.each(['insufficient_funds', 'trunk_rejected'] as const)('%s: free with backoff, then counted as retry_after, like error', (result) => {
+    let r = dialing();
+    const seen: Array<[string, number, boolean, number]> = [];
+    for (let k = 0; k < 4; k++) {
+      const out = run(r, result);
+      seen.push([out.decision, out.nextAt! - END, out.countedAttempt, out.record.attempts]);
+      r = { ...out.record, state: 'dialing' };
+    }
+    expect(seen).toEqual([
+      ['retry_after', 60_000, false, 0],
+      ['retry_after', 120_000, false, 0],
+      ['retry_after', 240_000, true, 1],
+      ['retry_after', 480_000, true, 2],
+    ]);
+  });
+  it('a mix of technical results is one run of consecutive errors', () => {
+    const a = run(dialing(), 'error');
+    const b = run({ ...a.record, state: 'dialing' }, 'insufficient_funds');
+    const c = run({ ...b.record, state: 'dialing' }, 'trunk_rejected');
+    expect([a, b, c].map((o) => [o.record.consecutiveErrors, o.countedAttempt])).toEqual([[1, false], [2, false], [3, true]]);
+  });
+  it('never stop_number, whatever the campaign\'s rule for the result says', () => {
+    const rules = { ...withAction('trunk_rejected', { kind: 'stop_number' }), insufficient_funds: { repeat: null, then: { kind: 'stop_record' } } } as Record<Result, Rule>;
+    for (const result of ['trunk_rejected', 'insufficient_funds'] as const) {
+      const out = run(dialing({ consecutiveErrors: 2 }), result, rules);
+      expect(out).toMatchObject({ decision: 'retry_after', final: null, countedAttempt: true });
+      expect(out.record).toMatchObject({ state: 'waiting', numberIndex: 0, numberAttempts: [1, 0, 0] });
+    }
+  });
+  it('a subscriber result after them resets the count', () => {
+    expect(run(dialing({ consecutiveErrors: 2 }), 'no_answer').record.consecutiveErrors).toBe(0);
+  });
+});
+
 describe('decide: cancelled and guards', () => {
   it('cancelled → waiting at endedAt, nothing counted or reset', () => {
     const r = dialing({ repeats: 2, consecutiveErrors: 1, attempts: 1, numberAttempts: [1, 0, 0] });

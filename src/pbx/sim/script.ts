@@ -70,7 +70,10 @@ export function playback(form: OutcomeForm, rnd: () => number, amdEnabled: boole
         case 'unreachable': return rejected(null, 20);
         case 'invalid_number': return rejected(404, 1);
         case 'congestion': return rejected(503, 34);
-        case 'failed': return rejected(403, 21);
+        // Q.850 31 (normal, unspecified) with no SIP code: "any other cause".
+        case 'failed': return rejected(null, 31);
+        case 'insufficient_funds': return rejected(402, SIP_TO_Q850[402] ?? 31);
+        case 'trunk_rejected': return rejected(403, 21);
         case 'error': return { ...base(0), refuse: true };
       }
   }

@@ -41,7 +41,7 @@ const CASES: Case[] = [
   reject(503, 'Service Unavailable', 34, 'congestion'),
   reject(500, 'Server Internal Error', 38, 'congestion'),
   reject(603, 'Decline', 21, 'rejected'),
-  reject(403, 'Forbidden', 21, 'failed'),
+  reject(403, 'Forbidden', 21, 'trunk_rejected'),
   { name: 'ring-timeout', xml: ringForeverScenario(), ring: 3, q850: 19, sip: 480, answered: false, ringTimeoutHit: true, result: 'no_answer' },
   { name: 'no-sip-answer', xml: null, ring: 3, q850: 19, sip: 480, answered: false, ringTimeoutHit: true, result: 'no_answer' },
   { name: 'answer-bye', xml: answerScenario(3000), q850: [0, 16], sip: null, answered: true, talk: [2.6, 3.8], result: 'answered' },

@@ -18,7 +18,7 @@ const R = (code: number, result: Result, q850: number): Row => ({ suffix: String
 const PLAIN: Row[] = [
   R(486, 'busy', 17), R(600, 'busy', 17), R(404, 'invalid_number', 1), R(484, 'invalid_number', 28),
   R(480, 'no_answer', 19), R(408, 'no_answer', 18), R(503, 'congestion', 34), R(500, 'congestion', 38),
-  R(603, 'rejected', 21), R(403, 'failed', 21),
+  R(603, 'rejected', 21), R(403, 'trunk_rejected', 21),
   { suffix: '100', branch: 'ring', result: 'no_answer', q850: [19], sip: 480 },
   { suffix: '200', branch: 'answer', result: 'answered', q850: [0, 16], sip: null },
   { suffix: '201', branch: 'answer', result: 'answered_short', q850: [0, 16], sip: null },

@@ -71,7 +71,9 @@ export const events = {
     if (o.sip !== null) {
       ev['variable_sip_term_status'] = String(o.sip);
       ev['variable_proto_specific_hangup_cause'] = `sip:${o.sip}`;
-      if (o.sip >= 300) ev['variable_sip_invite_failure_status'] = String(o.sip);
+      // A 401/407 with no challenge to answer: the real switch leaves sip_invite_failure_status out
+      // (../shared/lab/freeswitch/matrix.txt r401, r407); sip_term_status is still there.
+      if (o.sip >= 300 && o.sip !== 401 && o.sip !== 407) ev['variable_sip_invite_failure_status'] = String(o.sip);
     }
     const ans = o.answeredMs;
     ev['variable_answer_uepoch'] = ans === null ? '0' : us(ans);
