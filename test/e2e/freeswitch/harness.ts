@@ -56,11 +56,11 @@ export async function freeswitch(cmd: 'start' | 'stop'): Promise<string> {
 /** `api <command>` straight to FreeSWITCH, not through the adapter. */
 export const fsApi = (command: string): Promise<string> => eslApi(ESL, command);
 
-/** FreeSWITCH's channel uuids right now. */
-export async function fsChannels(): Promise<string[]> {
-  const parsed = JSON.parse(await fsApi('show channels as json')) as { rows?: { uuid: string }[] };
-  return (parsed.rows ?? []).map((r) => r.uuid);
-}
+/**
+ * Whether FreeSWITCH has this channel now, from its session table (`show channels` reads the core
+ * database, which lists a channel ~200 ms after its events and keeps it ~200 ms after its end).
+ */
+export const fsChannelExists = async (uuid: string): Promise<boolean> => (await fsApi(`uuid_exists ${uuid}`)).trim() === 'true';
 
 /** The carrier SIPp on the gateway's port, answering by the called number (sipp-carrier.ts). */
 export function startCarrier(name: string, branches: Branch[], pauseMs = 300): Promise<Sipp> {

@@ -13,7 +13,7 @@ import { pbxContract, type Outcome, type PbxHarness } from '../../contract/pbx.c
 import { dialRequest, logger } from '../shared/fixtures.ts';
 import type { Sipp } from '../shared/sipp.ts';
 import { until } from '../shared/until.ts';
-import { ESL, endpointFor, fsApi, fsChannels, invitesReceived, startCarrier } from './harness.ts';
+import { ESL, endpointFor, fsApi, fsChannelExists, invitesReceived, startCarrier } from './harness.ts';
 
 /** The carrier's answer by the number's last three digits. */
 const SUFFIX: Record<Outcome, string> = { answer: '201', busy: '486', no_answer: '100', refuse: '', hold: '100' };
@@ -44,7 +44,7 @@ async function eslHarness(): Promise<PbxHarness> {
   await pbx.start();
   await until(() => pbx.status() === 'up', 10_000, 'ESL link up');
   const requested = new Map<string, string>();
-  const live = async (dialId: string): Promise<boolean> => (await fsChannels()).includes(channelUuidOf(dialId));
+  const live = (dialId: string): Promise<boolean> => fsChannelExists(channelUuidOf(dialId));
   return {
     pbx,
     request(outcome: Outcome): DialRequest {
