@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-/** Real-PBX end-to-end suites (`npm run test:asterisk`): root, a chroot Asterisk, SIPp on loopback. */
+/** The real-Asterisk suite (`npm run test:asterisk`): root, a chroot Asterisk, SIPp on loopback. */
 export default defineConfig({
   test: {
     root: new URL('../..', import.meta.url).pathname,
-    include: ['test/e2e/**/*.test.ts'],
+    include: ['test/e2e/asterisk/**/*.test.ts'],
     globalSetup: ['test/e2e/asterisk/global-setup.ts'],
     // one Asterisk, one set of ports: files run one after another
     fileParallelism: false,

@@ -145,20 +145,27 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     return parseChannelUuids(r.text);
   };
 
+  /**
+   * Whether FreeSWITCH has this channel now. `show channels` cannot tell for our own dials: it
+   * reads the core database, written ~200 ms behind the channel events (a new channel is not
+   * listed yet, an ended one still is); uuid_exists reads the session table.
+   */
+  const channelExists = async (uuid: string): Promise<boolean> => (await api(`uuid_exists ${uuid}`)).text === 'true';
+
   /** After a reconnect: a dial whose channel is gone ended while we could not hear it. */
   const reconcile = async (): Promise<void> => {
     // Only dials from before the reconnect: one originated meanwhile may not have its channel yet.
     const before = dials.values().filter((d) => !d.errTimer);
     if (before.length === 0) return;
-    let live: Set<string>;
+    let exists: boolean[];
     try {
-      live = new Set(await channelUuids());
+      exists = await Promise.all(before.map((d) => channelExists(d.uuid)));
     } catch (err) {
       log.warn({ pbx: cfg.name, err: (err as Error).message }, 'esl: reconciliation deferred');
       return;
     }
-    for (const d of before) {
-      if (live.has(d.uuid) || dials.get(d.id) !== d) continue;
+    for (const [i, d] of before.entries()) {
+      if (exists[i] || dials.get(d.id) !== d) continue;
       log.warn({ pbx: cfg.name, dialId: d.id }, 'esl: channel gone while the link was down; its outcome is lost');
       // What happened is unknowable (FreeSWITCH keeps no history): report it as a dial that did
       // not get through on our side (`error`: retried with backoff, not counted as an attempt).
@@ -204,18 +211,16 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       if (!r.ok) log.debug({ pbx: cfg.name, dialId, reply: r.text }, 'esl: uuid_kill refused');
     },
     /**
-     * Our dials FreeSWITCH has now: channels we track, plus channels carrying `dialerd_dial`
-     * (asked once per unknown channel with uuid_getvar), which are adopted so their events flow.
+     * Our dials FreeSWITCH has now: the dials we track whose channel exists, plus listed channels
+     * carrying `dialerd_dial` (asked once per unknown channel with uuid_getvar), which are
+     * adopted so their events flow.
      */
     async liveDials() {
-      const out: string[] = [];
+      const mine = dials.values();
+      const exists = await Promise.all(mine.map((d) => channelExists(d.uuid)));
+      const out = mine.filter((_, i) => exists[i]).map((d) => d.id);
       for (const uuid of await channelUuids()) {
-        const d = dials.byChannel(uuid);
-        if (d) {
-          out.push(d.id);
-          continue;
-        }
-        if (foreign.has(uuid)) continue;
+        if (dials.byChannel(uuid) || foreign.has(uuid)) continue;
         const r = await api(`uuid_getvar ${uuid} dialerd_dial`);
         const id = r.text;
         if (!r.ok || id === '' || id === '_undef_' || dials.hasEnded(id)) {

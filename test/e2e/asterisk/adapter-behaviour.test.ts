@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../../src/lib/errors.ts';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
-import { Collector } from './collector.ts';
+import { Collector } from '../shared/collector.ts';
 import { realScheduler } from '../../../src/lib/clock.ts';
 import { createAriAdapter } from '../../../src/pbx/ari/index.ts';
 import { dialRequest, logger, newAdapter } from './fixtures.ts';
 import { ARI, asteriskChannels, endpointAt, startSipp, until, type Sipp } from './harness.ts';
-import { answerScenario, ringForeverScenario } from './sipp-scenarios.ts';
+import { answerScenario, ringForeverScenario } from '../shared/sipp-scenarios.ts';
 
 const APP = 'dialerd-e2e-behaviour';
 const RING = 15131;

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapResult } from '../../../src/domain/results.ts';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
-import { Collector } from './collector.ts';
+import { Collector } from '../shared/collector.ts';
 import { dialRequest, newAdapter } from './fixtures.ts';
 import { asteriskChannels, endpointAt, startSipp, until, type Sipp } from './harness.ts';
-import { answerScenario, rejectScenario } from './sipp-scenarios.ts';
+import { answerScenario, rejectScenario } from '../shared/sipp-scenarios.ts';
 
 const TOTAL = 200;
 const CAP = 20;

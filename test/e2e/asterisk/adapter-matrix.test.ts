@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapResult } from '../../../src/domain/results.ts';
 import type { Result } from '../../../src/domain/types.ts';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
-import { Collector } from './collector.ts';
+import { Collector } from '../shared/collector.ts';
 import { dialRequest, newAdapter } from './fixtures.ts';
 import { AUDIO, endpointAt, startSipp, until, type Sipp } from './harness.ts';
-import { answerScenario, rejectScenario, ringForeverScenario } from './sipp-scenarios.ts';
+import { answerScenario, rejectScenario, ringForeverScenario } from '../shared/sipp-scenarios.ts';
 
 interface Case {
   name: string;

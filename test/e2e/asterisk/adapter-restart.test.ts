@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../../src/lib/errors.ts';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
-import { Collector } from './collector.ts';
+import { Collector } from '../shared/collector.ts';
 import { dialRequest, newAdapter } from './fixtures.ts';
 import { asterisk, asteriskChannels, endpointAt, startSipp, until, type Sipp } from './harness.ts';
-import { answerScenario, rejectScenario, ringForeverScenario } from './sipp-scenarios.ts';
+import { answerScenario, rejectScenario, ringForeverScenario } from '../shared/sipp-scenarios.ts';
 
 const HOLD = 15151;
 const RING = 15152;

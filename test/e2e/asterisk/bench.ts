@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
 import { dialRequest, newAdapter } from './fixtures.ts';
 import { ARI, asterisk, asteriskChannels, endpointAt, startSipp, until } from './harness.ts';
-import { answerScenario } from './sipp-scenarios.ts';
+import { answerScenario } from '../shared/sipp-scenarios.ts';
 
 const PORT = 15161;
 const LEVELS = (process.env.BENCH_LEVELS ?? '50,100,200').split(',').map(Number);

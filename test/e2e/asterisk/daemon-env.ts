@@ -7,13 +7,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadDaemonConfig } from '../../../src/config/load-daemon.ts';
-import { Daemon } from '../../../src/daemon.ts';
-import type { HistoryRow } from '../../../src/domain/types.ts';
-import type { CampaignChange, FinalEvent } from '../../../src/engine/types.ts';
+import { startDaemon as startDaemonWith, type Observed } from '../shared/daemon.ts';
+import type { Branch } from '../shared/sipp-carrier.ts';
 import { AUDIO, HTTP_PORT, until } from './harness.ts';
-import type { Branch } from './sipp-carrier.ts';
-import { logger } from './fixtures.ts';
+
+export type { Observed } from '../shared/daemon.ts';
 
 export const REDIS_PORT = 16379;
 const run = promisify(execFile);
@@ -51,26 +49,8 @@ trunks:
   return path.join(dir, 'dialerd.yaml');
 }
 
-export interface Observed {
-  daemon: Daemon;
-  dials: HistoryRow[];
-  finals: FinalEvent[];
-  changes: CampaignChange[];
-}
-
 /** Loads the config with the real loader and starts the daemon, recording what it announces. */
-export async function startDaemon(configFile: string): Promise<Observed> {
-  const loaded = await loadDaemonConfig(configFile, { ...process.env, DIALERD_E2E_ARI_PASSWORD: 'dialerpw' });
-  if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.errors)}`);
-  const daemon = await Daemon.create({ config: loaded.config, logger });
-  const o: Observed = { daemon, dials: [], finals: [], changes: [] };
-  daemon.engine.on('dial', (row) => o.dials.push(row));
-  daemon.engine.on('final', (e) => o.finals.push(e));
-  daemon.engine.on('campaign', (e) => o.changes.push(e));
-  await daemon.start();
-  return o;
-}
-
+export const startDaemon = (configFile: string): Promise<Observed> => startDaemonWith(configFile, { DIALERD_E2E_ARI_PASSWORD: 'dialerpw' });
 
 const REASONS: Record<number, string> = { 486: 'Busy Here', 600: 'Busy Everywhere', 404: 'Not Found', 484: 'Address Incomplete', 480: 'Temporarily Unavailable',
   408: 'Request Timeout', 503: 'Service Unavailable', 500: 'Server Internal Error', 603: 'Decline', 403: 'Forbidden' };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRow } from '../../../src/domain/types.ts';
 import { CARRIER, startDaemon, startRedis, writeConfig, type Observed } from './daemon-env.ts';
 import { asterisk, asteriskChannels, startSipp, until, type Sipp } from './harness.ts';
-import { carrierScenario } from './sipp-carrier.ts';
+import { carrierScenario } from '../shared/sipp-carrier.ts';
 
 /** Distinct valid London numbers whose last three digits pick the carrier's answer. */
 const num = (i: number, suffix: string): string => `+4420${70000 + i}${suffix}`;

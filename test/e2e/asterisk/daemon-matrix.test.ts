@@ -8,7 +8,7 @@ import type { HistoryRow, Result } from '../../../src/domain/types.ts';
 import { ONE_DIAL_RULES } from '../../helpers/daemon-fixture.ts';
 import { CARRIER, startDaemon, startRedis, writeConfig, type Observed } from './daemon-env.ts';
 import { startSipp, until, type Sipp } from './harness.ts';
-import { carrierScenario, type Branch } from './sipp-carrier.ts';
+import { carrierScenario, type Branch } from '../shared/sipp-carrier.ts';
 
 /** London drama numbers (valid, never assigned): the last three digits pick the carrier's answer. */
 const num = (suffix: string): string => `+44207946${suffix.padStart(4, '0')}`;

@@ -2,10 +2,13 @@
  * The real-Asterisk harness: the chroot Asterisk (asterisk.sh), SIPp carriers on loopback, and
  * ARI facts to compare with (Asterisk's own channel list). Everything listens on 127.0.0.1.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startSipp as startSippAt, type Sipp } from '../shared/sipp.ts';
+
+export type { Sipp } from '../shared/sipp.ts';
+export { until } from '../shared/until.ts';
 
 const run = promisify(execFile);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -38,60 +41,12 @@ export async function asteriskChannels(): Promise<string[]> {
   return [...new Set(((await r.json()) as { id: string }[]).map((c) => c.id))];
 }
 
-/** Resolves when `check` holds, polling every `everyMs`; rejects after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export interface Sipp {
-  port: number;
-  proc: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function udpBound(port: number): Promise<boolean> {
-  const { stdout } = await run('ss', ['-Hlun', `sport = :${port}`]);
-  return stdout.trim().length > 0;
-}
-
 /**
  * A SIPp UAS on 127.0.0.1:`port` running `xml`; `pauseMs` is its `<pause/>` (ring time).
  * Media ports are spaced per SIP port so that several carriers can stream at once.
  */
-export async function startSipp(name: string, xml: string, port: number, pauseMs = 300): Promise<Sipp> {
-  const dir = path.join(RUN_DIR, 'sipp');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.xml`);
-  writeFileSync(file, xml);
-  const mp = 40000 + (port - 15000) * 20;
-  const proc = spawn(
-    'sipp',
-    ['-sf', file, '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1', '-mp', String(mp), '-d', String(pauseMs),
-      '-nostdin', '-trace_err', '-error_file', path.join(dir, `${name}.err`), '-max_socket', '4096'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  await until(async () => {
-    if (proc.exitCode !== null) throw new Error(`sipp ${name} exited: ${stderr}`);
-    return udpBound(port);
-  }, 10_000, `sipp ${name} on :${port}`);
-  return {
-    port,
-    proc,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
+export function startSipp(name: string, xml: string, port: number, pauseMs = 300): Promise<Sipp> {
+  return startSippAt({ name, xml, port, pauseMs, dir: path.join(RUN_DIR, 'sipp'), mediaPort: 40000 + (port - 15000) * 20 });
 }
 
 /** Dial string for a number at the SIPp on `port`, through pjsip.conf's [carrier] endpoint. */

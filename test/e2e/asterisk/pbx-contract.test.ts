@@ -11,7 +11,7 @@ import { LinkProxy } from '../../contract/pbx-link-proxy.ts';
 import { pbxContract, type Outcome, type PbxHarness } from '../../contract/pbx.contract.ts';
 import { dialRequest, logger } from './fixtures.ts';
 import { ARI, HTTP_PORT, asteriskChannels, endpointAt, startSipp, until, type Sipp } from './harness.ts';
-import { answerScenario, rejectScenario, ringForeverScenario } from './sipp-scenarios.ts';
+import { answerScenario, rejectScenario, ringForeverScenario } from '../shared/sipp-scenarios.ts';
 
 const ANSWER = 15161;
 const BUSY = 15162;

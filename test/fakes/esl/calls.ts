@@ -39,6 +39,8 @@ export interface CallBookDeps {
   jobOrder: 'job-first' | 'hangup-first' | 'random';
   random(): number;
   publish(build: (nowMs: number, seq: number) => Ev): void;
+  /** How far `show channels` lags behind new and ended channels (see FakeEslOptions). */
+  channelListLag: { newMs: number; endedMs: number };
 }
 
 /** `{a=1,b=2}sofia/gw/x/+1 1000 XML ctx` → vars, endpoint, read as FreeSWITCH reads them. */
@@ -54,6 +56,8 @@ export class CallBook {
   duplicates = 0;
   peakLive = 0;
   private readonly stray: NodeJS.Timeout[] = [];
+  /** What `show channels` lists: a channel from `from` until `to` (ms epoch). */
+  private readonly listed = new Map<string, { call: Call; from: number; to: number | null }>();
 
   constructor(private readonly d: CallBookDeps) {}
 
@@ -78,6 +82,7 @@ export class CallBook {
     if (s.refuse) return this.later(1, () => this.job(job, command, `-ERR ${s.refuse}\n`));
     const call: Call = { info: { uuid, number, vars: parsed.vars, createdUs: Date.now() * 1000 }, job, command, answeredMs: null, timers: [] };
     this.live.set(uuid, call);
+    this.listed.set(uuid, { call, from: Date.now() + this.d.channelListLag.newMs, to: null });
     this.peakLive = Math.max(this.peakLive, this.live.size);
     const at = (ms: number, fn: () => void): void => {
       call.timers.push(setTimeout(fn, ms));
@@ -126,8 +131,11 @@ export class CallBook {
   }
 
   showChannelsJson(): string {
-    if (this.live.size === 0) return '{"row_count":0}';
-    const rows = [...this.live.values()].map((c) => ({
+    const now = Date.now();
+    for (const [uuid, l] of this.listed) if (l.to !== null && l.to <= now) this.listed.delete(uuid);
+    const listed = [...this.listed.values()].filter((l) => l.from <= now).map((l) => l.call);
+    if (listed.length === 0) return '{"row_count":0}';
+    const rows = listed.map((c) => ({
       uuid: c.info.uuid,
       direction: 'outbound',
       created_epoch: String(Math.floor(c.info.createdUs / 1e6)),
@@ -143,6 +151,7 @@ export class CallBook {
     for (const c of this.live.values()) c.timers.forEach(clearTimeout);
     this.stray.forEach(clearTimeout);
     this.live.clear();
+    this.listed.clear();
   }
 
   private later(ms: number, fn: () => void): void {
@@ -156,6 +165,8 @@ export class CallBook {
   private end(call: Call, cause: string, sip: number | null, extra: Ev): void {
     call.timers.forEach(clearTimeout);
     this.live.delete(call.info.uuid);
+    const row = this.listed.get(call.info.uuid);
+    if (row) row.to = Date.now() + this.d.channelListLag.endedMs;
     this.d.publish((t, q) => events.hangup(call.info, { cause, sip, answeredMs: call.answeredMs, extra }, t, q));
   }
 

@@ -1,11 +1,13 @@
 /**
  * One SIPp UAS that answers by the called number: the last three digits of the Request-URI's
  * user part pick the branch (`+15550001486` → 486 Busy Here). The daemon-level tests dial
- * through pjsip.conf's [carrier] endpoint exactly as production does (`PJSIP/{number}@carrier`).
+ * through the PBX's carrier trunk exactly as production does (`PJSIP/{number}@carrier`,
+ * `sofia/gateway/carrier/{number}`). `q850` adds `Reason: Q.850;cause=N` to the final response
+ * (reject) or to the carrier's BYE (answer).
  */
 export type Branch =
-  | { suffix: string; kind: 'reject'; code: number; reason: string }
-  | { suffix: string; kind: 'answer'; holdMs: number; audio?: string }
+  | { suffix: string; kind: 'reject'; code: number; reason: string; q850?: number }
+  | { suffix: string; kind: 'answer'; holdMs: number; audio?: string; q850?: number }
   | { suffix: string; kind: 'ring' };
 
 const VIA = `[last_Via:]\n      [last_From:]`;
@@ -30,12 +32,13 @@ const sdp = (port: string): string => `
       a=sendrecv`;
 
 const CONTACT = '\n      Contact: <sip:[local_ip]:[local_port];transport=[transport]>';
+const reasonHeader = (q850: number | undefined): string => (q850 === undefined ? '' : `\n      Reason: Q.850;cause=${q850}`);
 
 function branchBody(b: Branch): string {
   const id = `b${b.suffix}`;
   if (b.kind === 'reject') {
     return `  <label id="${id}"/>
-  <send retrans="500">${reply(`${b.code} ${b.reason}`)}</send>
+  <send retrans="500">${reply(`${b.code} ${b.reason}`, reasonHeader(b.q850))}</send>
   <recv request="ACK" crlf="true" next="end"/>`;
   }
   if (b.kind === 'ring') {
@@ -74,7 +77,7 @@ function branchBody(b: Branch): string {
       To:[$remote_from]
       [last_Call-ID:]
       CSeq: 2 BYE
-      Max-Forwards: 70
+      Max-Forwards: 70${reasonHeader(b.q850)}
       Content-Length: 0
     ]]></send>
   <recv response="200" crlf="true" next="end"/>`;

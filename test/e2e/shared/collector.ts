@@ -1,7 +1,7 @@
 /** Collects an adapter's events per dial and folds them into RawFacts, as the engine would. */
 import type { RawFacts } from '../../../src/domain/types.ts';
 import type { EndFacts, PbxAdapter, PbxEvent, PbxLinkStatus } from '../../../src/pbx/port.ts';
-import { until } from './harness.ts';
+import { until } from './until.ts';
 
 export class Collector {
   readonly events = new Map<string, PbxEvent[]>();
