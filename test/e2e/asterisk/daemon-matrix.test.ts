@@ -46,7 +46,7 @@ describe('dialerd run on a real Asterisk: the cause matrix through the whole dae
   });
 
   it('records the expected result and raw facts for every row', async () => {
-    const common = `concurrency: 20\ncalls_per_second: 50\nring_timeout: 3s\nattempts: { per_record: 1, short_call: 2s }\ncomplete_when_done: true\n${ONE_DIAL_RULES}`;
+    const common = `concurrency: 20\ncalls_per_second: 50\nring_timeout: 3s\nattempts: { per_record: 1, short_call: 2s, technical_errors: { free: 0 } }\ncomplete_when_done: true\n${ONE_DIAL_RULES}`;
     const cfg = writeConfig({
       plain: { numbers: PLAIN.map((r) => num(r.suffix)), yaml: `${common}on_answer: { context: dialerd-hold, extension: s }\n` },
       amd: { numbers: AMD.map((r) => num(r.suffix)), yaml: `${common}amd: { enabled: true }\non_answer: { context: dialerd-answered, extension: s }\n` },

@@ -22,7 +22,7 @@ const RING = 3;
 
 /** The result of a carrier's final answer, by its SIP code (a Reason header changes nothing). */
 const BY_CODE: Record<number, Result> = {
-  401: 'failed', 402: 'failed', 403: 'failed', 405: 'failed', 407: 'failed', 482: 'failed', 488: 'failed', 606: 'failed',
+  401: 'trunk_rejected', 402: 'insufficient_funds', 403: 'trunk_rejected', 407: 'trunk_rejected', 405: 'failed', 482: 'failed', 488: 'failed', 606: 'failed',
   404: 'invalid_number', 410: 'invalid_number', 484: 'invalid_number',
   408: 'no_answer', 480: 'no_answer', 487: 'no_answer', 504: 'no_answer',
   486: 'busy', 600: 'busy', 603: 'rejected', 502: 'unreachable', 500: 'congestion', 503: 'congestion',

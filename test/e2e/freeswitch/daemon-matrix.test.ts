@@ -25,7 +25,7 @@ const ROWS: Row[] = [
   reject(486, 'Busy Here', 'busy'), reject(600, 'Busy Everywhere', 'busy'), reject(404, 'Not Found', 'invalid_number'),
   reject(484, 'Address Incomplete', 'invalid_number'), reject(480, 'Temporarily Unavailable', 'no_answer'),
   reject(408, 'Request Timeout', 'no_answer'), reject(503, 'Service Unavailable', 'congestion'),
-  reject(500, 'Server Internal Error', 'congestion'), reject(603, 'Decline', 'rejected'), reject(403, 'Forbidden', 'failed'),
+  reject(500, 'Server Internal Error', 'congestion'), reject(603, 'Decline', 'rejected'), reject(403, 'Forbidden', 'trunk_rejected'),
   { branch: { suffix: '100', kind: 'ring' }, result: 'no_answer', lab: 'ring-no-answer-t5' },
   { branch: { suffix: '200', kind: 'answer', holdMs: 3000 }, result: 'answered', lab: 'answer-remote-bye-2s' },
   { branch: { suffix: '201', kind: 'answer', holdMs: 800 }, result: 'answered_short', lab: 'answer-remote-bye-2s' },
@@ -48,7 +48,7 @@ describe('dialerd run on a real FreeSWITCH: the cause matrix through the whole d
     const cfg = writeConfig({
       matrix: {
         csv,
-        yaml: `concurrency: 20\ncalls_per_second: 50\nring_timeout: 3s\nattempts: { per_record: 1, short_call: 2s }\ncomplete_when_done: true
+        yaml: `concurrency: 20\ncalls_per_second: 50\nring_timeout: 3s\nattempts: { per_record: 1, short_call: 2s, technical_errors: { free: 0 } }\ncomplete_when_done: true
 on_answer: { context: dialer, extension: park }\n${ONE_DIAL_RULES}`,
       },
     });
