@@ -1,9 +1,10 @@
 /** Hiding secrets in what dialerd prints and logs. */
 
 /**
- * `url` without its secrets: user and password become `***`, the query `?***`, the fragment is
- * dropped (`https://***@hooks.example/x?***`). Text that is not a URL comes back as `(hidden)`
- * when it could hold credentials (it has an `@`), unchanged otherwise.
+ * `url` without its secrets: user and password become `***`, the path `/***` (webhook services
+ * carry their key in it: `/services/T…/B…/<key>`), the query `?***`, the fragment is dropped
+ * (`https://***@hooks.example/***?***`). Text that is not a URL comes back as `(hidden)` when it
+ * could hold credentials (it has an `@`), unchanged otherwise.
  */
 export function redactUrl(url: string): string {
   let u: URL;
@@ -13,8 +14,8 @@ export function redactUrl(url: string): string {
     return url.includes('@') ? '(hidden)' : url;
   }
   const auth = u.username !== '' || u.password !== '';
-  if (!auth && u.search === '' && u.hash === '') return url;
-  return `${u.protocol}//${auth ? '***@' : ''}${u.host}${u.pathname}${u.search !== '' ? '?***' : ''}`;
+  const path = u.pathname === '/' || u.pathname === '' ? '' : '/***';
+  return `${u.protocol}//${auth ? '***@' : ''}${u.host}${path}${u.search !== '' ? '?***' : ''}`;
 }
 
 /** Config keys whose values are never quoted: secrets, and the names of variables holding them. */

@@ -120,7 +120,7 @@ describe('notify.header and URL credentials', () => {
     const { warnings } = await load(['notify: { webhook: "https://user:pw-s3cret@h.example/x?token=t0ken" }']);
     expect(warnings).toEqual(['5:20: notify.webhook: credentials in the URL (sent as Basic authentication, hidden in logs); prefer notify.header with value_env']);
     const { errors } = await load(['notify: { webhook: "ftp://user:pw-s3cret@h.example/x?token=t0ken" }']);
-    expect(errors).toEqual(['5:20: notify.webhook: "ftp://***@h.example/x?***" is not an http(s) URL (http://host:8088)']);
+    expect(errors).toEqual(['5:20: notify.webhook: "ftp://***@h.example/***?***" is not an http(s) URL (http://host:8088)']);
   });
 });
 

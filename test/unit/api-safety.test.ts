@@ -34,10 +34,11 @@ describe('isLoopbackHost', () => {
 
 describe('redactUrl', () => {
   it('hides user, password and query; leaves a plain URL as written', () => {
-    expect(redactUrl('https://u:p@h.example:8443/x/y?token=1#f')).toBe('https://***@h.example:8443/x/y?***');
-    expect(redactUrl('https://h.example/x?token=1')).toBe('https://h.example/x?***');
-    expect(redactUrl('redis://:pw@127.0.0.1:6379/0')).toBe('redis://***@127.0.0.1:6379/0');
+    expect(redactUrl('https://u:p@h.example:8443/x/y?token=1#f')).toBe('https://***@h.example:8443/***?***');
+    expect(redactUrl('https://h.example/x?token=1')).toBe('https://h.example/***?***');
+    expect(redactUrl('redis://:pw@127.0.0.1:6379/0')).toBe('redis://***@127.0.0.1:6379/***');
     expect(redactUrl('ftp://x')).toBe('ftp://x');
+    expect(redactUrl('https://hooks.example/services/T0/B0/s3cr3tKey')).toBe('https://hooks.example/***');
     expect(redactUrl('not a url with user:pw@host')).toBe('(hidden)');
     expect(redactUrl('not a url')).toBe('not a url');
   });
