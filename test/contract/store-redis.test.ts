@@ -8,6 +8,8 @@ import { createStore } from '../../src/store/index.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import { keyKind, storeKeys } from '../../src/store/redis/keys.ts';
 import { encodeHistory } from '../../src/store/redis/codec.ts';
+import { claimOwnership } from '../../src/store/redis/owner.ts';
+import { defineScripts } from '../../src/store/redis/scripts.ts';
 import { queryHistory } from '../../src/store/redis/history.ts';
 import { compareHistory } from '../../src/store/common.ts';
 import type { HistoryRow } from '../../src/domain/types.ts';
@@ -105,6 +107,41 @@ describe('redis store only', () => {
     } finally {
       c.disconnect();
       await a.close();
+    }
+  });
+
+  it('renews the owner key one call at a time, even when Redis stalls (no overlapping renewals)', async () => {
+    const r = new Redis(server.url);
+    const admin = new Redis(server.url);
+    defineScripts(r);
+    const own = (r as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>).dialerd_own!.bind(r);
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    (r as unknown as Record<string, unknown>).dialerd_own = async (...a: unknown[]) => {
+      calls++;
+      most = Math.max(most, ++inFlight);
+      try {
+        return await own(...a);
+      } finally {
+        inFlight--;
+      }
+    };
+    const key = storeKeys('own-renew:').owner;
+    const o = await claimOwnership(r, key, 'own-renew:', { ttlMs: 2_000, renewMs: 10 });
+    try {
+      await admin.call('CLIENT', 'PAUSE', '400', 'ALL'); // every command of `r` waits 400 ms
+      const before = calls;
+      // 200 ms of the stall: 20 renewal periods.
+      for (let i = 0; i < 20; i++) await new Promise((res) => setTimeout(res, 10));
+      expect(inFlight).toBe(1);
+      await o.release();
+      expect(most).toBe(1);
+      expect(calls - before).toBe(1);
+      expect(await admin.pttl(key)).toBe(-2);
+    } finally {
+      r.disconnect();
+      admin.disconnect();
     }
   });
 

@@ -39,25 +39,41 @@ export async function claimOwnership(r: Redis, key: string, label: string, o: Ow
     await new Promise((res) => setTimeout(res, 250));
   }
   let held = true;
+  let released = false;
   const listeners: ((held: boolean, reason: string | null) => void)[] = [];
-  const renew = setInterval(() => {
-    take().then(
-      async (ok) => {
-        if (ok === held) return;
-        held = ok;
-        const holder = ok ? null : await r.get(key).catch(() => null);
-        const reason = ok ? null : `another dialerd took key prefix "${label}" (${holder ?? 'unknown'})`;
-        for (const cb of listeners) cb(ok, reason);
-      },
-      () => undefined, // Redis unreachable: the connection's own status says so
-    );
-  }, o.renewMs ?? Math.floor(ttl / 3));
-  renew.unref();
+  const renewMs = o.renewMs ?? Math.floor(ttl / 3);
+  /** One renewal at a time: the next is scheduled when this one has finished (a slow Redis never stacks them up). */
+  const renew = async (): Promise<void> => {
+    try {
+      const ok = await take();
+      if (ok === held || released) return;
+      held = ok;
+      const holder = ok ? null : await r.get(key).catch(() => null);
+      const reason = ok ? null : `another dialerd took key prefix "${label}" (${holder ?? 'unknown'})`;
+      for (const cb of listeners) cb(ok, reason);
+    } catch {
+      // Redis unreachable: the connection's own status says so.
+    }
+  };
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout;
+  const schedule = (): void => {
+    timer = setTimeout(() => {
+      running = renew().finally(() => {
+        if (!released) schedule();
+      });
+    }, renewMs);
+    timer.unref();
+  };
+  schedule();
   return {
     held: () => held,
     onChange: (cb) => void listeners.push(cb),
     async release() {
-      clearInterval(renew);
+      released = true;
+      clearTimeout(timer);
+      // Let a renewal on its way finish first: nothing of ours runs after release.
+      await running;
       await callScript(r, 'disown', [key], [token]).catch(() => undefined);
     },
   };
