@@ -74,7 +74,7 @@ export function buildRecords(
     }
     const base = { campaign, id: c.id, timezone, vars };
     const sel = selectNumbers(c.phones, region, policy, book, index);
-    out.duplicateNumbers += sel.repeats + sel.dropped.filter((d) => d.reason === 'duplicate').length;
+    out.duplicateNumbers += sel.duplicates;
     for (const d of sel.dropped) problem(`number not dialled, ${describeDrop(d)}`);
     if (sel.numbers.length === 0) {
       out.invalid++;

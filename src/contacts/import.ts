@@ -185,11 +185,8 @@ function buildRecord(
   const base = { campaign, id, timezone, vars };
 
   const sel = selectNumbers(rawNumbers(layout, fields), numbers.region, numbers.policy, numbers.book, line);
-  report.duplicateNumbers += sel.repeats;
-  for (const d of sel.dropped) {
-    if (d.reason === 'duplicate') report.duplicateNumbers++;
-    else report.droppedNumbers[d.reason] = (report.droppedNumbers[d.reason] ?? 0) + 1;
-  }
+  report.duplicateNumbers += sel.duplicates;
+  for (const d of sel.dropped) if (d.reason !== 'duplicate') report.droppedNumbers[d.reason] = (report.droppedNumbers[d.reason] ?? 0) + 1;
   if (sel.numbers.length === 0) {
     const why = invalidReason(sel.dropped);
     problem(line, `record "${id}" has no dialable number: ${why}`);

@@ -27,8 +27,8 @@ export interface RecordNumbers {
   numbers: string[];
   /** In the record's order. */
   dropped: DroppedNumber[];
-  /** Numbers dropped because they repeated inside the record. */
-  repeats: number;
+  /** Numbers not dialled as repeats: inside the record (not in `dropped`) or taken by an earlier record (`duplicate`). */
+  duplicates: number;
 }
 
 /**
@@ -49,10 +49,6 @@ export class NumberBook {
     this.first.set(key, at);
     return null;
   }
-
-  get size(): number {
-    return this.first.size;
-  }
 }
 
 /**
@@ -60,7 +56,7 @@ export class NumberBook {
  * is the campaign's (dial_once), or null (dial_each); `at` is this record's place in it.
  */
 export function selectNumbers(raws: readonly string[], region: string | null, policy: NumberPolicy, book: NumberBook | null, at: number): RecordNumbers {
-  const out: RecordNumbers = { numbers: [], dropped: [], repeats: 0 };
+  const out: RecordNumbers = { numbers: [], dropped: [], duplicates: 0 };
   const seen = new Set<string>();
   for (const raw of raws) {
     const n = normalizeNumber(raw, region);
@@ -70,12 +66,15 @@ export function selectNumbers(raws: readonly string[], region: string | null, po
     }
     const refused = policyRejection(n, region, policy);
     if (refused) out.dropped.push({ raw, ...refused });
-    else if (seen.has(n.e164)) out.repeats++;
+    else if (seen.has(n.e164)) out.duplicates++;
     else {
       seen.add(n.e164);
       const earlier = book?.take(n.e164, at) ?? null;
       if (earlier === null) out.numbers.push(n.e164);
-      else out.dropped.push({ raw, reason: 'duplicate', detail: `${n.e164}, ${earlier}` });
+      else {
+        out.duplicates++;
+        out.dropped.push({ raw, reason: 'duplicate', detail: `${n.e164}, ${earlier}` });
+      }
     }
   }
   return out;
