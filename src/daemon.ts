@@ -228,7 +228,7 @@ export class Daemon {
   private async importContacts(spec: CampaignSpec): Promise<void> {
     const { logger } = this.opts;
     const report = await importContacts(
-      { file: spec.contacts.file, region: spec.contacts.region, campaign: spec.id, now: this.scheduler.now(), startAt: spec.startAt },
+      { file: spec.contacts.file, region: spec.contacts.region, numbers: spec.numbers, campaign: spec.id, now: this.scheduler.now(), startAt: spec.startAt },
       async (batch) => void (await this.engine.addRecords(spec.id, batch)),
     );
     for (const p of report.problems.slice(0, 50)) logger.warn({ campaign: spec.id }, `${spec.contacts.file}:${p.line}: ${p.message}`);

@@ -39,6 +39,8 @@ export interface AddRecordsReply {
   valid: number;
   invalid: number;
   duplicateIds: number;
+  /** Numbers not dialled as repeats inside the request (see api/contacts.ts). */
+  duplicateNumbers: number;
   problems: ContactProblem[];
 }
 
@@ -89,7 +91,7 @@ export function campaignRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
       if (ctx.status.state === 'completed') throw new DialerdError('DIALERD_ERR_ILLEGAL_TRANSITION', `add records to campaign ${id}: it is completed`);
       const now = deps.clock.now();
-      const built = buildRecords(id, ctx.spec.contacts.region, req.body, Math.max(now, ctx.spec.startAt ?? now));
+      const built = buildRecords(id, ctx.spec.contacts.region, req.body, Math.max(now, ctx.spec.startAt ?? now), ctx.spec.numbers);
       const added = built.records.length > 0 ? await engine.addRecords(id, built.records) : 0;
       return {
         received: req.body.length,
@@ -98,6 +100,7 @@ export function campaignRoutes(app: FastifyInstance, deps: ApiDeps): void {
         valid: built.valid,
         invalid: built.invalid,
         duplicateIds: built.duplicateIds,
+        duplicateNumbers: built.duplicateNumbers,
         problems: built.problems,
       };
     },

@@ -127,7 +127,7 @@ async function readContactFile(file: string, warn: (s: string) => void): Promise
 async function addFile(api: ApiClient, id: string, file: string, io: Io): Promise<AddRecordsReply> {
   const warn = (line: string): void => io.err(terminalText(line));
   const { contacts, lines } = await readContactFile(file, warn);
-  const total: AddRecordsReply = { received: 0, added: 0, existing: 0, valid: 0, invalid: 0, duplicateIds: 0, problems: [] };
+  const total: AddRecordsReply = { received: 0, added: 0, existing: 0, valid: 0, invalid: 0, duplicateIds: 0, duplicateNumbers: 0, problems: [] };
   for (const [at, batch] of jsonBatches(contacts, MAX_CONTACTS_PER_REQUEST)) {
     const r = await api.json<AddRecordsReply>('POST', `/campaigns/${seg(id)}/records`, batch);
     total.received += r.received;
@@ -136,6 +136,7 @@ async function addFile(api: ApiClient, id: string, file: string, io: Io): Promis
     total.valid += r.valid;
     total.invalid += r.invalid;
     total.duplicateIds += r.duplicateIds;
+    total.duplicateNumbers += r.duplicateNumbers;
     // Index within the whole file, so `lines` names the CSV line.
     total.problems.push(...r.problems.map((p) => ({ ...p, index: p.index + at })));
   }

@@ -52,7 +52,7 @@ export async function simulateCommand(file: string, o: SimulateFlags, io: Io): P
   const zone = spec.callingHours?.timezone ?? from.zoneName ?? 'UTC';
   const lines: SimLine[] = [];
   let seq = 0;
-  const records = readContacts({ file: spec.contacts.file, region: spec.contacts.region, campaign: spec.id, now: from.toMillis(), startAt: spec.startAt });
+  const records = readContacts({ file: spec.contacts.file, region: spec.contacts.region, numbers: spec.numbers, campaign: spec.id, now: from.toMillis(), startAt: spec.startAt });
   const r = await simulate({
     spec,
     records,

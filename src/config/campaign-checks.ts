@@ -1,13 +1,14 @@
 /**
- * What the campaign schema cannot say: time zones, window text, dates, regions, the order of
- * start/end, that referenced files exist, that the trunk is defined. Runs on the raw data even
- * when the schema found problems, so it checks types defensively and reports only its own kind.
+ * What the campaign schema cannot say: time zones, window text, dates, regions (contacts.region
+ * and numbers.countries), the order of start/end, that referenced files exist, that the trunk is
+ * defined. Runs on the raw data even when the schema found problems, so it checks types
+ * defensively and reports only its own kind.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { isSupportedCountry } from 'libphonenumber-js';
 import { didYouMean, type ConfigError } from './config-error.ts';
+import { isValidRegion } from '../domain/numbers.ts';
 import { isValidZone, parseDays, parseHours } from '../domain/windows.ts';
 import type { ParsedYaml } from './yaml-positions.ts';
 
@@ -29,10 +30,11 @@ export async function checkCampaign(data: unknown, y: ParsedYaml, ctx: CheckCont
   checkInstants(data, zone, y, errors);
   const contacts = data.contacts;
   if (isObj(contacts)) {
-    if (typeof contacts.region === 'string' && /^[A-Za-z]{2}$/.test(contacts.region) && !isSupportedCountry(contacts.region.toUpperCase())) {
-      errors.push(y.errorAt(['contacts', 'region'], 'value', `unknown region "${contacts.region}" (an ISO 3166 country code such as RU or US)`));
-    }
+    checkRegion(contacts.region, ['contacts', 'region'], y, errors);
     if (typeof contacts.file === 'string' && contacts.file !== '') await mustExist(contacts.file, ['contacts', 'file'], 'contacts file', ctx, y, errors);
+  }
+  if (isObj(data.numbers) && Array.isArray(data.numbers.countries)) {
+    data.numbers.countries.forEach((c: unknown, i) => checkRegion(c, ['numbers', 'countries', i], y, errors));
   }
   if (Array.isArray(data.dnc)) {
     for (const [i, f] of data.dnc.entries()) if (typeof f === 'string' && f !== '') await mustExist(f, ['dnc', i], 'DNC file', ctx, y, errors);
@@ -47,6 +49,13 @@ export async function checkCampaign(data: unknown, y: ParsedYaml, ctx: CheckCont
     warnings.push(y.errorAt(['state'], 'value', 'scheduled without start_at: it starts as soon as it is loaded'));
   }
   return { errors, warnings };
+}
+
+/** Two letters that are no country libphonenumber knows (the schema already refused other shapes). */
+function checkRegion(v: unknown, path: (string | number)[], y: ParsedYaml, errors: ConfigError[]): void {
+  if (typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) && !isValidRegion(v)) {
+    errors.push(y.errorAt(path, 'value', `unknown region "${v}" (an ISO 3166 country code such as RU or US)`));
+  }
 }
 
 /** Returns the campaign zone when it is valid. */

@@ -11,6 +11,7 @@ import type { CampaignYaml } from './campaign-schema.ts';
 import { parseInstant } from './campaign-checks.ts';
 import { parseDuration } from './duration.ts';
 import { deepFreeze } from './freeze.ts';
+import { normalizeNumbers } from './numbers-schema.ts';
 import { parseDays, parseHours } from '../domain/windows.ts';
 
 /** `raw` has had the schema's defaults applied. */
@@ -32,6 +33,7 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Resul
     contacts: { file: resolve(dir, raw.contacts.file), region: raw.contacts.region?.toUpperCase() ?? null },
     variables: raw.variables === undefined ? null : [...new Set(raw.variables.map((n) => n.toLowerCase()))],
     dnc: (raw.dnc ?? []).map((f) => resolve(dir, f)),
+    numbers: normalizeNumbers(raw.numbers),
     concurrency: raw.concurrency ?? 1,
     callsPerSecond: raw.calls_per_second ?? 1,
     ringTimeoutSeconds: seconds(raw.ring_timeout, '30s'),

@@ -11,6 +11,7 @@ import { MAX_VARS_PER_RECORD, VAR_NAME_PATTERN } from '../domain/vars.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { addPatternHint } from './schema-errors.ts';
 import { compile, StringEnum } from './schema-kit.ts';
+import { NumbersSchema } from './numbers-schema.ts';
 
 export const ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 export const REGION_PATTERN = '^[A-Za-z]{2}$';
@@ -153,6 +154,7 @@ export const CampaignSchema = Type.Object(
       description: 'Contact columns sent to the PBX as channel variables (dialerd_var_<name> / DIALERD_VAR_<NAME>); any case. Absent: every valid column.',
     })),
     dnc: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Do-not-call lists (one number a line), relative to this file.' })),
+    numbers: Type.Optional(NumbersSchema),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Live dials at most.' })),
     calls_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 1, description: 'New dials per second at most.' })),
     ring_timeout: Type.Optional(Duration('Give up ringing after this long.', '30s')),

@@ -1,11 +1,14 @@
 /**
  * Contact list import: a CSV file streamed into batches of DialRecords (domain.md §1, §2).
  * One bad row never aborts the import; it becomes an `invalid` record or a reported problem.
- * Memory stays bounded by the batch size plus the set of ids seen (for duplicate detection).
+ * Numbers are read by domain/record-numbers.ts under the campaign's `numbers:` policy.
+ * Memory stays bounded by the batch size plus the ids seen (duplicate ids) and, under
+ * `duplicates: dial_once`, the numbers taken (a NumberBook, ~46 bytes a distinct number).
  */
 import { IANAZone } from 'luxon';
 import type { DialRecord } from '../domain/types.ts';
-import { normalizeNumber } from '../domain/numbers.ts';
+import { DEFAULT_NUMBER_POLICY, type NumberPolicy } from '../domain/number-policy.ts';
+import { describeDrop, invalidReason, NumberBook, selectNumbers, type DropReason } from '../domain/record-numbers.ts';
 import { DialerdError } from '../lib/errors.ts';
 import { readCsvRows } from './csv-source.ts';
 import { layoutColumns, rawNumbers, rowVars, type ColumnLayout } from './columns.ts';
@@ -25,8 +28,11 @@ export interface ImportReport {
   valid: number;
   /** Records with no dialable number (state `invalid`). */
   invalid: number;
-  /** Numbers dropped because they repeated inside their own record. */
+  /** Valid numbers not dialled because they repeated inside their record or, under
+   *  `duplicates: dial_once`, an earlier record already holds them (each reported with its line). */
   duplicateNumbers: number;
+  /** Numbers not dialled for another reason, by reason (`not_valid`, `number_type`, `country`, `letters`…). */
+  droppedNumbers: Partial<Record<Exclude<DropReason, 'duplicate'>, number>>;
   /** Rows skipped because their id was already used. */
   duplicateIds: number;
   /** Rows skipped because their id was too long or held control characters (domain/record.ts). */
@@ -43,6 +49,8 @@ export interface ImportOptions {
   file: string;
   /** ISO 3166 region for numbers without +country (e.g. 'RU'). */
   region: string | null;
+  /** The campaign's number policy (default: DEFAULT_NUMBER_POLICY). */
+  numbers?: NumberPolicy;
   campaign: string;
   /** Import instant (epoch ms). */
   now: number;
@@ -80,12 +88,15 @@ const DEFAULT_MAX_PROBLEMS = 1000;
 export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRecord[], ImportReport, undefined> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const maxProblems = opts.maxProblems ?? DEFAULT_MAX_PROBLEMS;
-  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, badIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] };
+  const report: ImportReport = { rows: 0, records: 0, valid: 0, invalid: 0, duplicateNumbers: 0, droppedNumbers: {}, duplicateIds: 0, badIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] };
   const problem = (line: number, message: string): void => {
     if (report.problems.length < maxProblems) report.problems.push({ line, message });
   };
   const dueAt = Math.max(opts.now, opts.startAt ?? opts.now);
   const ids = new IdSet();
+  const policy = opts.numbers ?? DEFAULT_NUMBER_POLICY;
+  const book = policy.duplicates === 'dial_once' ? new NumberBook((line) => `line ${line}`) : null;
+  const numbers = { region: opts.region, policy, book };
   let layout: ColumnLayout | null = null;
   let batch: DialRecord[] = [];
 
@@ -120,7 +131,7 @@ export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRec
       continue;
     }
     ids.add(id);
-    const record = buildRecord(row.fields, row.line, id, layout, opts, dueAt, report, problem);
+    const record = buildRecord(row.fields, row.line, id, layout, opts.campaign, numbers, dueAt, report, problem);
     report.records++;
     if (record.state === 'invalid') report.invalid++;
     else report.valid++;
@@ -156,7 +167,8 @@ function buildRecord(
   line: number,
   id: string,
   layout: ColumnLayout,
-  opts: ImportOptions,
+  campaign: string,
+  numbers: { region: string | null; policy: NumberPolicy; book: NumberBook | null },
   dueAt: number,
   report: ImportReport,
   problem: (line: number, message: string) => void,
@@ -170,22 +182,16 @@ function buildRecord(
     problem(line, `unknown timezone "${timezone}"; ignored`);
     timezone = null;
   }
-  const base = { campaign: opts.campaign, id, timezone, vars };
+  const base = { campaign, id, timezone, vars };
 
-  const raws = rawNumbers(layout, fields);
-  const numbers: string[] = [];
-  const rejected: string[] = [];
-  for (const raw of raws) {
-    const n = normalizeNumber(raw, opts.region);
-    if (!n.ok) rejected.push(`${JSON.stringify(raw)} (${n.reason})`);
-    else if (numbers.includes(n.e164)) report.duplicateNumbers++;
-    else numbers.push(n.e164);
-  }
-  if (numbers.length === 0) {
-    const why = rejected.length === 0 ? 'no number' : rejected.join('; ');
+  const sel = selectNumbers(rawNumbers(layout, fields), numbers.region, numbers.policy, numbers.book, line);
+  report.duplicateNumbers += sel.duplicates;
+  for (const d of sel.dropped) if (d.reason !== 'duplicate') report.droppedNumbers[d.reason] = (report.droppedNumbers[d.reason] ?? 0) + 1;
+  if (sel.numbers.length === 0) {
+    const why = invalidReason(sel.dropped);
     problem(line, `record "${id}" has no dialable number: ${why}`);
-    return invalidRecord(base, `invalid: ${why}`);
+    return invalidRecord(base, why);
   }
-  for (const r of rejected) problem(line, `record "${id}": number ${r} dropped`);
-  return newRecord({ ...base, numbers, nextAt: dueAt });
+  for (const d of sel.dropped) problem(line, `record "${id}": number not dialled, ${describeDrop(d)}`);
+  return newRecord({ ...base, numbers: sel.numbers, nextAt: dueAt });
 }

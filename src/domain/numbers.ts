@@ -1,11 +1,24 @@
 /**
- * Phone number normalization (domain.md §2 `invalid` records): raw contact-list text → E.164.
- * Pure; backed by libphonenumber-js with its full ("max") metadata.
+ * Phone number normalization (domain.md §2 `invalid` records): raw contact-list text → a valid
+ * E.164 number with its country and type. Pure; backed by libphonenumber-js with its full
+ * ("max") metadata, the only build that knows which ranges are allocated (validity) and to
+ * what (types); "min" knows lengths only.
  */
-import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
+import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 
-export type NormalizeResult = { ok: true; e164: string } | { ok: false; reason: string };
+/** A number dialerd may dial: valid for its country in libphonenumber's metadata. */
+export interface ValidNumber {
+  e164: string;
+  /** ISO 3166 alpha-2 of the number (`RU`, `KZ` for +7 7…), null for non-geographic (+800…). */
+  country: string | null;
+  /** The country calling code, digits only (`7`). */
+  callingCode: string;
+  /** libphonenumber's type in lower case (`mobile`, `fixed_line`, `toll_free`, `premium_rate`…), null if unknown. */
+  type: string | null;
+}
+
+export type NormalizeResult = ({ ok: true } & ValidNumber) | { ok: false; reason: NumberRejectReason };
 
 /** Reasons `normalizeNumber` may give, stable for reports and tests. */
 export const NUMBER_REJECT_REASONS = [
@@ -18,8 +31,11 @@ export const NUMBER_REJECT_REASONS = [
   'too_long',
   'invalid_country',
   'not_possible',
+  /** The length fits, but no range of the country holds it (e.g. `(312) 555-0147` read as RU). */
+  'not_valid',
   'unparseable',
 ] as const;
+export type NumberRejectReason = (typeof NUMBER_REJECT_REASONS)[number];
 
 // Digits plus the punctuation people type around them; '+' only in front.
 const ALLOWED = /^\+?[\d\s\-.()]+$/;
@@ -30,8 +46,11 @@ const LETTER = /\p{L}/u;
  * without +country. Accepts spaces, dashes, dots, parentheses, a leading '+', the region's own
  * trunk and international prefixes (RU '8…', '810…'), and a leading '00' international prefix in
  * any region (libphonenumber only knows the region's official one, e.g. 810 in RU, so '00' is
- * retried as '+' when the national reading is not a valid number). Rejects letters (vanity
- * numbers, "ext"), empty input, and numbers that are too short, too long or not possible.
+ * retried as '+' when the national reading is not a valid number). The digits must make a
+ * number that is **valid** for its country, not merely of a possible length: `(312) 555-0147`
+ * in a RU list is `not_valid` (never +73125550147), and digits split by spaces into an overlong
+ * string (`8 916 123-45-12 123`) are never joined into something dialable. Rejects letters
+ * (vanity numbers, "ext"), empty input, and numbers too short, too long or not possible.
  */
 export function normalizeNumber(raw: string, region: string | null): NormalizeResult {
   const text = raw.trim();
@@ -49,11 +68,10 @@ export function normalizeNumber(raw: string, region: string | null): NormalizeRe
 
   const input = international ? `+${digits}` : digits;
   const national = international || country !== undefined ? parse(input, country) : undefined;
-  if (!international && digits.startsWith('00') && !national?.isValid()) {
-    const viaZeroZero = parse(`+${digits.slice(2)}`, undefined);
-    if (viaZeroZero?.isPossible()) return { ok: true, e164: viaZeroZero.number };
-  }
-  if (national?.isPossible()) return { ok: true, e164: national.number };
+  if (national?.isValid()) return valid(national);
+  const viaZeroZero = !international && digits.startsWith('00') ? parse(`+${digits.slice(2)}`, undefined) : undefined;
+  if (viaZeroZero?.isValid()) return valid(viaZeroZero);
+  if (national?.isPossible() || viaZeroZero?.isPossible()) return { ok: false, reason: 'not_valid' };
   return { ok: false, reason: lengthReason(input, country) };
 }
 
@@ -62,11 +80,21 @@ export function isValidRegion(region: string): boolean {
   return /^[A-Za-z]{2}$/.test(region) && isSupportedCountry(region.toUpperCase());
 }
 
+/** The country calling code of a region (`RU` → `7`), null for an unknown region. */
+export function callingCodeOf(region: string): string | null {
+  return isValidRegion(region) ? getCountryCallingCode(region.toUpperCase() as CountryCode) : null;
+}
+
 function parse(input: string, country: CountryCode | undefined): PhoneNumber | undefined {
   return parsePhoneNumberFromString(input, country);
 }
 
-function lengthReason(input: string, country: CountryCode | undefined): string {
+function valid(n: PhoneNumber): { ok: true } & ValidNumber {
+  const type = n.getType();
+  return { ok: true, e164: n.number, country: n.country ?? null, callingCode: n.countryCallingCode, type: type === undefined ? null : type.toLowerCase() };
+}
+
+function lengthReason(input: string, country: CountryCode | undefined): NumberRejectReason {
   switch (validatePhoneNumberLength(input, country)) {
     case 'TOO_SHORT':
       return 'too_short';

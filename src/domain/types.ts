@@ -2,6 +2,7 @@
  * The vocabulary of dialerd (../shared/design/domain.md). Pure types and constants only:
  * every other module speaks in these words.
  */
+import type { NumberPolicy } from './number-policy.ts';
 
 /** What a dial ended as (domain.md §3). */
 export const RESULTS = [
@@ -183,6 +184,8 @@ export interface CampaignSpec {
   variables: readonly string[] | null;
   /** Absolute paths of DNC files. */
   dnc: string[];
+  /** Which valid numbers are dialled (`numbers:`). */
+  numbers: NumberPolicy;
   concurrency: number;
   callsPerSecond: number;
   ringTimeoutSeconds: number;

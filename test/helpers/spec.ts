@@ -1,4 +1,5 @@
 /** Build CampaignSpecs and records for engine tests without YAML. */
+import { DEFAULT_NUMBER_POLICY } from '../../src/domain/number-policy.ts';
 import { newRecord } from '../../src/domain/record.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import type { CampaignSpec, DialRecord, Result, Rule } from '../../src/domain/types.ts';
@@ -16,6 +17,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
     contacts: { file: '/dev/null', region: 'RU' },
     variables: null,
     dnc: [],
+    numbers: DEFAULT_NUMBER_POLICY,
     concurrency: 5,
     callsPerSecond: 1000,
     ringTimeoutSeconds: 30,

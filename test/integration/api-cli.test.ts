@@ -83,7 +83,7 @@ describe('dialerd campaign', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe('campaign gamma: 2 records added (1 valid, 1 invalid), 0 already present, 1 duplicate ids');
     expect(r.err.split('\n')).toEqual([
-      `${file}:3: record "m2": number "not a number" (letters) dropped`,
+      `${file}:3: record "m2": number not dialled, letters: "not a number"`,
       `${file}:4: record "m1": duplicate id "m1" in the request; skipped`,
     ]);
     await until(t, () => originatedFor(t, 'gamma').includes('+74955550001'), 'the added record dialed');

@@ -49,7 +49,7 @@ describe('importContacts', () => {
         finalReason: null,
       },
     ]);
-    expect(report).toEqual<ImportReport>({ rows: 1, records: 1, valid: 1, invalid: 0, duplicateNumbers: 0, duplicateIds: 0, badIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] });
+    expect(report).toEqual<ImportReport>({ rows: 1, records: 1, valid: 1, invalid: 0, duplicateNumbers: 0, droppedNumbers: {}, duplicateIds: 0, badIds: 0, varsStripped: 0, varsTruncated: 0, problems: [] });
   });
 
   it('is due at max(now, startAt)', async () => {
@@ -86,8 +86,8 @@ describe('importContacts', () => {
     expect(bad.nextAt).toBeNull();
     expect(bad.numbers).toEqual([]);
     expect(bad.numberAttempts).toEqual([]);
-    expect(bad.finalReason).toBe('invalid: "abc" (letters); "12" (too_short)');
-    expect(byId.get('empty')!.finalReason).toBe('invalid: no number');
+    expect(bad.finalReason).toBe('letters: "abc"; too_short: "12"');
+    expect(byId.get('empty')!.finalReason).toBe('no_number');
     expect(byId.get('empty')!.state).toBe('invalid');
     const ok = byId.get('ok')!;
     expect(ok.state).toBe('pending');

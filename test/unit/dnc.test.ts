@@ -30,6 +30,20 @@ describe('loadDnc', () => {
     expect(problems).toEqual([{ file: p, line: 6, message: 'not a number (letters)' }]);
   });
 
+  it('reads entries as contact lists do: a number invalid for its region is not one; blocked types still count', async () => {
+    const problems: DncProblem[] = [];
+    const p = file('(312) 555-0147\n8 809 123-45-67\n+1 800 234 5678\n8 916 123-45-12 123\n');
+    const dnc = await loadDnc([p], 'RU', { onProblem: (x) => problems.push(x) });
+    expect(dnc.has('+73125550147')).toBe(false);
+    expect(dnc.has('+78091234567')).toBe(true);
+    expect(dnc.has('+18002345678')).toBe(true);
+    expect(dnc.size).toBe(2);
+    expect(problems).toEqual([
+      { file: p, line: 1, message: 'not a number (not_valid)' },
+      { file: p, line: 4, message: 'not a number (not_valid)' },
+    ]);
+  });
+
   it('never repeats a bad line: a list pointing at any file reports line numbers and reasons only, at most 20', async () => {
     const secret = (i: number) => `user${i}:$6$s4lt$Zx9${i}q:19000:0:99999:7:::`;
     const p = file(Array.from({ length: 25 }, (_, i) => secret(i)).join('\n') + '\n+74950000001\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidRegion, normalizeNumber } from '../../src/domain/numbers.ts';
 
-const ok = (e164: string) => ({ ok: true, e164 });
+const ok = (e164: string) => expect.objectContaining({ ok: true, e164 });
 const no = (reason: string) => ({ ok: false, reason });
 
 describe('normalizeNumber', () => {
@@ -67,6 +67,27 @@ describe('normalizeNumber', () => {
 
   it('rejects an unknown country code', () => {
     expect(normalizeNumber('+999 1234 5678', null)).toEqual(no('invalid_country'));
+  });
+
+  it('needs a valid number, not only a possible length: a US number in a RU list is not +7', () => {
+    expect(normalizeNumber('(312) 555-0147', 'RU')).toEqual(no('not_valid'));
+    expect(normalizeNumber('3125550147', 'RU')).toEqual(no('not_valid'));
+    expect(normalizeNumber('+7 312 555 01 47', null)).toEqual(no('not_valid'));
+    expect(normalizeNumber('+1 312 555 0147', 'RU')).toEqual(ok('+13125550147'));
+  });
+
+  it('never joins digits split by spaces into an overlong number', () => {
+    expect(normalizeNumber('8 916 123-45-12 123', 'RU')).toMatchObject({ ok: false });
+    expect(normalizeNumber('+7 916 123 45 12 34', 'RU')).toMatchObject({ ok: false });
+    expect(normalizeNumber('8 916 123 45 12 8 916 765 43 21', 'RU')).toMatchObject({ ok: false });
+    expect(normalizeNumber('8 916 123-45-12', 'RU')).toEqual(ok('+79161234512'));
+  });
+
+  it("gives the number's country, calling code and type", () => {
+    expect(normalizeNumber('8 916 123-45-67', 'RU')).toEqual({ ok: true, e164: '+79161234567', country: 'RU', callingCode: '7', type: 'mobile' });
+    expect(normalizeNumber('8 701 234 56 78', 'RU')).toEqual({ ok: true, e164: '+77012345678', country: 'KZ', callingCode: '7', type: 'mobile' });
+    expect(normalizeNumber('8 809 123-45-67', 'RU')).toMatchObject({ ok: true, type: 'premium_rate' });
+    expect(normalizeNumber('+800 1234 5678', null)).toEqual({ ok: true, e164: '+80012345678', country: null, callingCode: '800', type: 'toll_free' });
   });
 });
 
