@@ -256,12 +256,12 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
 
     describe('holdDial (the storm guard undoes a dial)', () => {
       /** r1 (pending) claimed and settled by d1 into `settled`; returns the record before and after. */
-      async function settleOne(settledOver: Partial<DialRecord>, id = 'r1', dialId = 'd1', startedAt = T0): Promise<{ before: DialRecord; settled: DialRecord }> {
+      async function settleOne(settledOver: Partial<DialRecord>, id = 'r1', dialId = 'd1', held: boolean | undefined = undefined): Promise<{ before: DialRecord; settled: DialRecord }> {
         await s.addRecords('c1', [rec(id)]);
         const before = (await s.getRecord('c1', id))!;
         const [claimed] = await s.claimDue('c1', T0, 1);
         const settled: DialRecord = { ...claimed!, dials: 1, lastResult: 'invalid_number', ...settledOver };
-        await s.settle({ dialId, record: settled, history: row(dialId, { record: id, startedAt, result: 'invalid_number', sip: 404, q850: 1 }) });
+        await s.settle({ dialId, record: settled, history: row(dialId, { record: id, result: 'invalid_number', sip: 404, q850: 1, held }) });
         return { before, settled };
       }
 
@@ -274,9 +274,13 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await s.nextDueAt('c1')).toBe(T0);
         expect(await s.counts('c1')).toEqual({ states: { pending: 1 }, results: { invalid_number: 1, no_answer: 1 }, dials: 2 });
         const rows = await allHistory(s, { campaign: 'c1' });
-        expect(rows.map((r) => [r.dialId, r.held])).toEqual([['d0', undefined], ['d1', true]]);
+        expect(rows.map((r) => [r.dialId, r.held])).toEqual([['d0', false], ['d1', true]]);
         expect(rows[1]).toEqual({ ...row('d1', { result: 'invalid_number', sip: 404, q850: 1 }), held: true });
         expect(ids(await s.claimDue('c1', T0, 10))).toEqual(['r1']);
+        // A row written with `held: false` gets it set in place.
+        const two = await settleOne({ state: 'waiting', nextAt: T0 + 1 }, 'r2', 'd2', false);
+        expect(await s.holdDial('c1', { dialId: 'd2', startedAt: T0, ...two })).toBe(true);
+        expect((await allHistory(s, { campaign: 'c1' })).find((r) => r.dialId === 'd2')).toEqual({ ...row('d2', { record: 'r2', result: 'invalid_number', sip: 404, q850: 1 }), held: true });
       });
 
       it('changes nothing when the record moved on since the settle (claimed, dialed, removed)', async () => {

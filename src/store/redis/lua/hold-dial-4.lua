@@ -21,13 +21,18 @@ if ARGV[5] ~= '' then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 end
 -- The row is the member scored startedAt whose dialId matches; it keeps its text (dialId first,
--- which orders rows of one millisecond) with `"held":true` added at the end.
+-- which orders rows of one millisecond) with `"held":true` set in place or added at the end.
+-- (Inside a JSON string a quote is escaped, so `"held":false` matches only the field itself.)
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], ARGV[7], ARGV[7])) do
   local row = cjson.decode(m)
   if row.dialId == ARGV[6] then
     if row.held ~= true then
+      local text, n = string.gsub(m, '"held":false', '"held":true', 1)
+      if n == 0 then
+        text = string.sub(m, 1, -2) .. ',"held":true}'
+      end
       redis.call('ZREM', KEYS[4], m)
-      redis.call('ZADD', KEYS[4], ARGV[7], string.sub(m, 1, -2) .. ',"held":true}')
+      redis.call('ZADD', KEYS[4], ARGV[7], text)
     end
     break
   end
