@@ -77,8 +77,7 @@ export async function simulateCommand(file: string, o: SimulateFlags, io: Io): P
       lines.push({ kind: 'restored', at: e.at, seq: seq++, e });
     },
   });
-  const out = o.format === 'csv' ? csv(lines, zone) : (o.format === 'jsonl' ? jsonl(lines, zone) : summary(lines, zone, r.end, r)).join('\n');
-  io.out(out);
+  io.out(o.format === 'csv' ? csv(lines, zone) : (o.format === 'jsonl' ? jsonl(lines, zone) : summary(lines, zone, r.end, r)).join('\n'));
   return 0;
 }
 

@@ -151,7 +151,6 @@ export class CampaignControl {
     if (refused) throw new DialerdError('DIALERD_ERR_RESUME_REFUSED', `${refused.reason} (${refused.detail}) still holds`);
     this.resumeBreaker(ctx, now);
     await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
-    this.storms.resume(ctx);
     this.armTimers(ctx);
     ctx.consecutiveErrors = 0;
     this.host.kick(ctx);

@@ -43,9 +43,14 @@ export class StormGuards {
     private readonly host: StormHost,
   ) {}
 
+  /**
+   * The campaign's guard on `trunk`. A tripped guard whose campaign runs again left its pause
+   * however it did (`campaign resume`, the file's state, a reason clearing): its result is confirmed.
+   */
   private state(ctx: CampaignCtx, trunk: string): StormState {
     const s = this.states.get(ctx.spec.id);
-    return s && s.trunk === trunk ? s : watchingStorm(trunk);
+    if (!s || s.trunk !== trunk) return watchingStorm(trunk);
+    return s.tripped !== null && ctx.status.state === 'running' ? stormResume(s) : s;
   }
 
   /** Feed a settled dial of the campaign on `trunk` and apply what follows. */
@@ -53,12 +58,6 @@ export class StormGuards {
     const step = stormSettle(this.state(ctx, trunk), dial, ctx.spec.guards.sameResultCount);
     this.states.set(ctx.spec.id, step.state);
     for (const e of step.effects) await this.apply(ctx, e);
-  }
-
-  /** The operator resumed the campaign: the tripped result is confirmed, the guard watches again. */
-  resume(ctx: CampaignCtx): void {
-    const s = this.states.get(ctx.spec.id);
-    if (s) this.states.set(ctx.spec.id, stormResume(s));
   }
 
   private async apply(ctx: CampaignCtx, e: StormEffect): Promise<void> {

@@ -53,6 +53,20 @@ describe('storm guard: 404 on every call', () => {
     expect(r.changes.filter((c) => c.reason === 'suspect_results')).toHaveLength(1);
   });
 
+  it('a manual pause over suspect_results, resumed through the file (SIGHUP), confirms the results too', async () => {
+    const spec = makeSpec({ concurrency: 1, maxConsecutiveErrors: 20 });
+    const r = await rig({ outcomes: 'default: { sip: 404 }', specs: [spec], records: 30 });
+    await r.runFor(600_000);
+    await r.engine.pause('c1');
+    expect(r.status()).toMatchObject({ state: 'paused', pauseReason: 'manual', pauseDetail: `paused by hand; while suspect_results: ${DETAIL_404}` });
+    await r.engine.upsertCampaign({ ...spec, state: 'paused' }, { has: () => false });
+    await r.engine.upsertCampaign({ ...spec, state: 'running' }, { has: () => false });
+    await r.scheduler.run();
+    expect(r.dials).toHaveLength(40);
+    expect(r.status().state).toBe('completed');
+    expect((await r.store.counts('c1')).states).toEqual({ exhausted: 30 });
+  });
+
   it('dials live at the trip that end the same way are held too (concurrency 5): nothing is spent', async () => {
     const r = await rig({ outcomes: 'default: { ring: 5s, then: { sip: 404 } }', specs: [makeSpec({ concurrency: 5, maxConsecutiveErrors: 20 })] });
     const before = await records(r.store, 100);
