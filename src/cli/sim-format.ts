@@ -86,11 +86,11 @@ export function csv(lines: SimLine[], zone: string): string {
 export function summary(lines: SimLine[], zone: string, end: number, campaign: FinalCampaignState): string[] {
   const results = new Map<string, number>();
   const perRecord = new Map<string, number>();
-  /** Each record's final state; a record the storm guard put back is not final. */
+  /** Each record's final state; a record the storm guard put back (a later event) is not final. */
   const finalOf = new Map<string, string>();
   let held = 0;
   let first: number | null = null;
-  for (const l of ordered(lines)) {
+  for (const l of lines) {
     if (l.kind === 'dial') {
       results.set(l.row.result, (results.get(l.row.result) ?? 0) + 1);
       perRecord.set(l.row.record, (perRecord.get(l.row.record) ?? 0) + 1);
