@@ -51,6 +51,7 @@ export async function simulateCommand(file: string, o: SimulateFlags, io: Io): P
   const dnc = await loadDnc(spec.dnc, spec.contacts.region, { onProblem: (p) => io.err(`${p.file}:${p.line}: ${p.message}`) });
   const zone = spec.callingHours?.timezone ?? from.zoneName ?? 'UTC';
   const lines: SimLine[] = [];
+  const dials = new Map<string, Extract<SimLine, { kind: 'dial' }>>();
   let seq = 0;
   const records = readContacts({ file: spec.contacts.file, region: spec.contacts.region, numbers: spec.numbers, campaign: spec.id, now: from.toMillis(), startAt: spec.startAt });
   const r = await simulate({
@@ -62,10 +63,21 @@ export async function simulateCommand(file: string, o: SimulateFlags, io: Io): P
     seed: o.seed,
     from: from.toMillis(),
     until,
-    onDial: (row) => lines.push({ kind: 'dial', at: row.startedAt, seq: seq++, row }),
+    onDial: (row) => {
+      const line: SimLine = { kind: 'dial', at: row.startedAt, seq: seq++, row };
+      dials.set(row.dialId, line);
+      lines.push(line);
+    },
     onFinal: (e) => lines.push({ kind: 'final', at: e.at, seq: seq++, e }),
+    onCampaign: (e) => lines.push({ kind: 'campaign', at: e.at, seq: seq++, e }),
+    onHeld: (e) => {
+      // The dial was printed as it settled; the guard decided later: mark it.
+      const line = dials.get(e.dialId);
+      if (line) line.row = { ...line.row, held: true };
+      lines.push({ kind: 'restored', at: e.at, seq: seq++, e });
+    },
   });
-  io.out(o.format === 'csv' ? csv(lines, zone) : (o.format === 'jsonl' ? jsonl(lines, zone) : summary(lines, zone, r.end, r.state)).join('\n'));
+  io.out(o.format === 'csv' ? csv(lines, zone) : (o.format === 'jsonl' ? jsonl(lines, zone) : summary(lines, zone, r.end, r)).join('\n'));
   return 0;
 }
 

@@ -4,6 +4,7 @@
  * Only called once schema and semantic checks found nothing, so values are trusted here.
  */
 import { resolve } from 'node:path';
+import { DEFAULT_STORM_COUNT } from '../domain/guards.ts';
 import { DEFAULT_RULES } from '../domain/rules.ts';
 import type { CallingHours, CampaignSpec, CauseOverrides, Result, Rule } from '../domain/types.ts';
 import { RESULTS } from '../domain/types.ts';
@@ -63,6 +64,7 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Resul
       maxDialsPerDay: raw.limits?.max_dials_per_day ?? null,
       maxTalkSeconds: raw.limits?.max_talk_minutes === undefined ? null : raw.limits.max_talk_minutes * 60,
     },
+    guards: { sameResultCount: raw.guards?.same_result?.count ?? DEFAULT_STORM_COUNT },
     source,
   };
   return deepFreeze(spec);

@@ -171,6 +171,17 @@ export const CampaignSchema = Type.Object(
     attempts: Type.Optional(Attempts),
     rules: Type.Optional(Rules),
     causes: Type.Optional(Causes),
+    guards: Type.Optional(Type.Object(
+      {
+        same_result: Type.Optional(Type.Object(
+          {
+            count: Type.Integer({ minimum: 0, maximum: 1000, default: 10, description: 'Dials in a row, from as many records, with one result of invalid_number / rejected / failed / unreachable that pause the campaign (reason suspect_results) and are undone; 0 or 1: off.' }),
+          },
+          { additionalProperties: false, description: 'The storm guard: a trunk faking one "no" for everyone.' },
+        )),
+      },
+      { additionalProperties: false, description: 'Automatic pauses that protect the contact list.' },
+    )),
     complete_when_done: Type.Optional(Type.Boolean({ default: false, description: 'Complete the campaign once every record is final.' })),
     max_consecutive_errors: Type.Optional(Type.Integer({ minimum: 1, default: 20, description: 'Consecutive `error` results that auto-pause the campaign.' })),
     limits: Type.Optional(Type.Object(

@@ -1,7 +1,8 @@
 /**
  * The trunk breaker (issue 9, "trunk faults are not the subscriber's fault"): a pure state
  * machine per trunk, `(state, settled dial) → state + effects`. The engine keeps one state per
- * trunk, feeds it every settled dial on that trunk, and applies the effects.
+ * trunk, feeds it every settled dial on that trunk, and applies the effects. (The storm guard
+ * is the second machine in this file, below.)
  *
  * | mode \ input | trunk fault (TECHNICAL_RESULTS)         | any other result (not cancelled) | resume (operator)                        | start a dial            |
  * |--------------|-----------------------------------------|----------------------------------|------------------------------------------|-------------------------|
@@ -21,7 +22,7 @@
  * - A dial whose outcome was lost with the PBX link (`outcomeLost`) is no evidence about the
  *   trunk: it neither counts nor resets (the PBX's own `pbx_down` pause covers that case).
  */
-import { isTechnical, type PauseReason, type Result } from './types.ts';
+import { isTechnical, type DialRecord, type PauseReason, type Result } from './types.ts';
 
 export type TrunkFaultReason = 'trunk_funds' | 'trunk_auth' | 'trunk_down';
 export const TRUNK_FAULT_REASONS: readonly PauseReason[] = ['trunk_funds', 'trunk_auth', 'trunk_down'];
@@ -176,4 +177,103 @@ export function breakerGate(s: BreakerState): 'free' | 'probe' | 'wait' | 'open'
 /** A dial started on the trunk: in half_open it takes the probe slot. */
 export function breakerStart(s: BreakerState, dialId: string): BreakerState {
   return s.mode === 'half_open' && s.probe === null ? { ...s, probe: dialId } : s;
+}
+
+/**
+ * The storm guard (issue 9, "storm guard"): a pure state machine per campaign on its trunk,
+ * `(state, settled dial) → state + effects`. A broken trunk can fake a subscriber's "no" for
+ * everyone (an endpoint template without its prefix answers 404 to every number): when the last
+ * `count` dials of the campaign on its trunk came from `count` different records and all ended
+ * with the same suspect result (SUSPECT_RESULTS), they are held — the campaign pauses with reason
+ * `suspect_results` and those dials do not count: the engine puts each record back as it was
+ * before its dial (effect `trip`).
+ *
+ * | mode \ input | a dial (not cancelled, outcome known)                                   | resume (operator)                       |
+ * |--------------|-------------------------------------------------------------------------|-----------------------------------------|
+ * | watching     | into the window (last `count`); the trip condition above → tripped (trip) | =                                     |
+ * | tripped (r)  | result r: held too (effect `hold`: a dial live at the trip); else =     | watching, window empty, r confirmed     |
+ *
+ * - A result the operator confirmed by resuming after its trip never trips this guard again
+ *   (the results are real: the rules apply as usual); another suspect result still does.
+ * - Cancelled dials and dials whose outcome was lost with the PBX link are no evidence: ignored.
+ * - `count` < 2 turns the guard off. The window holds at most `count` dials with their records'
+ *   before/after snapshots. It lives in memory: after a restart it starts empty (and a campaign
+ *   paused `suspect_results` stays paused until resumed).
+ */
+
+/** Results a broken trunk can fake for every number: the storm guard watches these. */
+export const SUSPECT_RESULTS: readonly Result[] = ['invalid_number', 'rejected', 'failed', 'unreachable'];
+
+export const DEFAULT_STORM_COUNT = 10;
+
+/** One settled dial as the storm guard sees it, with what the engine needs to undo it. */
+export interface StormDial {
+  dialId: string;
+  /** The history row's startedAt (where the store finds the row). */
+  startedAt: number;
+  result: Result;
+  sip: number | null;
+  q850: number | null;
+  outcomeLost?: boolean;
+  /** The record as it was before this dial was claimed. */
+  before: DialRecord;
+  /** The record as this dial's settle wrote it. */
+  after: DialRecord;
+}
+
+export interface StormState {
+  trunk: string;
+  /** watching: the last dials, oldest first, at most `count`. */
+  window: readonly StormDial[];
+  /** The suspect result that tripped the guard, until a resume; null while watching. */
+  tripped: Result | null;
+  /** Results confirmed by a resume after their trip. */
+  confirmed: readonly Result[];
+}
+
+export type StormEffect =
+  /** Pause the campaign (`suspect_results`, detail) and undo every held dial. */
+  | { kind: 'trip'; result: Result; detail: string; held: StormDial[] }
+  /** Undo one more dial of the storm (it was live at the trip). */
+  | { kind: 'hold'; held: StormDial[] };
+
+export interface StormStep {
+  state: StormState;
+  effects: StormEffect[];
+}
+
+export function watchingStorm(trunk: string): StormState {
+  return { trunk, window: [], tripped: null, confirmed: [] };
+}
+
+function stormCodes(dials: readonly StormDial[]): string {
+  const codes = new Map<string, number>();
+  for (const d of dials) {
+    const code = d.sip !== null ? `SIP ${d.sip}` : d.q850 !== null ? `Q.850 ${d.q850}` : d.result;
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  return [...codes].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([c, n]) => `${c} ×${n}`).join(', ');
+}
+
+/** Feed one settled dial of the campaign on the trunk. */
+export function stormSettle(s: StormState, d: StormDial, count: number): StormStep {
+  const same: StormStep = { state: s, effects: [] };
+  if (count < 2 || d.outcomeLost === true || d.result === 'cancelled') return same;
+  if (s.tripped !== null) return d.result === s.tripped ? { state: s, effects: [{ kind: 'hold', held: [d] }] } : same;
+  const window = [...s.window, d].slice(-count);
+  const storm =
+    window.length === count &&
+    SUSPECT_RESULTS.includes(d.result) &&
+    !s.confirmed.includes(d.result) &&
+    window.every((w) => w.result === d.result) &&
+    new Set(window.map((w) => w.before.id)).size === count;
+  if (!storm) return { state: { ...s, window }, effects: [] };
+  const detail = `trunk ${s.trunk}: the last ${count} dials, from ${count} different records, all ended ${d.result} (${stormCodes(window)})`;
+  return { state: { ...s, window: [], tripped: d.result }, effects: [{ kind: 'trip', result: d.result, detail, held: window }] };
+}
+
+/** The operator resumed the campaign: a tripped guard confirms its result and watches again. */
+export function stormResume(s: StormState): StormState {
+  if (s.tripped === null) return s;
+  return { ...s, window: [], tripped: null, confirmed: [...s.confirmed, s.tripped] };
 }

@@ -118,7 +118,8 @@ export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /**
  * Why a campaign was paused. Every reason except `manual` is automatic and must clear before
  * resume; the trunk breaker's `trunk_funds` / `trunk_auth` / `trunk_down` (domain/guards.ts) clear
- * only by a resume after its cool-down, which lets one probe dial through.
+ * only by a resume after its cool-down, which lets one probe dial through. The storm guard's
+ * `suspect_results` never clears by itself: resume is allowed at once (the operator confirms the results).
  */
 export type PauseReason =
   | 'manual'
@@ -130,7 +131,8 @@ export type PauseReason =
   | 'errors'
   | 'budget'
   | 'contacts_missing'
-  | 'rule';
+  | 'rule'
+  | 'suspect_results';
 
 /** One calling window: ISO weekdays (1 = Monday … 7 = Sunday) and minutes of the day.
  *  endMinute < startMinute means the window runs over midnight (22:00-02:00); the part
@@ -201,6 +203,8 @@ export interface CampaignSpec {
   maxConsecutiveErrors: number;
   /** Daily budget (days in the campaign's zone): over it the campaign pauses with reason `budget`. */
   limits: { maxDialsPerDay: number | null; maxTalkSeconds: number | null };
+  /** The storm guard (domain/guards.ts): `sameResultCount` dials in a row with one suspect result pause (< 2: off). */
+  guards: { sameResultCount: number };
   /** Absolute path of the file it came from. */
   source: string;
 }
@@ -263,6 +267,8 @@ export interface HistoryRow {
   action: Decision;
   nextAt: number | null;
   final: FinalState | null;
+  /** The storm guard held this dial: its effect on the record was undone (absent: it counted). */
+  held?: boolean;
 }
 
 /** A clock passed into everything that needs time. Domain code receives instants, not clocks. */

@@ -11,9 +11,10 @@ import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domai
 import { isTrunkFaultReason } from '../domain/guards.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import { historyRows } from '../store/history-pages.ts';
+import { StormGuards } from './storm-guards.ts';
 import { TrunkBreakers } from './trunk-breakers.ts';
 import { applyCampaignEvent, cancelTimers, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
-import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
+import type { CampaignChange, DncCheck, EngineDeps, HeldEvent } from './types.ts';
 
 /** What the control needs from the engine. */
 export interface ControlHost {
@@ -25,12 +26,16 @@ export interface ControlHost {
   announce(change: CampaignChange): void;
   /** Run a background step without letting it crash the daemon. */
   guard(p: Promise<unknown>): Promise<void>;
+  /** The storm guard put a record back (announce it). */
+  held(e: HeldEvent): void;
 }
 
 export class CampaignControl {
   readonly campaigns = new Map<string, CampaignCtx>();
   /** One breaker per trunk: trunk faults pause every campaign on it. */
   readonly breakers: TrunkBreakers;
+  /** One storm guard per campaign: a run of one suspect result pauses it and does not count. */
+  readonly storms: StormGuards;
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'logger' | 'scheduler' | 'trunks' | 'pbxes'>,
@@ -40,6 +45,10 @@ export class CampaignControl {
       campaignsOn: (trunk) => [...this.campaigns.values()].filter((c) => c.spec.trunk === trunk),
       pause: async (ctx, reason, detail) => void (await this.event(ctx, { type: 'pause', reason, detail }, reason)),
       kick: (ctx) => host.kick(ctx),
+    });
+    this.storms = new StormGuards(deps, {
+      pause: async (ctx, detail) => void (await this.event(ctx, { type: 'pause', reason: 'suspect_results', detail }, 'suspect_results')),
+      held: (e) => host.held(e),
     });
   }
 
@@ -78,7 +87,7 @@ export class CampaignControl {
     if (isTrunkFaultReason(reason)) {
       // Paused by a trunk breaker in an earlier run: it stays paused until resumed, and that resume probes.
       this.breakers.restore(spec.trunk, reason, ctx.status.pauseDetail, now);
-    } else if (reason && reason !== 'manual' && reason !== 'errors') {
+    } else if (reason && reason !== 'manual' && reason !== 'errors' && reason !== 'suspect_results') {
       // An automatic reason from an earlier run: re-evaluate it now.
       if (!this.activeReasons(ctx).includes(reason)) await this.event(ctx, { type: 'reason_cleared', reason }, null);
     }

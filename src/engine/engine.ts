@@ -26,6 +26,7 @@ import { recoverClaims } from './recover.ts';
 import { DialBook } from './dial-book.ts';
 import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
+import { stormDial } from './storm-guards.ts';
 import { TrunkRates } from './trunk-rates.ts';
 import type { DncCheck, EngineDeps, EngineEvents } from './types.ts';
 
@@ -59,6 +60,7 @@ export class Engine extends EventEmitter {
       liveFor: (id) => this.caps.liveFor(id),
       announce: (change) => void this.emit('campaign', change),
       guard: (p) => this.guard(p),
+      held: (e) => void this.emit('held', e),
     });
     this.caps = new Caps(deps.maxConcurrency, {
       campaign: (id) => this.control.campaigns.get(id)?.spec.concurrency ?? 0,
@@ -353,6 +355,7 @@ export class Engine extends EventEmitter {
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
     this.trunkRates.settled(d.trunk.name, row.result, endedAt);
     await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
+    if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, facts.outcomeLost === true));
     if (ctx) {
       ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
       await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);

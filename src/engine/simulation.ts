@@ -1,7 +1,7 @@
 /**
  * A dry run: one campaign on the simulated PBX, a virtual clock and the memory store —
- * the same Engine code `dialerd run` uses, so windows, holidays, caps, rules, DNC and invalid
- * numbers behave exactly as in production.
+ * the same Engine code `dialerd run` uses, so windows, holidays, caps, rules, DNC, invalid
+ * numbers and the guards (trunk breaker, storm guard) behave exactly as in production.
  */
 import type { TrunkConfig } from '../config/daemon-types.ts';
 import type { CampaignSpec, DialRecord, HistoryRow } from '../domain/types.ts';
@@ -13,7 +13,7 @@ import { createMemoryStore } from '../store/memory/index.ts';
 import type { Store } from '../store/port.ts';
 import { Engine } from './engine.ts';
 import { SlidingWindowLimiter } from './rate.ts';
-import type { CampaignChange, DncCheck, FinalEvent, ZoneLookup } from './types.ts';
+import type { CampaignChange, DncCheck, FinalEvent, HeldEvent, ZoneLookup } from './types.ts';
 
 export interface SimulationOptions {
   spec: CampaignSpec;
@@ -33,6 +33,8 @@ export interface SimulationOptions {
   onDial?: (row: HistoryRow) => void;
   onFinal?: (e: FinalEvent) => void;
   onCampaign?: (e: CampaignChange) => void;
+  /** The storm guard undid a dial: its record is back as before it. */
+  onHeld?: (e: HeldEvent) => void;
   /** Observe the live count after every event (tests). */
   onTick?: (engine: Engine) => void;
 }
@@ -41,6 +43,9 @@ export interface SimulationResult {
   /** Virtual instant reached. */
   end: number;
   state: string;
+  /** Why the campaign is paused at the end (null unless paused), and the detail. */
+  pauseReason: string | null;
+  pauseDetail: string | null;
   engine: Engine;
   store: Store;
   pbx: SimPbx;
@@ -75,6 +80,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   if (o.onDial) engine.on('dial', (row) => o.onDial!(row));
   if (o.onFinal) engine.on('final', (e) => o.onFinal!(e));
   if (o.onCampaign) engine.on('campaign', (e) => o.onCampaign!(e));
+  if (o.onHeld) engine.on('held', (e) => o.onHeld!(e));
   if (o.onTick) {
     const tick = o.onTick;
     pbx.on(() => tick(engine));
@@ -87,5 +93,6 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     ...(o.until !== undefined ? { until: o.until } : {}),
     stop: () => engine.campaign(spec.id)?.status.state === 'completed' && engine.live() === 0,
   });
-  return { end, state: engine.campaign(spec.id)?.status.state ?? 'unknown', engine, store, pbx, scheduler };
+  const status = engine.campaign(spec.id)?.status;
+  return { end, state: status?.state ?? 'unknown', pauseReason: status?.pauseReason ?? null, pauseDetail: status?.pauseDetail ?? null, engine, store, pbx, scheduler };
 }

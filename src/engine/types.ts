@@ -1,5 +1,5 @@
 /** What the engine needs and what it announces. Narrow interfaces so a test fake is an object literal. */
-import type { CampaignSpec, CampaignState, DialRecord, FinalState, HistoryRow, PauseReason } from '../domain/types.ts';
+import type { CampaignSpec, CampaignState, DialRecord, FinalState, HistoryRow, PauseReason, RecordState } from '../domain/types.ts';
 import type { TrunkConfig } from '../config/daemon-types.ts';
 import type { Scheduler } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -49,12 +49,23 @@ export interface FinalEvent {
   at: number;
 }
 
+/** The storm guard held a dial: its record is back as it was before it (`state`). */
+export interface HeldEvent {
+  campaign: string;
+  record: string;
+  dialId: string;
+  state: RecordState;
+  at: number;
+}
+
 export interface EngineEvents {
   /** One per settled dial, after it is persisted. */
   dial: (row: HistoryRow, record: DialRecord) => void;
   /** A record reached a final state (also invalid at import and blocked at dial time). */
   final: (e: FinalEvent) => void;
   campaign: (e: CampaignChange) => void;
+  /** The storm guard undid a dial (its row is now marked held). */
+  held: (e: HeldEvent) => void;
 }
 
 export interface LoadedCampaign {

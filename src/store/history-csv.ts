@@ -38,6 +38,7 @@ const COLUMNS: [string, Cell][] = [
   ['action', (r) => r.action],
   ['next_at', (r) => iso(r.nextAt)],
   ['final', (r) => r.final],
+  ['held', (r) => (r.held === true ? 'true' : 'false')],
 ];
 
 export function historyCsvHeader(): string {

@@ -47,6 +47,17 @@ export interface Settlement {
   history: HistoryRow;
 }
 
+/** A dial the storm guard holds: its record goes back as it was before the dial. */
+export interface HeldDial {
+  dialId: string;
+  /** The dial's history row's startedAt (where its row is). */
+  startedAt: number;
+  /** The record as the dial's settle wrote it: restored only while it is still exactly this. */
+  settled: DialRecord;
+  /** The record as it was before the dial (pending or waiting). */
+  before: DialRecord;
+}
+
 export interface CampaignCounts {
   /** Records per state. */
   states: Partial<Record<RecordState, number>>;
@@ -119,6 +130,15 @@ export interface Store {
   liveDials(): Promise<LiveDial[]>;
   /** Atomically, once per dialId: write the record and index it, append history, count the result, drop the live dial. */
   settle(s: Settlement): Promise<boolean>;
+
+  /**
+   * Undo a settled dial (the storm guard), atomically: when the record is still exactly as the
+   * dial's settle wrote it (not dialed, claimed, removed or otherwise changed since), write
+   * `before` back (a final record comes back too; counts and due index follow) and mark the
+   * dial's history row `held: true`; else change nothing. Result counts and the row stay. True
+   * when restored.
+   */
+  holdDial(campaign: string, h: HeldDial): Promise<boolean>;
 
   counts(campaign: string): Promise<CampaignCounts>;
   /**

@@ -51,6 +51,7 @@ export function row(dialId: string, over: Partial<HistoryRow> = {}): HistoryRow 
     action: 'retry_after',
     nextAt: T0 + 3_600_000,
     final: null,
+    held: false,
     ...over,
   };
 }

@@ -254,6 +254,52 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       });
     });
 
+    describe('holdDial (the storm guard undoes a dial)', () => {
+      /** r1 (pending) claimed and settled by d1 into `settled`; returns the record before and after. */
+      async function settleOne(settledOver: Partial<DialRecord>, id = 'r1', dialId = 'd1', held: boolean | undefined = undefined): Promise<{ before: DialRecord; settled: DialRecord }> {
+        await s.addRecords('c1', [rec(id)]);
+        const before = (await s.getRecord('c1', id))!;
+        const [claimed] = await s.claimDue('c1', T0, 1);
+        const settled: DialRecord = { ...claimed!, dials: 1, lastResult: 'invalid_number', ...settledOver };
+        await s.settle({ dialId, record: settled, history: row(dialId, { record: id, result: 'invalid_number', sip: 404, q850: 1, held }) });
+        return { before, settled };
+      }
+
+      it('puts a record made final back exactly as before, reindexed and counted; marks only its row held', async () => {
+        const { before, settled } = await settleOne({ state: 'exhausted', nextAt: null, attempts: 1, numberAttempts: [2, 2], finalReason: 'no_next_number' });
+        await s.settle({ dialId: 'd0', record: settled, history: row('d0', { record: 'r1' }) }); // another row at the same startedAt
+        expect(await s.nextDueAt('c1')).toBeNull();
+        expect(await s.holdDial('c1', { dialId: 'd1', startedAt: T0, settled, before })).toBe(true);
+        expect(await s.getRecord('c1', 'r1')).toEqual(before);
+        expect(await s.nextDueAt('c1')).toBe(T0);
+        expect(await s.counts('c1')).toEqual({ states: { pending: 1 }, results: { invalid_number: 1, no_answer: 1 }, dials: 2 });
+        const rows = await allHistory(s, { campaign: 'c1' });
+        expect(rows.map((r) => [r.dialId, r.held])).toEqual([['d0', false], ['d1', true]]);
+        expect(rows[1]).toEqual({ ...row('d1', { result: 'invalid_number', sip: 404, q850: 1 }), held: true });
+        expect(ids(await s.claimDue('c1', T0, 10))).toEqual(['r1']);
+        // A row written with `held: false` gets it set in place.
+        const two = await settleOne({ state: 'waiting', nextAt: T0 + 1 }, 'r2', 'd2', false);
+        expect(await s.holdDial('c1', { dialId: 'd2', startedAt: T0, ...two })).toBe(true);
+        expect((await allHistory(s, { campaign: 'c1' })).find((r) => r.dialId === 'd2')).toEqual({ ...row('d2', { record: 'r2', result: 'invalid_number', sip: 404, q850: 1 }), held: true });
+      });
+
+      it('changes nothing when the record moved on since the settle (claimed, dialed, removed)', async () => {
+        const { before, settled } = await settleOne({ state: 'waiting', nextAt: T0 + 60_000 });
+        const [claimed] = await s.claimDue('c1', T0 + 60_000, 1);
+        expect(await s.holdDial('c1', { dialId: 'd1', startedAt: T0, settled, before })).toBe(false);
+        expect(await s.getRecord('c1', 'r1')).toEqual(claimed);
+        const again = { ...claimed!, state: 'waiting' as const, dials: 2, nextAt: T0 + 120_000 };
+        await s.settle({ dialId: 'd2', record: again, history: row('d2', { startedAt: T0 + 60_000 }) });
+        expect(await s.holdDial('c1', { dialId: 'd1', startedAt: T0, settled, before })).toBe(false);
+        expect(await s.getRecord('c1', 'r1')).toEqual(again);
+        await s.removeRecord('c1', 'r1');
+        expect(await s.holdDial('c1', { dialId: 'd2', startedAt: T0 + 60_000, settled: again, before })).toBe(false);
+        expect((await s.counts('c1')).states).toEqual({ removed: 1 });
+        expect((await allHistory(s, { campaign: 'c1' })).some((r) => r.held)).toBe(false);
+        expect(await s.holdDial('nope', { dialId: 'd1', startedAt: T0, settled, before })).toBe(false);
+      });
+    });
+
     describe('history', () => {
       const rows = [
         row('h1', { startedAt: T0 + 1000, result: 'busy' }),

@@ -33,6 +33,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
     completeWhenDone: true,
     maxConsecutiveErrors: 1000,
     limits: { maxDialsPerDay: null, maxTalkSeconds: null },
+    guards: { sameResultCount: 10 },
     source: '/dev/null',
     ...rest,
     rules: { ...DEFAULT_RULES, ...rules },

@@ -103,7 +103,8 @@ describe('dialerd simulate', () => {
     expect(s.out).toMatch(/8 dials\s+1 records/);
     const c = await cli([...args, '--format', 'csv']);
     const rows = c.out.trim().split('\n');
-    expect(rows[0]).toBe('at,campaign,record,number,number_index,attempt,dial,result,q850,sip,ring_s,talk_s,action,next_at');
+    expect(rows[0]).toBe('at,campaign,record,number,number_index,attempt,dial,result,q850,sip,ring_s,talk_s,action,next_at,held');
+    expect(rows[1]!.endsWith(',false')).toBe(true);
     expect(rows).toHaveLength(9);
   });
 
@@ -120,6 +121,50 @@ describe('dialerd simulate', () => {
     expect(lines.filter((l) => 'final' in l)).toEqual([]);
     const s = await cli([...args, '--format', 'summary']);
     expect(s.out).toMatch(/paused/);
+  });
+
+  it('prints each campaign state change in jsonl, and the final state with its reason in summary', async () => {
+    const r = await cli(['simulate', path.join(dir, 'funds.yaml'), '--outcomes', path.join(dir, 'funds-outcomes.yaml'), '--from', '2026-12-01T09:00:00+03:00', '--format', 'jsonl']);
+    const states = r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'state' in l);
+    expect(states).toEqual([
+      { at: '2026-12-01T09:00:00+03:00', campaign: 'funds', state: 'running', reason: null, detail: null },
+      { at: expect.stringMatching(/^2026-12-01T09:0/), campaign: 'funds', state: 'paused', reason: 'trunk_funds', detail: 'trunk carrier-a: 5 trunk-fault dials in a row (SIP 402 ×5)' },
+    ]);
+    const s = await cli(['simulate', path.join(dir, 'funds.yaml'), '--outcomes', path.join(dir, 'funds-outcomes.yaml'), '--from', '2026-12-01T09:00:00+03:00', '--format', 'summary']);
+    expect(s.out).toContain('campaign state: paused (trunk_funds: trunk carrier-a: 5 trunk-fault dials in a row (SIP 402 ×5))');
+    const done = await cli(['simulate', path.join(dir, 'example.yaml'), '--outcomes', path.join(dir, 'outcomes.yaml'), '--from', '2026-12-01T09:00:00+03:00', '--format', 'summary']);
+    expect(done.out).toMatch(/campaign state: completed\n?$/);
+  });
+
+  it('plays the storm guard: 404 on every call → paused suspect_results after 10 dials, 0 records final, the dials held', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `N${i},+7916${String(2000000 + i)}`);
+    await writeFile(path.join(dir, 'storm.csv'), `id,phone\n${rows.join('\n')}\n`);
+    await writeFile(path.join(dir, 'storm.yaml'), campaign().replace('id: worked-example', 'id: storm').replace('contacts.csv', 'storm.csv'));
+    await writeFile(path.join(dir, 'storm-outcomes.yaml'), 'default: { sip: 404 }\n');
+    const args = ['simulate', path.join(dir, 'storm.yaml'), '--outcomes', path.join(dir, 'storm-outcomes.yaml'), '--from', '2026-12-01T09:00:00+03:00'];
+    const r = await cli([...args, '--format', 'jsonl']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const dials = lines.filter((l) => 'dial' in l);
+    expect(dials.length).toBeGreaterThanOrEqual(10);
+    expect(dials.every((d) => d.result === 'invalid_number' && d.sip === 404 && d.held === true)).toBe(true);
+    // Every record made final by a held dial is put back.
+    const finals = lines.filter((l) => 'final' in l).map((l) => l.record).sort();
+    expect(lines.filter((l) => 'restored' in l).map((l) => [l.record, l.restored]).sort()).toEqual(finals.map((id) => [id, 'pending']));
+    const paused = lines.filter((l) => 'state' in l).at(-1);
+    expect(paused).toEqual({
+      at: expect.any(String),
+      campaign: 'storm',
+      state: 'paused',
+      reason: 'suspect_results',
+      detail: 'trunk carrier-a: the last 10 dials, from 10 different records, all ended invalid_number (SIP 404 ×10)',
+    });
+    const s = await cli([...args, '--format', 'summary']);
+    expect(s.out).toContain(`dials: ${dials.length} (${dials.length} held by the storm guard: not counted)`);
+    expect(s.out).toMatch(/final states:\ndials per record:/);
+    expect(s.out).toContain('campaign state: paused (suspect_results: trunk carrier-a: the last 10 dials');
+    const c = await cli([...args, '--format', 'csv']);
+    expect(c.out.trim().split('\n').slice(1).every((l) => l.endsWith(',true'))).toBe(true);
   });
 
   it('honours calling windows and --until', async () => {

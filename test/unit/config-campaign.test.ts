@@ -268,3 +268,19 @@ describe('loadCampaignFile: the technical results (trunk faults)', () => {
     expect(r.spec.rules.trunk_rejected).toEqual(DEFAULT_RULES.trunk_rejected);
   });
 });
+
+describe('loadCampaignFile: guards (the storm guard)', () => {
+  it('absent: same_result count 10; `{ count: 0 }` turns it off', async () => {
+    const { r } = await load(BASE);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.guards).toEqual({ sameResultCount: 10 });
+    const off = (await load([...BASE, 'guards: { same_result: { count: 0 } }'])).r;
+    if (!off.ok) throw new Error(JSON.stringify(off.errors));
+    expect(off.spec.guards).toEqual({ sameResultCount: 0 });
+  });
+  it('rejects a count out of range and unknown keys with file:line:col', async () => {
+    const { errors } = await load([...BASE, 'guards: { same_result: { count: 1001 }, same_results: {} }']);
+    expect(errors).toContain('5:33: guards.same_result.count: 1001 is out of range (must be <= 1000)');
+    expect(errors).toContain('5:41: guards: unknown key "same_results" (did you mean "same_result"?)');
+  });
+});

@@ -77,7 +77,9 @@ describe('trunk breaker: 403 and errors', () => {
     await r.runFor(600_000);
     expect(r.dials.length).toBeGreaterThan(5);
     expect(r.dials.every((d) => d.result === 'failed')).toBe(true);
-    expect(r.changes.some((c) => c.to === 'paused')).toBe(false);
+    expect(r.changes.some((c) => c.reason === 'trunk_auth' || c.reason === 'trunk_funds' || c.reason === 'trunk_down')).toBe(false);
+    // `failed` from every record is the storm guard's business instead.
+    expect(r.status().pauseReason).toBe('suspect_results');
   });
 
   it('refused originates pause trunk_down after 5 (before max_consecutive_errors 20); the PBX link coming back does not clear it', async () => {

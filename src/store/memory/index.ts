@@ -2,6 +2,7 @@
  * The in-memory Store (tests, simulate, demo). Every method runs synchronously inside its
  * promise, so each one is atomic with respect to the others.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { DialRecord, FinalState, HistoryRow } from '../../domain/types.ts';
 import { isFinal } from '../../domain/types.ts';
 import { cloneRecord, compareHistory, matchesHistory, toPage } from '../common.ts';
@@ -89,6 +90,24 @@ export function createMemoryStore(): Store {
       hist.set(s.history.campaign, rows);
       insertSorted(rows, { ...s.history });
       live.delete(s.dialId);
+      return true;
+    },
+
+    async holdDial(campaign, h) {
+      const b = buckets.get(campaign);
+      const cur = b?.get(h.before.id);
+      if (!b || !cur || !isDeepStrictEqual(cur, h.settled)) return false;
+      b.write(h.before);
+      const rows = hist.get(campaign) ?? [];
+      // Held dials are recent: search from the end.
+      for (let i = rows.length - 1; i >= 0; i--) {
+        const r = rows[i]!;
+        if (r.dialId === h.dialId) {
+          rows[i] = { ...r, held: true };
+          break;
+        }
+        if (r.startedAt < h.startedAt) break;
+      }
       return true;
     },
 

@@ -107,6 +107,13 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
         return (await callScript(r, 'settle', keys, args)) === 1;
       }),
 
+    holdDial: (campaign, h) =>
+      guard(async () => {
+        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign), k.hist(campaign)];
+        const args = [h.before.id, encodeRecord(h.settled), encodeRecord(h.before), h.before.state, dueArg(h.before), h.dialId, h.startedAt];
+        return (await callScript(r, 'hold-dial', keys, args)) === 1;
+      }),
+
     counts: (campaign) =>
       guard(async () => {
         const out: CampaignCounts = { states: {}, results: {}, dials: 0 };

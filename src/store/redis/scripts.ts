@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ChainableCommander, Redis } from 'ioredis';
 
-export const SCRIPT_NAMES = ['claim-due', 'settle', 'release', 'add-records', 'finalize-all', 'remove-record', 'recover-dialing', 'own', 'disown'] as const;
+export const SCRIPT_NAMES = ['claim-due', 'settle', 'release', 'add-records', 'finalize-all', 'remove-record', 'recover-dialing', 'hold-dial', 'own', 'disown'] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const LUA_DIR = new URL('./lua/', import.meta.url);
