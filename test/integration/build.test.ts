@@ -70,7 +70,7 @@ describe('npm run build', () => {
 
   it('runs `dialerd --version` with plain node', async () => {
     expect(await dialerd('--version')).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
-  });
+  }, 60_000);
 
   it('validates the shipped configs and simulates the example campaign', async () => {
     const daemon = path.join(ROOT, 'config/dialerd.yaml');
@@ -80,7 +80,7 @@ describe('npm run build', () => {
     expect(sim.err).toBe('');
     expect(sim.code).toBe(0);
     expect(sim.out).toMatch(/answered/);
-  });
+  }, 120_000);
 
   it('finds the Redis Lua scripts from dist/', async () => {
     const script = `import { defineScripts } from ${JSON.stringify(path.join(app, 'dist/store/redis/scripts.js'))};
@@ -90,5 +90,5 @@ describe('npm run build', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
     const { SCRIPT_NAMES } = await import('../../src/store/redis/scripts.ts');
     expect(Number(stdout)).toBe(SCRIPT_NAMES.length);
-  });
+  }, 60_000);
 });
