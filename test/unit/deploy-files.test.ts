@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import semver from 'semver';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/validate.ts';
@@ -113,6 +114,17 @@ describe('production runs dist/ on a Node the engines field allows', () => {
     expect([...df.matchAll(/^FROM (.+)$/gm)].map((m) => m[1])).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE}']);
     expect(df).toMatch(/^RUN npm ci --omit=dev/m);
     expect(df).toContain('ENTRYPOINT ["node", "dist/cli/dialerd.js"]');
+  });
+
+  it('every locked package accepts the oldest Node allowed and the Docker image’s (no EBADENGINE at npm ci)', async () => {
+    const lock = JSON.parse(await read('package-lock.json')) as { packages: Record<string, { engines?: { node?: string } }> };
+    const docker = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(await read('docker/Dockerfile'))?.[1];
+    const oldest = semver.minVersion(pkg.engines.node)?.version;
+    for (const node of [oldest, docker]) {
+      expect(node).toBeTruthy();
+      const refused = Object.entries(lock.packages).filter(([, p]) => p.engines?.node && !semver.satisfies(node!, p.engines.node));
+      expect(refused.map(([name, p]) => `${name} wants node ${p.engines?.node}`), `node ${node}`).toEqual([]);
+    }
   });
 
   it('docker/dialerd.service runs dist/', async () => {
