@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point: registers the TypeScript loader (tsx), then runs the CLI.
+// Development entry point (`npm start`, `npm run schema`): runs the TypeScript sources through
+// tsx. Production runs the compiled dist/cli/dialerd.js instead (`npm run build`).
 import { register } from 'tsx/esm/api';
 register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('./dialerd.ts');

@@ -2,6 +2,7 @@
  * The `dialerd` CLI router: parse arguments (commander), call the command, return an exit
  * code. Never prints a stack trace for bad input.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCampaignCommands } from './campaign.ts';
 import { registerHistoryCommand } from './history.ts';
@@ -24,10 +25,16 @@ export const processIo: Io = {
   err: (s) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
 };
 
+/** package.json's version; the same relative path from src/cli/ and dist/cli/. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
   const program = new Command('dialerd')
     .description('Outbound call-campaign dialer for Asterisk (ARI) and FreeSWITCH (ESL)')
+    .version(version())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
@@ -65,9 +72,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command('schema')
-    .description('print the campaign JSON Schema')
-    .action(() => {
-      io.out(schemaCommand());
+    .description('print the campaign JSON Schema (--daemon: the dialerd.yaml one)')
+    .option('--daemon', 'the daemon config schema (schema/dialerd.schema.json)')
+    .action((o: { daemon?: boolean }) => {
+      io.out(schemaCommand(o.daemon ? 'daemon' : 'campaign'));
     });
 
   registerCampaignCommands(program, io, (c) => (code = c));

@@ -3,6 +3,7 @@
  * gracefully (a second signal forces), SIGHUP reloads campaign files.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { DEFAULT_API_URL } from '../api/client.ts';
 import { formatConfigError } from '../config/load-campaign.ts';
 import { currentEnv } from '../config/env.ts';
@@ -78,7 +79,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   }
   if (loaded.demoTokenFor && daemon.apiUrl) {
     const api = daemon.apiUrl === DEFAULT_API_URL ? '' : ` --api ${daemon.apiUrl}`;
-    io.err(`control API ${daemon.apiUrl}, token generated for this run; in another terminal: ${loaded.demoTokenFor}=${demoToken} npx dialerd campaign list${api}`);
+    io.err(`control API ${daemon.apiUrl}, token generated for this run; in another terminal: ${loaded.demoTokenFor}=${demoToken} ${selfCommand()} campaign list${api}`);
   }
   progress?.start();
   const code = await done;
@@ -86,4 +87,10 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   await paced;
   progress?.finish();
   return code;
+}
+
+/** The command that started this process, to repeat in a hint: `node src/cli/dialerd.mjs` in a checkout, `node dist/cli/dialerd.js` when built. */
+function selfCommand(): string {
+  const script = process.argv[1];
+  return script ? `node ${path.relative(process.cwd(), script)}` : 'dialerd';
 }

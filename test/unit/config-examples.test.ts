@@ -87,3 +87,19 @@ describe('schema/campaign.schema.json', () => {
     expect(validate({ id: 'x', state: 'draft', trunk: 't', contacts: { file: 'c.csv' } })).toBe(true);
   });
 });
+
+describe('schema/dialerd.schema.json', () => {
+  it('is exactly what the generator writes', async () => {
+    expect(await readFile(join(root, 'schema/dialerd.schema.json'), 'utf8')).toBe(schemaCommand('daemon'));
+  });
+
+  it.each(['config/dialerd.yaml', 'docker/dialerd.yaml'])('is named by %s for editors, accepts it and rejects a typo', async (file) => {
+    const text = await readFile(join(root, file), 'utf8');
+    const modeline = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text);
+    expect(modeline?.[1] && resolve(root, file, '..', modeline[1])).toBe(join(root, 'schema/dialerd.schema.json'));
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(schemaCommand('daemon')) as Record<string, unknown>);
+    const data = parse(text) as Record<string, unknown>;
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...data, max_concurency: 3 })).toBe(false);
+  });
+});
