@@ -381,9 +381,10 @@ export class Engine extends EventEmitter {
   }
 
   private async hangup(d: LiveDialState): Promise<void> {
-    d.hungUp = true;
     try {
+      // Only an accepted hang-up makes it ours (port.ts): after a refused one the dial keeps its real result.
       await d.pbx.hangup(d.id);
+      d.hungUp = true;
     } catch (err) {
       this.deps.logger.warn({ dialId: d.id, err: errText(err) }, 'hangup failed');
     }

@@ -21,6 +21,7 @@ async function scenario(seed: number) {
   const scheduler = new VirtualScheduler(T0);
   const store = createMemoryStore();
   const pbx = new ManualPbx('pbx', () => scheduler.now());
+  await pbx.start();
   const caps = { c1: 4, c2: 3, trunk: 6, global: 5 };
   let n = 0;
   const engine = new Engine({

@@ -57,7 +57,7 @@ export class EslConnection {
   private socket: net.Socket | null = null;
   private readonly parser = new FrameParser();
   private pending: Pending[] = [];
-  private state: PbxLinkStatus = 'connecting';
+  private state: PbxLinkStatus = 'down';
   private running = false;
   private attempt = 0;
   private authRefused = false;
@@ -77,6 +77,7 @@ export class EslConnection {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.setStatus('connecting', null);
     this.connect();
   }
 
