@@ -11,7 +11,8 @@ import { WebhookNotifier, type WebhookOptions } from '../../src/api/webhook.ts';
 import type { CampaignChange } from '../../src/engine/types.ts';
 import { realScheduler } from '../../src/lib/clock.ts';
 import { silentLogger, type Logger } from '../../src/lib/logger.ts';
-import { rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, rows, startTestDaemon, type TestDaemon } from './api-harness.ts';
+import { until } from '../helpers/until.ts';
 
 interface Hit {
   path: string;
@@ -198,7 +199,7 @@ describe('the daemon with notify.webhook', () => {
   it('announces campaign state changes made through the API', async () => {
     rx.reset([200]);
     t = await startTestDaemon([{ id: 'wh', rows: rows(0, 2) }], { notify: { webhook: `${rx.url}/dialerd`, header: { name: 'Authorization', value: 'Bearer daemon-key' } } });
-    await until(t, () => t.daemon.engine.campaign('wh')?.status.state === 'running', 'wh running');
+    await until(() => t.daemon.engine.campaign('wh')?.status.state === 'running', 'wh running', { wake: daemonEvents(t) });
     await rx.hitsAtLeast(1);
     expect(rx.hits[0]!.body).toMatchObject({ id: 'wh', from: 'draft', to: 'running' });
     expect(rx.hits[0]!.auth).toBe('Bearer daemon-key'); // notify.header reaches the notifier

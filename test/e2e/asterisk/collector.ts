@@ -30,7 +30,7 @@ export class Collector {
   }
 
   async waitEnded(dialId: string, timeoutMs = 30_000): Promise<EndFacts> {
-    await until(() => this.ended(dialId) !== undefined, timeoutMs, `ended of ${dialId}`);
+    await until(() => this.ended(dialId) !== undefined, `ended of ${dialId}`, timeoutMs);
     return this.ended(dialId)!.facts;
   }
 

@@ -6,6 +6,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { until } from '../../helpers/until.ts';
+
+export { until };
 
 const run = promisify(execFile);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -38,15 +41,6 @@ export async function asteriskChannels(): Promise<string[]> {
   return [...new Set(((await r.json()) as { id: string }[]).map((c) => c.id))];
 }
 
-/** Resolves when `check` holds, polling every `everyMs`; rejects after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export interface Sipp {
   port: number;
@@ -81,7 +75,7 @@ export async function startSipp(name: string, xml: string, port: number, pauseMs
   await until(async () => {
     if (proc.exitCode !== null) throw new Error(`sipp ${name} exited: ${stderr}`);
     return udpBound(port);
-  }, 10_000, `sipp ${name} on :${port}`);
+  }, `sipp ${name} on :${port}`, 10_000);
   return {
     port,
     proc,

@@ -50,7 +50,7 @@ async function ariHarness(): Promise<PbxHarness> {
   const pbx = adapter('ast1');
   const others: PbxAdapter[] = [];
   await pbx.start();
-  await until(() => pbx.status() === 'up', 10_000, 'ARI link up');
+  await until(() => pbx.status() === 'up', 'ARI link up', 10_000);
   const requested: string[] = [];
   return {
     pbx,
@@ -78,7 +78,7 @@ async function ariHarness(): Promise<PbxHarness> {
       const ids = await channelsOf(dialId);
       if (ids.length === 0) throw new Error(`no channel for ${dialId}`);
       await Promise.all(ids.map(deleteChannel));
-      await until(async () => (await channelsOf(dialId)).length === 0, 5000, `${dialId} gone in Asterisk`);
+      await until(async () => (await channelsOf(dialId)).length === 0, `${dialId} gone in Asterisk`, 5000);
     },
     async close() {
       for (const o of others) await o.stop();

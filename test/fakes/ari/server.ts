@@ -30,6 +30,8 @@ export interface FakeAriOptions {
 }
 
 export class FakeAriServer {
+  /** Tests: the status DELETE /channels/:id answers instead of hanging up (null: hang up). */
+  hangupRefusal: number | null = null;
   /** Every channel id the fake created, in order (refused originates are not there). */
   readonly created: string[] = [];
   private readonly channels = new Map<string, Channel>();
@@ -99,6 +101,7 @@ export class FakeAriServer {
           return ch ? send(200, this.json(ch)) : send(404, { message: 'Channel not found' });
         case 'DELETE channels/:id':
           if (!ch) return send(404, { message: 'Channel not found' });
+          if (this.hangupRefusal !== null) return send(this.hangupRefusal, { message: 'Internal Server Error' });
           // Asterisk's events may beat the response: they go first here.
           this.destroy(ch, 16, null, true);
           return send(204);
