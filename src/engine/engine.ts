@@ -163,7 +163,7 @@ export class Engine extends EventEmitter {
       await this.reconcile(pbx.name);
       if (pbx.status() === 'up') this.ready.add(pbx.name);
     } catch (err) {
-      this.deps.logger.warn({ pbx: pbx.name, err: errText(err) }, 'reconciliation failed; will retry when the link is up again');
+      this.deps.logger.warn({ pbx: pbx.name, err }, 'reconciliation failed; will retry when the link is up again');
     }
   }
 
@@ -298,7 +298,7 @@ export class Engine extends EventEmitter {
         })
         .catch(async (err: unknown) => {
           // The PBX certainly did not create the call (port contract): the dial never left.
-          this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err: errText(err) }, 'originate refused');
+          this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err }, 'originate refused');
           await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, causeText: errText(err) });
         }),
     );
@@ -308,7 +308,6 @@ export class Engine extends EventEmitter {
 
   private onPbxEvent(pbx: PbxAdapter, e: PbxEvent): void {
     if (e.type === 'status') {
-      this.deps.logger.info({ pbx: pbx.name, status: e.status, reason: e.reason }, `pbx ${pbx.name}: ${e.status}`);
       if (e.status !== 'up') this.ready.delete(pbx.name);
       void this.guard(
         (async () => {
@@ -371,7 +370,7 @@ export class Engine extends EventEmitter {
         await this.deps.store.settle({ dialId: d.id, record, history });
         return true;
       } catch (err) {
-        this.deps.logger.error({ dialId: d.id, err: errText(err) }, 'settle failed; retrying');
+        this.deps.logger.error({ dialId: d.id, err }, 'settle failed; retrying');
         await new Promise<void>((r) => {
           const t = this.deps.scheduler.at(this.deps.scheduler.now() + delay, r);
           this.storeWaiters.push(() => (t.cancel(), r()));
@@ -386,7 +385,7 @@ export class Engine extends EventEmitter {
       await d.pbx.hangup(d.id);
       d.hungUp = true;
     } catch (err) {
-      this.deps.logger.warn({ dialId: d.id, err: errText(err) }, 'hangup failed');
+      this.deps.logger.warn({ dialId: d.id, err }, 'hangup failed');
     }
   }
 
@@ -479,7 +478,7 @@ export class Engine extends EventEmitter {
 
   private onPumpError(ctx: CampaignCtx, err: unknown): void {
     ctx.recover = true; // it may have died holding claimed records
-    this.deps.logger.error({ campaign: ctx.spec.id, err: errText(err) }, 'dialing loop failed; retrying in 5s');
+    this.deps.logger.error({ campaign: ctx.spec.id, err }, 'dialing loop failed; retrying in 5s');
     this.sleepUntil(ctx, this.deps.scheduler.now() + 5000);
   }
 
@@ -488,7 +487,7 @@ export class Engine extends EventEmitter {
     try {
       await p;
     } catch (err) {
-      this.deps.logger.error({ err: errText(err) }, 'engine step failed');
+      this.deps.logger.error({ err }, 'engine step failed');
     }
   }
 }

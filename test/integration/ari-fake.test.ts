@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { realScheduler } from '../../src/lib/clock.ts';
+import { pino } from 'pino';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { amdParamString } from '../../src/pbx/ari/amd.ts';
 import { parseAriEvent } from '../../src/pbx/ari/ari-types.ts';
@@ -89,10 +90,14 @@ describe('link supervision against a fake ARI', () => {
     return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, upgrades: () => upgrades, posts: () => posts };
   }
 
+  /** Every log line the adapter wrote (pino JSON). */
+  let logged: { level: number; msg: string; reason?: string }[] = [];
   function start(url: string): PbxLinkStatus[] {
     const seen: PbxLinkStatus[] = [];
+    logged = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     adapter = createAriAdapter({ name: 'fake', url, username: 'u', password: 'p', app: 'a' },
-      { clock: realScheduler, logger: silentLogger(), reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100, requestTimeoutMs: 300, verifyAfterMs: 100 } });
+      { clock: realScheduler, logger, reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100, requestTimeoutMs: 300, verifyAfterMs: 100 } });
     adapter.on((e) => e.type === 'status' && seen.push(e.status));
     void adapter.start();
     return seen;
@@ -109,6 +114,10 @@ describe('link supervision against a fake ARI', () => {
     await until(() => adapter!.status() === 'up', 'up again', 5000);
     expect(seen.slice(0, 4)).toEqual(['connecting', 'up', 'down', 'up']);
     expect(fake.upgrades()).toBeGreaterThanOrEqual(2);
+    // One log line per link change, saying why; nothing else about the link.
+    const lines = logged.filter((l) => l.level >= 30).map((l) => l.msg);
+    expect(lines.slice(0, 4)).toEqual(['PBX link down -> connecting', 'PBX link connecting -> up', 'PBX link up -> down', 'PBX link down -> up']);
+    expect(logged.find((l) => l.msg === 'PBX link up -> down')?.reason).toBe('WebSocket ping unanswered');
   });
 
   it('reports auth_failed on a 401 and keeps retrying', async () => {

@@ -154,7 +154,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     try {
       live = new Set(await channelUuids());
     } catch (err) {
-      log.warn({ pbx: cfg.name, err: (err as Error).message }, 'esl: reconciliation deferred');
+      log.warn({ pbx: cfg.name, err }, 'esl: reconciliation deferred');
       return;
     }
     for (const d of before) {
