@@ -17,6 +17,7 @@ import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
+import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
 import { admit } from './admission.ts';
 import { Caps } from './caps.ts';
@@ -364,7 +365,7 @@ export class Engine extends EventEmitter {
    * engine stopped first (the dial stays in the store's live dials for the next start).
    */
   private async persistSettle(d: LiveDialState, record: DialRecord, history: ReturnType<typeof historyRow>): Promise<boolean> {
-    for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+    for (let attempt = 0; ; attempt++) {
       if (this.stopped) return false;
       try {
         await this.deps.store.settle({ dialId: d.id, record, history });
@@ -372,7 +373,7 @@ export class Engine extends EventEmitter {
       } catch (err) {
         this.deps.logger.error({ dialId: d.id, err }, 'settle failed; retrying');
         await new Promise<void>((r) => {
-          const t = this.deps.scheduler.at(this.deps.scheduler.now() + delay, r);
+          const t = this.deps.scheduler.at(this.deps.scheduler.now() + backoffDelay(attempt, DEFAULT_BACKOFF), r);
           this.storeWaiters.push(() => (t.cancel(), r()));
         });
       }

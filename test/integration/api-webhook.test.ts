@@ -69,7 +69,7 @@ class Receiver {
 const change = (id: string, to: CampaignChange['to'] = 'paused'): CampaignChange => ({ id, from: 'running', to, reason: 'manual', detail: null, at: 1_700_000_000_000 });
 
 function notifier(url: string, attempts = 4, timeoutMs = 2000, more: Partial<WebhookOptions> = {}): WebhookNotifier {
-  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, baseDelayMs: 10, timeoutMs, ...more });
+  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, retry: { baseMs: 10, maxMs: 40 }, timeoutMs, ...more });
 }
 
 /** A pino logger keeping every line it writes. */
