@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { SlidingWindowLimiter } from '../../src/engine/rate.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { settle, VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
-import { mulberry32 } from '../../src/pbx/sim/prng.ts';
+import { mulberry32 } from '../../src/lib/prng.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { ManualPbx } from '../fakes/manual-pbx.ts';

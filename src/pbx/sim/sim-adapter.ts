@@ -7,7 +7,7 @@ import type { Scheduler, Timer } from '../../lib/clock.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import { emptyEndFacts, type DialRequest, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener } from '../port.ts';
 import { DEFAULT_OUTCOMES, type OutcomeForm, type Outcomes } from './outcomes.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../../lib/prng.ts';
 import { playback, type Playback } from './script.ts';
 
 export interface SimOptions {
