@@ -89,6 +89,22 @@ afterAll(async () => {
 });
 
 describe('WebhookNotifier', () => {
+  it('waits between tries as lib/backoff.ts says: doubling from retry.baseMs, jittered, never past retry.maxMs', async () => {
+    rx.reset([500]);
+    const delays: number[] = [];
+    const scheduler = { ...realScheduler, at: (t: number, fn: () => void) => (delays.push(t - realScheduler.now()), realScheduler.at(t, fn)) };
+    const n = notifier(rx.url, 6, 2000, { scheduler, retry: { baseMs: 8, maxMs: 20 } });
+    n.notify(change('b'));
+    await n.idle();
+    expect(rx.hits).toHaveLength(6);
+    expect(delays).toHaveLength(5);
+    for (const [i, d] of delays.entries()) {
+      const ceiling = Math.min(20, 8 * 2 ** i);
+      expect(d, `delay ${i}`).toBeGreaterThanOrEqual(ceiling / 2 - 2);
+      expect(d, `delay ${i}`).toBeLessThanOrEqual(ceiling + 1);
+    }
+  });
+
   it('POSTs the CampaignChange JSON and retries a 5xx until it is taken', async () => {
     rx.reset([503, 500, 200]);
     const n = notifier(`${rx.url}/hook`);
