@@ -56,7 +56,7 @@ async function connectStore(config: DaemonConfig, logger: Logger, scheduler: Sch
     } catch (err) {
       if (!isDialerdError(err, 'DIALERD_ERR_STORE_DOWN') || signal?.aborted) throw err;
       const delay = backoffDelay(attempt, { baseMs: 1000, maxMs: 30_000 });
-      logger.error({ err: err.message, retryInMs: delay }, 'store unreachable at start; waiting for it');
+      logger.error({ err, retryInMs: delay }, 'store unreachable at start; waiting for it');
       await new Promise<void>((resolve) => {
         const t = scheduler.at(scheduler.now() + delay, resolve);
         signal?.addEventListener('abort', () => (t.cancel(), resolve()), { once: true });
@@ -128,7 +128,7 @@ export class Daemon {
       try {
         this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger }, config.api);
       } catch (err) {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'control API NOT started; dialing goes on without it');
+        logger.error({ err }, 'control API NOT started; dialing goes on without it');
       }
     }
     const every = this.opts.dncRefreshMs ?? 10_000;
@@ -153,7 +153,7 @@ export class Daemon {
       if (this.stopped) return; // shutting down: the store may be closed already
       this.opts.logger.info('reloading campaign files');
       await this.loadCampaigns();
-    }).catch((err) => this.opts.logger.error({ err: String(err) }, 'reload failed; the running campaigns are unchanged'));
+    }).catch((err) => this.opts.logger.error({ err }, 'reload failed; the running campaigns are unchanged'));
     return this.reloading;
   }
 
@@ -163,7 +163,7 @@ export class Daemon {
     try {
       files = (await readdir(config.campaignsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
     } catch (err) {
-      logger.error({ dir: config.campaignsDir, err: String(err) }, 'cannot read the campaigns directory');
+      logger.error({ dir: config.campaignsDir, err }, 'cannot read the campaigns directory');
       return;
     }
     const seen = new Set<string>();
@@ -185,7 +185,7 @@ export class Daemon {
       const stillThere = await stat(l.spec.source).then(() => true, () => false);
       if (stillThere) continue; // present but invalid now: the previous version keeps running
       logger.warn({ campaign: id, file: l.spec.source }, 'campaign file removed: completing the campaign');
-      await this.engine.complete(id, 'deleted').catch((err) => logger.error({ campaign: id, err: String(err) }, 'complete failed'));
+      await this.engine.complete(id, 'deleted').catch((err) => logger.error({ campaign: id, err }, 'complete failed'));
       this.loaded.delete(id);
     }
     if (this.loaded.size === 0) logger.warn({ dir: config.campaignsDir }, 'no campaign loaded: fix or add campaign files, then send SIGHUP');
@@ -220,7 +220,7 @@ export class Daemon {
       await this.engine.upsertCampaign(spec, dnc);
       return spec.id;
     } catch (err) {
-      logger.error({ file, err: err instanceof Error ? err.message : String(err) }, 'campaign not loaded');
+      logger.error({ file, err }, 'campaign not loaded');
       return this.loaded.has(spec.id) ? spec.id : null;
     }
   }
@@ -240,7 +240,7 @@ export class Daemon {
       try {
         if (await l.dnc.refresh()) this.opts.logger.info({ campaign: l.spec.id, size: l.dnc.size }, 'DNC list reloaded');
       } catch (err) {
-        this.opts.logger.warn({ campaign: l.spec.id, err: String(err) }, 'DNC refresh failed; keeping the previous list');
+        this.opts.logger.warn({ campaign: l.spec.id, err }, 'DNC refresh failed; keeping the previous list');
       }
     }
   }
@@ -258,30 +258,30 @@ export class Daemon {
       try {
         await this.api?.close();
       } catch (err) {
-        log.error({ err: String(err) }, 'control API close failed');
+        log.error({ err }, 'control API close failed');
       }
       try {
         await this.engine.stop(graceMs);
       } catch (err) {
-        log.error({ err: String(err) }, 'engine stop failed');
+        log.error({ err }, 'engine stop failed');
       }
       try {
         this.webhook?.detach();
         await this.webhook?.notifier.close();
       } catch (err) {
-        log.error({ err: String(err) }, 'webhook close failed');
+        log.error({ err }, 'webhook close failed');
       }
       for (const pbx of this.pbxes.values()) {
         try {
           await pbx.stop();
         } catch (err) {
-          log.error({ pbx: pbx.name, err: String(err) }, 'pbx stop failed');
+          log.error({ pbx: pbx.name, err }, 'pbx stop failed');
         }
       }
       try {
         await this.store.close();
       } catch (err) {
-        log.error({ err: String(err) }, 'store close failed');
+        log.error({ err }, 'store close failed');
       }
       log.info('stopped');
     })();

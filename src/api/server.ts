@@ -40,12 +40,12 @@ export function buildApi(deps: ApiDeps, token: string | null): { app: FastifyIns
 
   app.setErrorHandler((err, req, reply) => {
     const r = errorReply(err);
-    if (r.internal) deps.logger.error({ err: r.body.message, method: req.method, url: req.url }, 'control API request failed');
+    if (r.internal) deps.logger.error({ err, method: req.method, url: req.url }, 'control API request failed');
     void reply.code(r.status).send(r.body);
   });
   app.setNotFoundHandler((req, reply) => {
-    // No catalog code fits "no such route" better than a usage error; the status says 404.
-    void reply.code(404).send({ code: 'DIALERD_ERR_USAGE', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+    const r = errorReply(new DialerdError('DIALERD_ERR_NOT_FOUND', `${req.method} ${req.url.split('?')[0]}`));
+    void reply.code(r.status).send(r.body);
   });
 
   guardApi(app, token);

@@ -10,10 +10,13 @@
  * `header` (e.g. Authorization) is sent with every request. Logs show the URL without user,
  * password or query string.
  */
+import { backoffDelay, type BackoffPolicy } from '../lib/backoff.ts';
 import type { CampaignChange } from '../engine/types.ts';
 import type { Scheduler, Timer } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { redactUrl } from '../lib/redact.ts';
+
+const WEBHOOK_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000 };
 
 export interface WebhookOptions {
   url: string;
@@ -23,8 +26,8 @@ export interface WebhookOptions {
   logger: Logger;
   /** Deliveries tried per change (default 5). */
   attempts?: number;
-  /** First retry delay; doubles each time (default 1000 ms). */
-  baseDelayMs?: number;
+  /** Delay between tries (lib/backoff.ts: doubling, capped, jittered; default 1 s up to 30 s). */
+  retry?: BackoffPolicy;
   /** Per-request timeout (default 5000 ms). */
   timeoutMs?: number;
   /** Changes kept waiting at most; the oldest is dropped past it (default 1000). */
@@ -126,7 +129,7 @@ export class WebhookNotifier {
         last ? 'webhook delivery failed; giving up' : 'webhook delivery failed; retrying',
       );
       if (last) break;
-      await this.sleep((this.opts.baseDelayMs ?? 1000) * 2 ** (i - 1));
+      await this.sleep(backoffDelay(i - 1, this.opts.retry ?? WEBHOOK_RETRY));
     }
     this.stats.dropped++;
   }

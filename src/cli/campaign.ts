@@ -54,7 +54,7 @@ export async function withApi(io: Io, flags: ApiFlags, fn: (api: ApiClient) => P
     if (err instanceof ApiError) {
       const hint = err.code === 'DIALERD_ERR_UNAUTHORIZED' ? '; set DIALERD_API_TOKEN or pass --config <dialerd.yaml>' : '';
       say(`dialerd: ${err.message} (${err.code})${hint}`);
-      return err.code === 'DIALERD_ERR_USAGE' && err.status !== 404 ? 2 : 1;
+      return err.code === 'DIALERD_ERR_USAGE' ? 2 : 1;
     }
     if (err instanceof ApiUnreachable) say(`dialerd: ${err.message}`);
     else if (isDialerdError(err)) say(`dialerd: ${err.message} (${err.code})`);

@@ -25,7 +25,7 @@ export interface LiveDialState {
   answeredAt: number | null;
   amdStatus: string | null;
   amdCause: string | null;
-  /** We asked the PBX to hang it up. */
+  /** The PBX accepted our hang-up (the end may also arrive first, with `EndFacts.soft`). */
   hungUp: boolean;
   /** Settle has begun: later end events are ignored. */
   settling: boolean;
@@ -52,7 +52,7 @@ export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFac
     amdStatus: d.amdStatus,
     amdCause: d.amdCause,
     ringTimeoutHit: f.ringTimeoutHit,
-    cancelledByUs: d.hungUp,
+    cancelledByUs: d.hungUp || f.soft,
     originateFailed: f.originateFailed,
     outcomeLost: f.outcomeLost,
   };

@@ -17,6 +17,7 @@ import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
+import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
 import { admit } from './admission.ts';
 import { Caps } from './caps.ts';
@@ -165,7 +166,7 @@ export class Engine extends EventEmitter {
       await this.reconcile(pbx.name);
       if (pbx.status() === 'up') this.ready.add(pbx.name);
     } catch (err) {
-      this.deps.logger.warn({ pbx: pbx.name, err: errText(err) }, 'reconciliation failed; will retry when the link is up again');
+      this.deps.logger.warn({ pbx: pbx.name, err }, 'reconciliation failed; will retry when the link is up again');
     }
   }
 
@@ -300,7 +301,7 @@ export class Engine extends EventEmitter {
         })
         .catch(async (err: unknown) => {
           // The PBX certainly did not create the call (port contract): the dial never left.
-          this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err: errText(err) }, 'originate refused');
+          this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err }, 'originate refused');
           await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, causeText: errText(err) });
         }),
     );
@@ -310,7 +311,6 @@ export class Engine extends EventEmitter {
 
   private onPbxEvent(pbx: PbxAdapter, e: PbxEvent): void {
     if (e.type === 'status') {
-      this.deps.logger.info({ pbx: pbx.name, status: e.status, reason: e.reason }, `pbx ${pbx.name}: ${e.status}`);
       if (e.status !== 'up') this.ready.delete(pbx.name);
       void this.guard(
         (async () => {
@@ -368,15 +368,15 @@ export class Engine extends EventEmitter {
    * engine stopped first (the dial stays in the store's live dials for the next start).
    */
   private async persistSettle(d: LiveDialState, record: DialRecord, history: ReturnType<typeof historyRow>): Promise<boolean> {
-    for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+    for (let attempt = 0; ; attempt++) {
       if (this.stopped) return false;
       try {
         await this.deps.store.settle({ dialId: d.id, record, history });
         return true;
       } catch (err) {
-        this.deps.logger.error({ dialId: d.id, err: errText(err) }, 'settle failed; retrying');
+        this.deps.logger.error({ dialId: d.id, err }, 'settle failed; retrying');
         await new Promise<void>((r) => {
-          const t = this.deps.scheduler.at(this.deps.scheduler.now() + delay, r);
+          const t = this.deps.scheduler.at(this.deps.scheduler.now() + backoffDelay(attempt, DEFAULT_BACKOFF), r);
           this.storeWaiters.push(() => (t.cancel(), r()));
         });
       }
@@ -384,11 +384,12 @@ export class Engine extends EventEmitter {
   }
 
   private async hangup(d: LiveDialState): Promise<void> {
-    d.hungUp = true;
     try {
+      // Only an accepted hang-up makes it ours (port.ts): after a refused one the dial keeps its real result.
       await d.pbx.hangup(d.id);
+      d.hungUp = true;
     } catch (err) {
-      this.deps.logger.warn({ dialId: d.id, err: errText(err) }, 'hangup failed');
+      this.deps.logger.warn({ dialId: d.id, err }, 'hangup failed');
     }
   }
 
@@ -481,7 +482,7 @@ export class Engine extends EventEmitter {
 
   private onPumpError(ctx: CampaignCtx, err: unknown): void {
     ctx.recover = true; // it may have died holding claimed records
-    this.deps.logger.error({ campaign: ctx.spec.id, err: errText(err) }, 'dialing loop failed; retrying in 5s');
+    this.deps.logger.error({ campaign: ctx.spec.id, err }, 'dialing loop failed; retrying in 5s');
     this.sleepUntil(ctx, this.deps.scheduler.now() + 5000);
   }
 
@@ -490,7 +491,7 @@ export class Engine extends EventEmitter {
     try {
       await p;
     } catch (err) {
-      this.deps.logger.error({ err: errText(err) }, 'engine step failed');
+      this.deps.logger.error({ err }, 'engine step failed');
     }
   }
 }

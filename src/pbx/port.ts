@@ -2,17 +2,44 @@
  * The PBX port. An adapter owns its connection (framing, reconnect, status) and reports
  * RAW FACTS only; `domain/results` decides what a dial was.
  *
- * Guarantees every adapter gives (the contract tests hold them to it):
- * - `originate()` resolves once the PBX has the dial (or may have it). From then on exactly one
- *   `ended` event follows for that dialId — from the PBX, or from reconciliation when the
- *   channel is found gone. `originate()` rejects (with a `PbxError`) only when the PBX certainly
- *   did not create the call; then no event follows for that dialId.
+ * Guarantees every adapter gives (test/contract/pbx.contract.ts holds sim, ARI, ESL and the test
+ * fake ManualPbx to them):
+ *
+ * Link status
+ * - Before `start()` and after `stop()`, `status()` is `down`. `start()` moves it to `connecting`
+ *   (an adapter whose link is local, the sim, may go straight to `up`). Every later change is
+ *   announced by exactly one `status` event, in order, and `status()` already answers the new
+ *   value when the event is delivered. Only `up` lets commands through.
+ *
+ * originate(req)
+ * - Resolves once the PBX has the dial (or may have it). From then on exactly one `ended` event
+ *   follows for that dialId — from the PBX, or from reconciliation when the channel is found gone.
+ * - Rejects (with a `DialerdError`) only when the PBX certainly did not create the call; then no
+ *   event follows for that dialId. While the link is not `up` it rejects with
+ *   `DIALERD_ERR_PBX_DOWN` and sends nothing.
  * - A dial is never originated twice: the adapter uses our dialId as the channel id/uuid and
- *   never replays an originate after a reconnect.
- * - `originate()` is only sent while the control link is up; otherwise it rejects with
- *   code `DIALERD_ERR_PBX_DOWN`.
+ *   never replays an originate after a reconnect. A second `originate()` of a dialId the adapter
+ *   still has live RESOLVES without sending anything (the PBX has that call; the caller must not
+ *   take a rejection for "no call" and free the number for another dial); the live dial's events
+ *   go on as before, still exactly one `ended`. An `originate()` of a dialId that already ended
+ *   rejects with `DIALERD_ERR_ORIGINATE_REFUSED` and sends nothing.
+ *
+ * hangup(dialId)
+ * - Unknown or already-ended dialIds are ignored (resolves), whatever the link.
+ * - For a live dial: resolves once the PBX accepted the request (or said the channel is already
+ *   going); the dial's `ended` follows with `soft: true`. Rejects when the request did not take:
+ *   `DIALERD_ERR_PBX_DOWN` while the link is not `up` (nothing is sent), `DIALERD_ERR_HANGUP_FAILED`
+ *   when the PBX refused it. After a rejection the dial goes on as if hangup() had not been called:
+ *   it ends with its real outcome (`soft: false`), so the caller must not count it as cancelled.
+ *
+ * Events
  * - Events for one dialId arrive in order: progress* → answered? → amd? → ended.
- * - `status` events announce link changes; `liveDials()` answers what the PBX has right now.
+ * - Every instant (`at` of every event, `EndFacts.answeredAt`) is read from the adapter's Clock
+ *   (the daemon's), when the adapter learned the fact; never the PBX's wall clock, which may be
+ *   skewed. A PBX timestamp is only used as a difference (FreeSWITCH: answer_uepoch to hangup,
+ *   set back from the instant the hangup event arrived).
+ * - `liveDials()` answers what the PBX has right now; it rejects with `DIALERD_ERR_PBX_DOWN`
+ *   when the link is not `up`.
  */
 
 export interface DialRequest {
@@ -43,13 +70,17 @@ export interface EndFacts {
   causeName: string | null;
   /** Human text of the cause (cause_txt), for logs only. */
   causeText: string | null;
-  /** The end was a soft hangup request (ours), e.g. Asterisk cause 32 flag. */
+  /** The dial ended after a hangup() of ours reached the PBX (never after one that rejected). */
   soft: boolean;
   /** The adapter knows the ring timeout expired (FreeSWITCH NO_ANSWER/ALLOTTED_TIMEOUT before answer). */
   ringTimeoutHit: boolean;
   /** The PBX refused the dial / it never left (gateway down, originate -ERR). */
   originateFailed: boolean;
-  /** Answer instant if the adapter learned it only at the end (FreeSWITCH answer_uepoch). */
+  /**
+   * Answer instant on the adapter's clock, as learned at the end (FreeSWITCH), for an answer no
+   * `answered` event may have announced (e.g. answered while the link was down). When both
+   * exist, the `answered` event's instant wins.
+   */
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
@@ -73,10 +104,11 @@ export interface PbxAdapter {
   start(): Promise<void>;
   /** Close the link and stop reconnecting. Idempotent. */
   stop(): Promise<void>;
-  /** Current link status. */
+  /** Current link status (`down` before start() and after stop()). */
   status(): PbxLinkStatus;
+  /** Place a dial (see the header: idempotent for a live dialId, refused for an ended one). */
   originate(req: DialRequest): Promise<void>;
-  /** Hang up one of our dials. Unknown or already-ended dialIds are ignored. */
+  /** Hang up one of our dials. Unknown or already-ended dialIds are ignored; rejects when the request did not take. */
   hangup(dialId: string): Promise<void>;
   /** The dialIds of ours the PBX has live right now (for reconciliation). Rejects when down. */
   liveDials(): Promise<string[]>;

@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter } from '../../src/pbx/esl/adapter.ts';
 import { channelUuidOf } from '../../src/pbx/esl/originate.ts';
-import type { DialRequest } from '../../src/pbx/port.ts';
+import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
 import { FakeEslServer, type NumberScript } from '../fakes/esl/server.ts';
 import { LinkProxy } from './pbx-link-proxy.ts';
 import { pbxContract, type Outcome, type PbxHarness } from './pbx.contract.ts';
 
 const PASSWORD = 'contract-pw';
+const SKEW_MS = 3_600_000;
 const SCRIPTS: Record<Outcome, NumberScript> = {
   answer: { answerAfterMs: 20, talkMs: 40 },
   busy: { sip: 486, ringMs: 10 },
@@ -25,16 +26,27 @@ const byNumber = new Map(Object.entries(NUMBER).map(([o, n]) => [n, SCRIPTS[o as
 async function eslHarness(): Promise<PbxHarness> {
   const fake = await FakeEslServer.start({ password: PASSWORD, heartbeatMs: 50, script: (n) => byNumber.get(n) ?? { hold: true } });
   const proxy = await LinkProxy.start({ host: '127.0.0.1', port: fake.port });
-  const pbx = createEslAdapter(
-    { name: 'fs1', host: '127.0.0.1', port: proxy.port, password: PASSWORD },
-    { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 }, heartbeatTimeoutMs: 2000, jobErrorGraceMs: 50 },
-  );
+  // Our clock an hour ahead of the switch's: instants must come from ours (src/pbx/port.ts).
+  const clock = { now: () => Date.now() + SKEW_MS };
+  const adapter = (name: string) =>
+    createEslAdapter(
+      { name, host: '127.0.0.1', port: proxy.port, password: PASSWORD },
+      { clock, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 }, heartbeatTimeoutMs: 2000, jobErrorGraceMs: 50 },
+    );
+  const pbx = adapter('fs1');
+  const others: PbxAdapter[] = [];
   await pbx.start();
   await new Promise<void>((resolve) => {
     const off = pbx.on((e) => e.type === 'status' && e.status === 'up' && (off(), resolve()));
   });
   return {
     pbx,
+    now: clock.now,
+    unstarted: () => {
+      const other = adapter('fs2');
+      others.push(other);
+      return other;
+    },
     request(outcome: Outcome): DialRequest {
       const number = NUMBER[outcome];
       return {
@@ -58,6 +70,7 @@ async function eslHarness(): Promise<PbxHarness> {
       if (!fake.calls.kill(channelUuidOf(dialId))) throw new Error(`no channel for ${dialId}`);
     },
     async close() {
+      for (const o of others) await o.stop();
       await pbx.stop();
       await proxy.close();
       await fake.close();

@@ -35,6 +35,8 @@ async function simHarness(): Promise<PbxHarness> {
   await pbx.start();
   return {
     pbx,
+    now: () => vs.now(),
+    unstarted: () => new SimPbx({ name: 'sim2', scheduler: vs, outcomes: OUTCOMES }),
     request(outcome: Outcome): DialRequest {
       const number = NUMBER[outcome];
       return {
@@ -54,8 +56,7 @@ async function simHarness(): Promise<PbxHarness> {
     linkDown: async () => pbx.setLink('down', 'test: link cut'),
     linkUp: async () => pbx.setLink('up', null),
     pbxCalls: async (dialId) => pbx.originated.filter((r) => r.dialId === dialId).length,
-    // The simulated far end has no separate hand: the sim's own hangup is the PBX ending the call.
-    endAtPbx: (dialId) => pbx.hangup(dialId),
+    endAtPbx: async (dialId) => pbx.farEndHangup(dialId),
     async close() {
       closed = true;
       clearInterval(pump);

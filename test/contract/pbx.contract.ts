@@ -1,7 +1,8 @@
 /**
  * The PbxAdapter contract (src/pbx/port.ts), run against every adapter: pbx-sim.test.ts,
- * pbx-esl.test.ts (fake FreeSWITCH on real sockets) and test/e2e/asterisk/pbx-contract.test.ts
- * (the real Asterisk). "No event follows" is proven with a barrier: a later dial is run to its
+ * pbx-esl.test.ts (fake FreeSWITCH on real sockets), pbx-ari.test.ts (fake ARI on real HTTP and
+ * WebSocket sockets), pbx-manual.test.ts (the engine tests' ManualPbx) and
+ * test/e2e/asterisk/pbx-contract.test.ts (the real Asterisk). "No event follows" is proven with a barrier: a later dial is run to its
  * end first, so anything the adapter still had to say about the earlier one would be out.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,10 @@ export type Outcome = 'answer' | 'busy' | 'no_answer' | 'refuse' | 'hold';
 export interface PbxHarness {
   /** Started, link up. */
   pbx: PbxAdapter;
+  /** The adapter's clock (harnesses skew it from the PBX's own where they can: instants must follow ours). */
+  now(): number;
+  /** Another adapter on the same PBX, not started (closed by `close()`). */
+  unstarted(): PbxAdapter;
   /**
    * A fresh request (new dialId) whose far end behaves as `outcome`. Outcomes are chosen by
    * number (sim, FreeSWITCH fake) or by endpoint (SIPp per outcome behind Asterisk), so the
@@ -117,16 +122,40 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       expect(await h.pbxCalls(req.dialId)).toBe(0);
     });
 
-    it('answer: progress* → answered → exactly one ended, with talk time', async () => {
+    it('before start() the link is down; start() announces connecting or up, then up', async () => {
+      const other = h.unstarted();
+      expect(other.status()).toBe('down');
+      const seen: string[] = [];
+      const up = new Promise<void>((resolve) =>
+        other.on((e) => {
+          if (e.type !== 'status') return;
+          seen.push(e.status);
+          expect(other.status()).toBe(e.status);
+          if (e.status === 'up') resolve();
+        }),
+      );
+      await other.start();
+      await up;
+      expect(seen.join(' ')).toMatch(/^(connecting (down )*)?up$/);
+      await other.stop();
+      expect(other.status()).toBe('down');
+    });
+
+    it('answer: progress* → answered → exactly one ended, with talk time; every instant on the adapter clock', async () => {
+      const t0 = h.now();
       const req = h.request('answer');
       await h.pbx.originate(req);
       const end = await ended(req.dialId);
+      const t1 = h.now();
       await barrier();
       inOrder(req.dialId);
       expect(types(req.dialId)).toMatch(/answered/);
       const answered = rec.of(req.dialId).find((e) => e.type === 'answered')!;
       expect(end.at).toBeGreaterThan(answered.at);
       expect(end.facts).toMatchObject({ originateFailed: false, ringTimeoutHit: false, soft: false });
+      for (const e of rec.of(req.dialId)) expect(e.at >= t0 && e.at <= t1, `${e.type} at ${e.at} not in [${t0}, ${t1}]`).toBe(true);
+      const at = end.facts.answeredAt;
+      if (at !== null) expect(at >= t0 && at <= end.at, `answeredAt ${at} not in [${t0}, ${end.at}]`).toBe(true);
     });
 
     it('busy: exactly one ended, never answered, with 486 / Q.850 17 / USER_BUSY', async () => {
@@ -197,14 +226,12 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       expect(await h.pbx.liveDials()).toEqual([]);
     });
 
-    it('a dial is never originated twice: not while it is live, not after it ended', async () => {
+    it('a dial is never originated twice: a live dialId resolves and sends nothing, an ended one is refused', async () => {
       const req = await ringing();
-      // A second originate of a live dialId may be refused or ignored; it must not reach the PBX.
-      await h.pbx.originate(req).then(
-        () => undefined,
-        (e: unknown) => expect(isDialerdError(e)).toBe(true),
-      );
+      // The PBX has this call: a rejection would read as "no call" and free the number.
+      await h.pbx.originate(req);
       expect(await h.pbxCalls(req.dialId)).toBe(1);
+      expect(await h.pbx.liveDials()).toEqual([req.dialId]);
       await h.pbx.hangup(req.dialId);
       await ended(req.dialId);
       const again = await h.pbx.originate(req).then(() => null, (e: unknown) => e);
@@ -213,6 +240,26 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       inOrder(req.dialId);
       expect(await h.pbxCalls(req.dialId)).toBeLessThanOrEqual(1);
       expect(await h.pbx.liveDials()).not.toContain(req.dialId);
+    });
+
+    it('while the link is down, hangup of a live dial rejects with DIALERD_ERR_PBX_DOWN (unknown ones are ignored) and the dial keeps its real end', async () => {
+      const req = await ringing();
+      markNow();
+      await h.linkDown();
+      await status('down');
+      await expect(h.pbx.hangup(req.dialId)).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+      await h.pbx.hangup('never-originated-0001');
+      // A second originate of the live dial is still no new call, even with the link down.
+      await h.pbx.originate(req);
+      await h.endAtPbx(req.dialId);
+      markNow();
+      await h.linkUp();
+      await status('up');
+      const end = await ended(req.dialId);
+      expect(end.facts.soft).toBe(false);
+      await barrier();
+      inOrder(req.dialId);
+      expect(await h.pbxCalls(req.dialId)).toBeLessThanOrEqual(1);
     });
 
     it('a dial that lives through a link loss still ends exactly once', async () => {

@@ -2,6 +2,7 @@
  * Part of the Store contract: a seeded random sequence of operations checked step by step
  * against a plain model (which records are due, in which order, and the exact counts).
  */
+import { mulberry32 } from '../../src/lib/prng.ts';
 import { expect, it } from 'vitest';
 import type { DialRecord, RecordState, Result } from '../../src/domain/types.ts';
 import { isFinal } from '../../src/domain/types.ts';
@@ -13,15 +14,6 @@ interface ModelRec {
   nextAt: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RESULTS: Result[] = ['answered', 'busy', 'no_answer', 'congestion', 'error'];
 

@@ -16,7 +16,7 @@ export interface PendingDial {
 
 export class ManualPbx implements PbxAdapter {
   readonly name: string;
-  private link: PbxLinkStatus = 'up';
+  private link: PbxLinkStatus = 'down';
   private readonly listeners = new Set<PbxListener>();
   readonly dials = new Map<string, PendingDial>();
   readonly originated: DialRequest[] = [];
@@ -25,8 +25,13 @@ export class ManualPbx implements PbxAdapter {
     this.name = name;
   }
 
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
+  /** Like the sim: the link is local, so start() brings it straight up. */
+  async start(): Promise<void> {
+    this.setLink('up');
+  }
+  async stop(): Promise<void> {
+    this.setLink('down');
+  }
   status(): PbxLinkStatus {
     return this.link;
   }
@@ -35,18 +40,26 @@ export class ManualPbx implements PbxAdapter {
     return () => this.listeners.delete(l);
   }
   async liveDials(): Promise<string[]> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
     return [...this.dials.values()].filter((d) => !d.ended).map((d) => d.req.dialId);
   }
+  /** The port (src/pbx/port.ts): a live dialId resolves and sends nothing, an ended one is refused. */
   originate(req: DialRequest): Promise<void> {
+    const known = this.dials.get(req.dialId);
+    if (known && !known.ended) return Promise.resolve();
     if (this.link !== 'up') return Promise.reject(new DialerdError('DIALERD_ERR_PBX_DOWN', this.name));
+    if (known) return Promise.reject(new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`));
     this.originated.push(req);
     return new Promise((resolve, reject) => {
       this.dials.set(req.dialId, { req, accepted: false, ended: false, resolve, reject });
     });
   }
+  /** The port: unknown or ended dialIds are ignored; a live one is refused while the link is down. */
   async hangup(dialId: string): Promise<void> {
     const d = this.dials.get(dialId);
-    if (d && !d.ended) this.end(dialId, { q850: 16, soft: true });
+    if (!d || d.ended) return;
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    this.end(dialId, { q850: 16, soft: true });
   }
 
   /** Channels the PBX has (or may have) right now. */
@@ -76,6 +89,7 @@ export class ManualPbx implements PbxAdapter {
     this.emit({ type: 'ended', dialId, at: this.now(), facts: { ...emptyEndFacts(), ...f } });
   }
   setLink(s: PbxLinkStatus): void {
+    if (s === this.link) return;
     this.link = s;
     this.emit({ type: 'status', status: s, reason: s === 'up' ? null : 'test', at: this.now() });
   }

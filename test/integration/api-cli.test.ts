@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { historyCsvHeader } from '../../src/store/history-csv.ts';
-import { originatedFor, rows, startTestDaemon, TEST_TOKEN, until, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, originatedFor, rows, startTestDaemon, TEST_TOKEN, type TestDaemon } from './api-harness.ts';
+import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
     { id: 'beta', rows: rows(9, 2), yaml: ['complete_when_done: true'] },
     { id: 'gamma', rows: [['g1', '+74950000001']] },
   ]);
-  await until(t, () => t.daemon.engine.campaign('beta')?.status.state === 'completed', 'beta completed');
+  await until(() => t.daemon.engine.campaign('beta')?.status.state === 'completed', 'beta completed', { wake: daemonEvents(t) });
 });
 
 afterAll(async () => {
@@ -65,14 +66,14 @@ describe('dialerd campaign', () => {
 
     const resumed = await cli('campaign', 'resume', 'alpha');
     expect(resumed).toMatchObject({ code: 0, out: 'campaign alpha: running' });
-    await until(t, () => originatedFor(t, 'alpha').length === 1, 'a dial of alpha');
+    await until(() => originatedFor(t, 'alpha').length === 1, 'a dial of alpha', { wake: daemonEvents(t) });
     const paused = await cli('campaign', 'pause', 'alpha');
     expect(paused.code).toBe(0);
     expect(paused.out).toMatch(/^campaign alpha: paused \(manual\)(, 1 live calls finishing)?$/);
     const done = await cli('campaign', 'complete', 'alpha', '--json');
     expect(done.code).toBe(0);
     expect(JSON.parse(done.out)).toMatchObject({ id: 'alpha', state: 'completed' });
-    await until(t, () => t.daemon.engine.liveFor('alpha') === 0, 'alpha idle');
+    await until(() => t.daemon.engine.liveFor('alpha') === 0, 'alpha idle', { wake: daemonEvents(t) });
     expect((await cli('campaign', 'status', 'alpha', '--json')).out).toContain('"cancelled": 2');
   });
 
@@ -86,7 +87,7 @@ describe('dialerd campaign', () => {
       `${file}:3: record "m2": number not dialled, letters: "not a number"`,
       `${file}:4: record "m1": duplicate id "m1" in the request; skipped`,
     ]);
-    await until(t, () => originatedFor(t, 'gamma').includes('+74955550001'), 'the added record dialed');
+    await until(() => originatedFor(t, 'gamma').includes('+74955550001'), 'the added record dialed', { wake: daemonEvents(t) });
     const vars = t.sim.originated.find((o) => o.number === '+74955550001')?.vars;
     expect(vars).toEqual({ name: 'Ann' });
 

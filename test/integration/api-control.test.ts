@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VAR_VALUE_LENGTH, MAX_VARS_PER_RECORD } from '../../src/domain/vars.ts';
-import { originatedFor, rows, startTestDaemon, TEST_TOKEN, until, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, originatedFor, rows, startTestDaemon, TEST_TOKEN, type TestDaemon } from './api-harness.ts';
+import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
 
@@ -37,12 +38,12 @@ describe('control API', () => {
 
   it('pause: live calls finish, no new dial starts; resume dials the rest', async () => {
     expect((await t.http('POST', '/campaigns/pause/resume')).body.state).toBe('running');
-    await until(t, () => originatedFor(t, 'pause').length === 2, 'two live dials');
+    await until(() => originatedFor(t, 'pause').length === 2, 'two live dials', { wake: daemonEvents(t) });
     const p = await t.http('POST', '/campaigns/pause/pause');
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ id: 'pause', state: 'paused', pauseReason: 'manual' });
     expect(p.body.live).toBe(2);
-    await until(t, () => t.daemon.engine.liveFor('pause') === 0, 'live dials of "pause" to end');
+    await until(() => t.daemon.engine.liveFor('pause') === 0, 'live dials of "pause" to end', { wake: daemonEvents(t) });
     // A dial the pause failed to hold would start right after a slot freed: the HTTP round
     // trip below gives it the time to show up.
     expect(await states('pause')).toEqual({ done: 2, pending: 4 });
@@ -51,17 +52,17 @@ describe('control API', () => {
     const r = await t.http('POST', '/campaigns/pause/resume');
     expect(r.status).toBe(200);
     expect(r.body.state).toBe('running');
-    await until(t, async () => (await states('pause')).done === 6, 'every record of "pause" done');
+    await until(async () => (await states('pause')).done === 6, 'every record of "pause" done', { wake: daemonEvents(t) });
     expect(new Set(originatedFor(t, 'pause')).size).toBe(6);
   });
 
   it('complete: the live call finishes, the remaining records are cancelled', async () => {
     expect((await t.http('POST', '/campaigns/done/resume')).body.state).toBe('running');
-    await until(t, () => originatedFor(t, 'done').length === 1, 'first dial of "done"');
+    await until(() => originatedFor(t, 'done').length === 1, 'first dial of "done"', { wake: daemonEvents(t) });
     const r = await t.http('POST', '/campaigns/done/complete');
     expect(r.status).toBe(200);
     expect(r.body.state).toBe('completed');
-    await until(t, () => t.daemon.engine.liveFor('done') === 0, 'live dial of "done" to end');
+    await until(() => t.daemon.engine.liveFor('done') === 0, 'live dial of "done" to end', { wake: daemonEvents(t) });
     expect(await states('done')).toEqual({ done: 1, cancelled: 4 });
     expect(originatedFor(t, 'done')).toHaveLength(1);
 
@@ -74,7 +75,7 @@ describe('control API', () => {
   });
 
   it('records added to a running campaign are normalized with its region and dialed', async () => {
-    await until(t, async () => (await states('grow')).done === 1, 'the first record of "grow" done');
+    await until(async () => (await states('grow')).done === 1, 'the first record of "grow" done', { wake: daemonEvents(t) });
     const r = await t.http('POST', '/campaigns/grow/records', [
       { id: 'n1', phones: ['8 (495) 777-00-01'], vars: { name: 'Anna' } },
       { id: 'n2', phones: ['call me', ''] },
@@ -85,7 +86,7 @@ describe('control API', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ received: 5, added: 3, existing: 1, valid: 3, invalid: 1, duplicateIds: 1 });
     expect(r.body.problems.map((p: { id: string }) => p.id)).toEqual(['n2', 'n2', 'n1', 'n3']);
-    await until(t, async () => (await states('grow')).done === 3, 'added records of "grow" done');
+    await until(async () => (await states('grow')).done === 3, 'added records of "grow" done', { wake: daemonEvents(t) });
     expect(await states('grow')).toEqual({ done: 3, invalid: 1 });
     expect(originatedFor(t, 'grow').sort()).toEqual(['+74953100000', '+74957770001', '+74957770004']);
     const vars = t.sim.originated.find((o) => o.number === '+74957770001')?.vars;
@@ -115,7 +116,8 @@ describe('control API', () => {
       ['GET', '/history?result=maybe', undefined, 400, 'DIALERD_ERR_USAGE'],
       ['GET', '/history?from=yesterday', undefined, 400, 'DIALERD_ERR_USAGE'],
       ['GET', '/history?format=xml', undefined, 400, 'DIALERD_ERR_USAGE'],
-      ['GET', '/nowhere', undefined, 404, 'DIALERD_ERR_USAGE'],
+      ['GET', '/nowhere', undefined, 404, 'DIALERD_ERR_NOT_FOUND'],
+      ['DELETE', '/campaigns', {}, 404, 'DIALERD_ERR_NOT_FOUND'],
     ];
     for (const [method, p, body, status, code] of cases) {
       const r = await t.http(method, p, body);
@@ -146,7 +148,7 @@ describe('control API', () => {
     const ok = await t.http('POST', '/campaigns/grow/records', [{ id: 'v1', phones: ['+74957770009'], vars: { name: 'Iv\u0000an\u202e', api_hangup_hook: 'x' } }]);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ added: 1, problems: [{ index: 0, id: 'v1', message: 'variable "name": 2 control character(s) stripped' }] });
-    await until(t, async () => originatedFor(t, 'grow').includes('+74957770009'), 'v1 dialed');
+    await until(async () => originatedFor(t, 'grow').includes('+74957770009'), 'v1 dialed', { wake: daemonEvents(t) });
     expect(t.sim.originated.find((o) => o.number === '+74957770009')?.vars).toEqual({ name: 'Ivan', api_hangup_hook: 'x' });
   });
 
@@ -162,7 +164,7 @@ describe('control API', () => {
     const other = await startTestDaemon([{ id: 'solo', rows: rows(0, 1) }], { api: { host: '127.0.0.1', port, token: TEST_TOKEN } });
     try {
       expect(other.daemon.apiUrl).toBeNull();
-      await until(other, () => originatedFor(other, 'solo').length === 1, 'a dial without the API');
+      await until(() => originatedFor(other, 'solo').length === 1, 'a dial without the API', { wake: daemonEvents(other) });
       expect((await t.http('GET', '/campaigns/solo')).status).toBe(404); // the port is still the first daemon's
     } finally {
       await other.stop();

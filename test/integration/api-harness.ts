@@ -101,32 +101,17 @@ export async function startTestDaemon(campaigns: CampaignFixture[], extra: Parti
   };
 }
 
-/** Resolves once `pred` holds, re-checked on every engine and PBX event (no polling). */
-export function until(t: TestDaemon, pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const e = t.daemon.engine;
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const check = (): void => {
-      void Promise.resolve(pred()).then((ok) => ok && finish(null));
-    };
+/** Wake source for `until` (test/helpers/until.ts): every engine and PBX event of the daemon. */
+export function daemonEvents(t: TestDaemon): (check: () => void) => () => void {
+  return (check) => {
+    const e = t.daemon.engine;
     const off = t.sim.on(check);
-    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    function finish(err: Error | null): void {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+    for (const ev of ['dial', 'final', 'campaign'] as const) e.on(ev, check);
+    return () => {
       off();
-      e.off('dial', check);
-      e.off('final', check);
-      e.off('campaign', check);
-      if (err) reject(err);
-      else resolve();
-    }
-    e.on('dial', check);
-    e.on('final', check);
-    e.on('campaign', check);
-    check();
-  });
+      for (const ev of ['dial', 'final', 'campaign'] as const) e.off(ev, check);
+    };
+  };
 }
 
 /** Numbers the sim was asked to dial for one campaign. */

@@ -1,7 +1,8 @@
 /** GET /history (JSON and CSV, filtered) and GET /metrics after a small campaign ran to the end. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyCsvHeader } from '../../src/store/history-csv.ts';
-import { rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, rows, startTestDaemon, type TestDaemon } from './api-harness.ts';
+import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
 let t0: number;
@@ -12,7 +13,7 @@ beforeAll(async () => {
     { id: 'h1', rows: rows(6, 3), yaml: ['concurrency: 3', 'complete_when_done: true'] },
     { id: 'h2', rows: rows(7, 2), yaml: ['concurrency: 2', 'complete_when_done: true'] },
   ]);
-  await until(t, () => ['h1', 'h2'].every((id) => t.daemon.engine.campaign(id)?.status.state === 'completed'), 'both campaigns completed');
+  await until(() => ['h1', 'h2'].every((id) => t.daemon.engine.campaign(id)?.status.state === 'completed'), 'both campaigns completed', { wake: daemonEvents(t) });
 });
 
 afterAll(async () => {

@@ -4,7 +4,8 @@
  * is back the campaign resumes on its own and dials again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { originatedFor, rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, originatedFor, rows, startTestDaemon, type TestDaemon } from './api-harness.ts';
+import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
 
@@ -18,9 +19,9 @@ afterAll(async () => {
 
 describe('resume while the PBX is down', () => {
   it('is refused with the reason, and the campaign resumes by itself when the link is back', async () => {
-    await until(t, () => originatedFor(t, 'link').length >= 1, 'a first dial');
+    await until(() => originatedFor(t, 'link').length >= 1, 'a first dial', { wake: daemonEvents(t) });
     t.sim.setLink('down', 'test');
-    await until(t, () => t.daemon.engine.campaign('link')?.status.pauseReason === 'pbx_down', 'pause pbx_down');
+    await until(() => t.daemon.engine.campaign('link')?.status.pauseReason === 'pbx_down', 'pause pbx_down', { wake: daemonEvents(t) });
 
     const view = await t.http('GET', '/campaigns/link');
     expect(view.body).toMatchObject({ state: 'paused', pauseReason: 'pbx_down' });
@@ -39,8 +40,8 @@ describe('resume while the PBX is down', () => {
 
     const before = originatedFor(t, 'link').length;
     t.sim.setLink('up', null);
-    await until(t, () => t.daemon.engine.campaign('link')?.status.state === 'running', 'auto-resume');
-    await until(t, () => originatedFor(t, 'link').length > before, 'a dial after the link is back');
+    await until(() => t.daemon.engine.campaign('link')?.status.state === 'running', 'auto-resume', { wake: daemonEvents(t) });
+    await until(() => originatedFor(t, 'link').length > before, 'a dial after the link is back', { wake: daemonEvents(t) });
     expect((await t.http('GET', '/health')).status).toBe(200);
   });
 });

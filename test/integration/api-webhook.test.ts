@@ -11,7 +11,8 @@ import { WebhookNotifier, type WebhookOptions } from '../../src/api/webhook.ts';
 import type { CampaignChange } from '../../src/engine/types.ts';
 import { realScheduler } from '../../src/lib/clock.ts';
 import { silentLogger, type Logger } from '../../src/lib/logger.ts';
-import { rows, startTestDaemon, until, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, rows, startTestDaemon, type TestDaemon } from './api-harness.ts';
+import { until } from '../helpers/until.ts';
 
 interface Hit {
   path: string;
@@ -68,7 +69,7 @@ class Receiver {
 const change = (id: string, to: CampaignChange['to'] = 'paused'): CampaignChange => ({ id, from: 'running', to, reason: 'manual', detail: null, at: 1_700_000_000_000 });
 
 function notifier(url: string, attempts = 4, timeoutMs = 2000, more: Partial<WebhookOptions> = {}): WebhookNotifier {
-  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, baseDelayMs: 10, timeoutMs, ...more });
+  return new WebhookNotifier({ url, scheduler: realScheduler, logger: silentLogger(), attempts, retry: { baseMs: 10, maxMs: 40 }, timeoutMs, ...more });
 }
 
 /** A pino logger keeping every line it writes. */
@@ -88,6 +89,22 @@ afterAll(async () => {
 });
 
 describe('WebhookNotifier', () => {
+  it('waits between tries as lib/backoff.ts says: doubling from retry.baseMs, jittered, never past retry.maxMs', async () => {
+    rx.reset([500]);
+    const delays: number[] = [];
+    const scheduler = { ...realScheduler, at: (t: number, fn: () => void) => (delays.push(t - realScheduler.now()), realScheduler.at(t, fn)) };
+    const n = notifier(rx.url, 6, 2000, { scheduler, retry: { baseMs: 8, maxMs: 20 } });
+    n.notify(change('b'));
+    await n.idle();
+    expect(rx.hits).toHaveLength(6);
+    expect(delays).toHaveLength(5);
+    for (const [i, d] of delays.entries()) {
+      const ceiling = Math.min(20, 8 * 2 ** i);
+      expect(d, `delay ${i}`).toBeGreaterThanOrEqual(ceiling / 2 - 2);
+      expect(d, `delay ${i}`).toBeLessThanOrEqual(ceiling + 1);
+    }
+  });
+
   it('POSTs the CampaignChange JSON and retries a 5xx until it is taken', async () => {
     rx.reset([503, 500, 200]);
     const n = notifier(`${rx.url}/hook`);
@@ -198,7 +215,7 @@ describe('the daemon with notify.webhook', () => {
   it('announces campaign state changes made through the API', async () => {
     rx.reset([200]);
     t = await startTestDaemon([{ id: 'wh', rows: rows(0, 2) }], { notify: { webhook: `${rx.url}/dialerd`, header: { name: 'Authorization', value: 'Bearer daemon-key' } } });
-    await until(t, () => t.daemon.engine.campaign('wh')?.status.state === 'running', 'wh running');
+    await until(() => t.daemon.engine.campaign('wh')?.status.state === 'running', 'wh running', { wake: daemonEvents(t) });
     await rx.hitsAtLeast(1);
     expect(rx.hits[0]!.body).toMatchObject({ id: 'wh', from: 'draft', to: 'running' });
     expect(rx.hits[0]!.auth).toBe('Bearer daemon-key'); // notify.header reaches the notifier

@@ -7,14 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { realScheduler } from '../../src/lib/clock.ts';
+import { pino } from 'pino';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { amdParamString } from '../../src/pbx/ari/amd.ts';
 import { parseAriEvent } from '../../src/pbx/ari/ari-types.ts';
 import { applyEvent, newDial } from '../../src/pbx/ari/dial-state.ts';
 import { createAriAdapter } from '../../src/pbx/ari/index.ts';
 import type { PbxAdapter, PbxLinkStatus } from '../../src/pbx/port.ts';
-import { dialRequest } from '../e2e/asterisk/fixtures.ts';
-import { until } from '../e2e/asterisk/harness.ts';
+import { FakeAriServer } from '../fakes/ari/server.ts';
+import { Recorder } from '../fakes/esl/recorder.ts';
+import { dialRequest } from '../helpers/dial-request.ts';
+import { until } from '../helpers/until.ts';
 
 describe('amdParamString', () => {
   it('orders parameters as AMD() wants them, by either spelling, leaving gaps empty', () => {
@@ -87,10 +90,14 @@ describe('link supervision against a fake ARI', () => {
     return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, upgrades: () => upgrades, posts: () => posts };
   }
 
+  /** Every log line the adapter wrote (pino JSON). */
+  let logged: { level: number; msg: string; reason?: string }[] = [];
   function start(url: string): PbxLinkStatus[] {
     const seen: PbxLinkStatus[] = [];
+    logged = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     adapter = createAriAdapter({ name: 'fake', url, username: 'u', password: 'p', app: 'a' },
-      { clock: realScheduler, logger: silentLogger(), reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100, requestTimeoutMs: 300, verifyAfterMs: 100 } });
+      { clock: realScheduler, logger, reconnect: { baseMs: 50, maxMs: 200 }, tuning: { pingMs: 100, requestTimeoutMs: 300, verifyAfterMs: 100 } });
     adapter.on((e) => e.type === 'status' && seen.push(e.status));
     void adapter.start();
     return seen;
@@ -100,32 +107,60 @@ describe('link supervision against a fake ARI', () => {
     let answering = true;
     const fake = await fakeAri({ pong: () => answering });
     const seen = start(fake.url);
-    await until(() => adapter!.status() === 'up', 5000, 'up');
+    await until(() => adapter!.status() === 'up', 'up', 5000);
     answering = false;
-    await until(() => seen.includes('down'), 5000, 'down after unanswered pings');
+    await until(() => seen.includes('down'), 'down after unanswered pings', 5000);
     answering = true;
-    await until(() => adapter!.status() === 'up', 5000, 'up again');
+    await until(() => adapter!.status() === 'up', 'up again', 5000);
     expect(seen.slice(0, 4)).toEqual(['connecting', 'up', 'down', 'up']);
     expect(fake.upgrades()).toBeGreaterThanOrEqual(2);
+    // One log line per link change, saying why; nothing else about the link.
+    const lines = logged.filter((l) => l.level >= 30).map((l) => l.msg);
+    expect(lines.slice(0, 4)).toEqual(['PBX link down -> connecting', 'PBX link connecting -> up', 'PBX link up -> down', 'PBX link down -> up']);
+    expect(logged.find((l) => l.msg === 'PBX link up -> down')?.reason).toBe('WebSocket ping unanswered');
   });
 
   it('reports auth_failed on a 401 and keeps retrying', async () => {
     const fake = await fakeAri({ status: 401, pong: () => true });
     const seen = start(fake.url);
-    await until(() => fake.upgrades() >= 3, 5000, 'retries');
+    await until(() => fake.upgrades() >= 3, 'retries', 5000);
     expect(seen).toEqual(['connecting', 'auth_failed']);
   });
 
   it('an originate whose answer never comes resolves (Asterisk may have it), is never replayed, and is settled as lost', async () => {
     const fake = await fakeAri({ pong: () => true });
     start(fake.url);
-    await until(() => adapter!.status() === 'up', 5000, 'up');
+    await until(() => adapter!.status() === 'up', 'up', 5000);
     const ended: unknown[] = [];
     adapter!.on((e) => e.type === 'ended' && ended.push(e));
     const req = dialRequest('PJSIP/x', { dialId: 'lost-1' });
     await adapter!.originate(req);
-    await until(() => ended.length === 1, 5000, 'settled');
+    await until(() => ended.length === 1, 'settled', 5000);
     expect(ended[0]).toMatchObject({ dialId: 'lost-1', facts: { originateFailed: true, causeText: 'originate lost' } });
     expect(fake.posts()).toBe(1);
+  });
+});
+
+describe('hang-up refused by Asterisk', () => {
+  it('rejects with DIALERD_ERR_HANGUP_FAILED and the dial keeps its real end (soft: false)', async () => {
+    const fake = await FakeAriServer.start({ username: 'u', password: 'p', script: () => ({ hold: true }) });
+    const pbx = createAriAdapter({ name: 'fake', url: `http://127.0.0.1:${fake.port}`, username: 'u', password: 'p', app: 'a' },
+      { clock: realScheduler, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 } });
+    try {
+      const rec = new Recorder(pbx);
+      await pbx.start();
+      await rec.waitFor((e) => e.type === 'status' && e.status === 'up', 'up');
+      const req = dialRequest('PJSIP/x');
+      await pbx.originate(req);
+      await rec.waitFor((e) => e.type === 'progress', 'progress');
+      fake.hangupRefusal = 500;
+      await expect(pbx.hangup(req.dialId)).rejects.toMatchObject({ code: 'DIALERD_ERR_HANGUP_FAILED' });
+      fake.farEndHangup(req.dialId);
+      const end = await rec.waitFor((e) => e.type === 'ended', 'ended');
+      expect(end).toMatchObject({ dialId: req.dialId, facts: { soft: false } });
+    } finally {
+      await pbx.stop();
+      await fake.close();
+    }
   });
 });

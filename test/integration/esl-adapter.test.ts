@@ -148,6 +148,12 @@ describe('ESL adapter against the fake switch', () => {
     await adapter.hangup('no-such-dial');
   });
 
+  it('a -ERR to show channels is a failed PBX command (DIALERD_ERR_PBX_COMMAND), not a timeout', async () => {
+    const { fake, adapter } = await setup({});
+    fake.apiReplies.set('show channels', '-ERR out of memory\n');
+    await expect(adapter.liveDials()).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_COMMAND' });
+  });
+
   it('maps a dialId FreeSWITCH cannot hold as a uuid (over 36 bytes) to a stable channel uuid', async () => {
     const { fake, adapter, rec } = await setup({ '+7101': { answerAfterMs: 5, talkMs: 5 } });
     const long = dial('+7101', { dialId: `dialerd-${randomUUID()}` });

@@ -16,6 +16,7 @@ import type { FinalState, HistoryRow, Result } from '../../src/domain/types.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createPbx } from '../../src/pbx/factory.ts';
 import { createEslAdapter } from '../../src/pbx/esl/adapter.ts';
+import { until } from '../helpers/until.ts';
 import { FakeEslServer, type NumberScript } from '../fakes/esl/server.ts';
 import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
 
@@ -119,35 +120,27 @@ async function startDaemon(run: Run | null, password = 'esl-campaign-pw'): Promi
   return r;
 }
 
-/** Resolves once `pred` holds, checked on every settled dial and final record (no polling). */
-function until(run: Run, pred: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`timed out: ${what} (${run.dials.length} dials, ${run.finals.size} final)`)), timeoutMs);
-    const check = (): void => {
-      if (pred()) done(null);
-    };
-    const done = (err: Error | null): void => {
-      clearTimeout(timer);
-      run.daemon.engine.off('dial', check);
-      run.daemon.engine.off('final', check);
-      if (err) reject(err);
-      else resolve();
-    };
+/** Wake source for `until`: every settled dial and final record of the run. */
+function runEvents(run: Run): (check: () => void) => () => void {
+  return (check) => {
     run.daemon.engine.on('dial', check);
     run.daemon.engine.on('final', check);
-    check();
-  });
+    return () => {
+      run.daemon.engine.off('dial', check);
+      run.daemon.engine.off('final', check);
+    };
+  };
 }
 
 describe('a 500-record campaign on FreeSWITCH through the daemon', () => {
   it('keeps the caps, never replays a dial, survives a dropped link and a restart, and ends every record as scripted', async () => {
     let run = await startDaemon(null);
-    await until(run, () => run.dials.length >= 120, '120 dials');
+    await until(() => run.dials.length >= 120, '120 dials', { wake: runEvents(run), timeoutMs: 60_000 });
     fake.dropClients();
-    await until(run, () => run.dials.length >= 260, '260 dials after the drop');
+    await until(() => run.dials.length >= 260, '260 dials after the drop', { wake: runEvents(run), timeoutMs: 60_000 });
     await run.daemon.stop();
     run = await startDaemon(run);
-    await until(run, () => run.finals.size >= RECORDS, 'every record final', 90_000);
+    await until(() => run.finals.size >= RECORDS, 'every record final', { wake: runEvents(run), timeoutMs: 90_000 });
     await run.daemon.stop();
 
     expect(fake.calls.peakLive).toBeLessThanOrEqual(TRUNK_CAP);

@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { SlidingWindowLimiter } from '../../src/engine/rate.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { settle, VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
-import { mulberry32 } from '../../src/pbx/sim/prng.ts';
+import { mulberry32 } from '../../src/lib/prng.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { ManualPbx } from '../fakes/manual-pbx.ts';
@@ -21,6 +21,7 @@ async function scenario(seed: number) {
   const scheduler = new VirtualScheduler(T0);
   const store = createMemoryStore();
   const pbx = new ManualPbx('pbx', () => scheduler.now());
+  await pbx.start();
   const caps = { c1: 4, c2: 3, trunk: 6, global: 5 };
   let n = 0;
   const engine = new Engine({

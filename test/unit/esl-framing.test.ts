@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { mulberry32 } from '../../src/lib/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { EslFramingError, FrameParser, type EslFrame } from '../../src/pbx/esl/framing.ts';
 import { parseEvent, parsePlainEvent } from '../../src/pbx/esl/protocol.ts';
@@ -62,8 +63,7 @@ describe('ESL framing', () => {
   it('gives the same frames for the 84 KB session in random chunks', () => {
     const wire = read('neventsocket-example3.wire');
     const whole = parseAll([wire]);
-    let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = mulberry32(7);
     for (let round = 0; round < 50; round++) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < wire.length; ) {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { amdOf, factsFromHangup, factsFromJobError, normaliseAmdStatus } from '../../src/pbx/esl/mapping.ts';
 import { errCause, parseChannelUuids, parsePlainEvent } from '../../src/pbx/esl/protocol.ts';
 
+/** Our clock, far from the captures' switch clock: instants must be ours. */
+const NOW = Date.UTC(2026, 10, 30, 12);
 const DIR = new URL('../fixtures/freeswitch/', import.meta.url);
 const event = (f: string) => {
   const t = readFileSync(new URL(f, DIR), 'utf8');
@@ -11,28 +13,29 @@ const event = (f: string) => {
 
 describe('ESL events → raw facts', () => {
   it('reads a captured answered CHANNEL_HANGUP_COMPLETE', () => {
-    const f = factsFromHangup(event('channel_hangup_complete.event'), false);
-    expect(f).toMatchObject({ causeName: 'NORMAL_CLEARING', q850: 16, sip: 200, answeredAt: 1436280728971, ringTimeoutHit: false, originateFailed: false, soft: false });
+    const f = factsFromHangup(event('channel_hangup_complete.event'), false, NOW);
+    // answered 65 039 ms before the hangup (answer_uepoch → end_uepoch), on our clock
+    expect(f).toMatchObject({ causeName: 'NORMAL_CLEARING', q850: 16, sip: 200, answeredAt: NOW - 65_039, ringTimeoutHit: false, originateFailed: false, soft: false });
   });
 
   it('reads a captured unanswered leg FreeSWITCH cancelled itself: no SIP code', () => {
-    const f = factsFromHangup(event('channel_hangup_originator_cancel.frame'), false);
+    const f = factsFromHangup(event('channel_hangup_originator_cancel.frame'), false, NOW);
     expect(f).toMatchObject({ causeName: 'ORIGINATOR_CANCEL', q850: 16, sip: null, answeredAt: null });
   });
 
-  it('takes the answer instant from Caller-Channel-Answered-Time when answer_uepoch is absent', () => {
-    const f = factsFromHangup(event('channel_hangup_normal_clearing.frame'), true);
-    expect(f).toMatchObject({ causeName: 'NORMAL_CLEARING', sip: 200, answeredAt: 1420557115834, soft: true });
+  it('takes the answer instant from Caller-Channel-Answered-Time when answer_uepoch is absent (to the event instant)', () => {
+    const f = factsFromHangup(event('channel_hangup_normal_clearing.frame'), true, NOW);
+    expect(f).toMatchObject({ causeName: 'NORMAL_CLEARING', sip: 200, answeredAt: NOW - (1420557124255 - 1420557115834), soft: true });
   });
 
   it('falls back to sip_invite_failure_status and proto_specific_hangup_cause', () => {
-    expect(factsFromHangup({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Hangup-Cause': 'USER_BUSY', variable_sip_invite_failure_status: '486' }, false).sip).toBe(486);
-    expect(factsFromHangup({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Hangup-Cause': 'USER_BUSY', variable_proto_specific_hangup_cause: 'sip:600' }, false).sip).toBe(600);
+    expect(factsFromHangup({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Hangup-Cause': 'USER_BUSY', variable_sip_invite_failure_status: '486' }, false, NOW).sip).toBe(486);
+    expect(factsFromHangup({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Hangup-Cause': 'USER_BUSY', variable_proto_specific_hangup_cause: 'sip:600' }, false, NOW).sip).toBe(600);
   });
 
   it('marks a ring timeout and an our-side refusal', () => {
-    expect(factsFromHangup({ 'Event-Name': 'X', 'Hangup-Cause': 'NO_ANSWER', variable_hangup_cause_q850: '19' }, false)).toMatchObject({ ringTimeoutHit: true, originateFailed: false, q850: 19 });
-    expect(factsFromHangup({ 'Event-Name': 'X', 'Hangup-Cause': 'GATEWAY_DOWN', variable_hangup_cause_q850: '16' }, false)).toMatchObject({ originateFailed: true, causeName: 'GATEWAY_DOWN' });
+    expect(factsFromHangup({ 'Event-Name': 'X', 'Hangup-Cause': 'NO_ANSWER', variable_hangup_cause_q850: '19' }, false, NOW)).toMatchObject({ ringTimeoutHit: true, originateFailed: false, q850: 19 });
+    expect(factsFromHangup({ 'Event-Name': 'X', 'Hangup-Cause': 'GATEWAY_DOWN', variable_hangup_cause_q850: '16' }, false, NOW)).toMatchObject({ originateFailed: true, causeName: 'GATEWAY_DOWN' });
   });
 
   it('reads BACKGROUND_JOB -ERR bodies', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelUuidOf, originateCommand } from '../../src/pbx/esl/originate.ts';
 import type { DialRequest } from '../../src/pbx/port.ts';
-import { mulberry32 } from '../../src/pbx/sim/prng.ts';
+import { mulberry32 } from '../../src/lib/prng.ts';
 import { parseOriginateArgs } from '../helpers/fs-originate.ts';
 
 const req = (over: Partial<DialRequest> = {}): DialRequest => ({

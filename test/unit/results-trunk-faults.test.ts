@@ -31,7 +31,7 @@ describe('trunk faults on the real switches', () => {
     ['r603', 603, 'rejected'],
   ] as const)('FreeSWITCH %s: CHANNEL_HANGUP_COMPLETE gives SIP %i and %s', (label, sip, expected: Result) => {
     const c = FS_TRUNK_FAULTS.find((x) => x.label === label)!;
-    const f = factsFromHangup(c.hangup, false);
+    const f = factsFromHangup(c.hangup, false, 0);
     expect(f.sip).toBe(sip);
     expect(f.originateFailed).toBe(false);
     expect(mapResult(raw(f), OPTS).result).toBe(expected);
@@ -43,7 +43,7 @@ describe('trunk faults on the real switches', () => {
       expect(ev['variable_sip_invite_failure_status']).toBeUndefined();
       const { variable_sip_term_status: _, ...withoutTerm } = ev;
       // proto_specific_hangup_cause (sip:401) alone still tells the code
-      expect(factsFromHangup(withoutTerm, false).sip).toBe(Number(label.slice(1)));
+      expect(factsFromHangup(withoutTerm, false, 0).sip).toBe(Number(label.slice(1)));
     }
   });
 

@@ -2,6 +2,7 @@
  * Property-style tests: seeded random result sequences, random limits and rule tables;
  * the invariants of the retry contract must hold after every dial.
  */
+import { mulberry32 } from '../../src/lib/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { newRecord } from '../../src/domain/record.ts';
 import { decide } from '../../src/domain/retry.ts';
@@ -9,17 +10,6 @@ import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import { RESULTS, isFinal } from '../../src/domain/types.ts';
 import type { Action, AttemptLimits, DialRecord, Result, Rule } from '../../src/domain/types.ts';
 
-/** mulberry32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
@@ -48,7 +38,7 @@ describe('retry invariants over random sequences', () => {
   it('hold for 500 seeded records', () => {
     let finals = 0;
     for (let seed = 1; seed <= 500; seed++) {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const lim: AttemptLimits = {
         perRecord: int(r, 1, 8),
         perNumber: int(r, 1, 4),
@@ -95,7 +85,7 @@ describe('retry invariants over random sequences', () => {
 
   it('an attempt never has more dials than 1 + the largest repeat count', () => {
     for (let seed = 1000; seed < 1200; seed++) {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const lim: AttemptLimits = { perRecord: 99, perNumber: 99, shortCallSeconds: 10, technicalErrors: { firstDelaySeconds: 1, factor: 1, maxDelaySeconds: 1, free: 0 } };
       const rules = randomRules(r);
       const maxTimes = Math.max(0, ...RESULTS.map((x) => rules[x].repeat?.times ?? 0));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/lib/prng.ts';
 import type { CallingHours, WindowSpec } from '../../src/domain/types.ts';
 import { isOpen, nextOpen } from '../../src/domain/windows.ts';
 
@@ -8,13 +9,6 @@ const ZONES = ['America/New_York', 'Europe/Berlin', 'America/Los_Angeles', 'Aust
 const AROUND = ['2026-03-08T00:00Z', '2026-03-29T00:00Z', '2026-04-04T12:00Z', '2026-10-03T12:00Z', '2026-10-25T00:00Z', '2026-11-01T00:00Z'];
 const HORIZON_DAYS = 3;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function randomHours(r: () => number): CallingHours {
   const windows: WindowSpec[] = Array.from({ length: 1 + Math.floor(r() * 2) }, () => {
@@ -37,7 +31,7 @@ function scan(hours: CallingHours, zones: string[], from: number): number | null
 
 describe('nextOpen agrees with a minute-by-minute scan', () => {
   it('on 60 random calendars, zones and start instants near DST changes', () => {
-    const r = rng(20261122);
+    const r = mulberry32(20261122);
     for (let i = 0; i < 60; i++) {
       const hours = randomHours(r);
       const zones = ZONES.filter(() => r() < 0.35);

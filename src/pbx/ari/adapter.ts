@@ -15,7 +15,7 @@ import { DEFAULT_BACKOFF } from '../../lib/backoff.ts';
 import { createAriConnection } from './connection.ts';
 import { adoptedDial, applyEvent, goneFacts, newDial, type DialState } from './dial-state.ts';
 import { originate } from './originate.ts';
-import { ariBaseUrl, createAriRest } from './rest.ts';
+import { ariBaseUrl, AriTransportError, createAriRest, errorMessage } from './rest.ts';
 
 export interface AriConfig {
   name: string;
@@ -191,8 +191,9 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     },
     status: () => conn.status(),
     async originate(req: DialRequest) {
+      // The port: a live dialId resolves without a second POST (Asterisk has that call).
+      if (byDial.has(req.dialId)) return;
       requireUp();
-      if (byDial.has(req.dialId)) throw new DialerdError('DIALERD_ERR_USAGE', `dial ${req.dialId} was already originated`);
       // Its channel id is free again in Asterisk once it ended: without this a repeat would call again.
       if (recent.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
       let current: DialState | null = null;
@@ -222,9 +223,21 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       const d = byDial.get(dialId);
       if (!d) return;
       requireUp();
+      // Set before the request: the channel's events may beat the response.
+      const before = d.hungUpByUs;
       d.hungUpByUs = true;
-      const r = await rest.call('DELETE', `/channels/${encodeURIComponent(d.channelId)}`, { query: { reason: 'normal' } });
-      if (r.status >= 300 && r.status !== 404) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `hangup ${dialId}: HTTP ${r.status}`);
+      let r;
+      try {
+        r = await rest.call('DELETE', `/channels/${encodeURIComponent(d.channelId)}`, { query: { reason: 'normal' } });
+      } catch (err) {
+        // Never sent: the dial goes on as if we had not asked (a timeout may have reached Asterisk).
+        if (err instanceof AriTransportError && err.notSent) d.hungUpByUs = before;
+        throw err;
+      }
+      if (r.status >= 300 && r.status !== 404) {
+        d.hungUpByUs = before;
+        throw new DialerdError('DIALERD_ERR_HANGUP_FAILED', `${dialId}: ${errorMessage(r)}`);
+      }
     },
     async liveDials() {
       requireUp();

@@ -47,7 +47,7 @@ export function createAriConnection(o: ConnectionOptions): AriConnection {
 
   function setStatus(next: PbxLinkStatus, reason: string | null): void {
     if (next === status) return;
-    o.logger.info({ pbxStatus: next, previous: status, reason }, `ARI link ${status} -> ${next}`);
+    o.logger.info({ from: status, to: next, reason }, `PBX link ${status} -> ${next}`);
     status = next;
     o.onStatus(next, reason);
   }
@@ -84,7 +84,7 @@ export function createAriConnection(o: ConnectionOptions): AriConnection {
       attempt = 0;
       pingTimer = setInterval(() => {
         if (!alive) {
-          o.logger.warn('ARI WebSocket ping unanswered; dropping the link');
+          failure = 'WebSocket ping unanswered';
           sock.terminate();
           return;
         }

@@ -106,7 +106,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
         return emitAmd(d, ev);
       case 'CHANNEL_HANGUP_COMPLETE':
         if (d.answered || answeredAtOf(ev) !== null) emitAmd(d, ev);
-        return finish(d, factsFromHangup(ev, d.killed));
+        return finish(d, factsFromHangup(ev, d.killed, deps.clock.now()));
     }
   };
 
@@ -141,7 +141,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
 
   const channelUuids = async (): Promise<string[]> => {
     const r = await api('show channels as json');
-    if (!r.ok) throw new DialerdError('DIALERD_ERR_PBX_TIMEOUT', `show channels: ${r.text}`);
+    if (!r.ok) throw new DialerdError('DIALERD_ERR_PBX_COMMAND', `show channels: ${r.text}`);
     return parseChannelUuids(r.text);
   };
 
@@ -161,7 +161,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     try {
       exists = await Promise.all(before.map((d) => channelExists(d.uuid)));
     } catch (err) {
-      log.warn({ pbx: cfg.name, err: (err as Error).message }, 'esl: reconciliation deferred');
+      log.warn({ pbx: cfg.name, err }, 'esl: reconciliation deferred');
       return;
     }
     for (const [i, d] of before.entries()) {
@@ -184,9 +184,9 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     },
     status: () => conn.status,
     async originate(req: DialRequest) {
-      requireUp();
-      // Never originate a dial twice: in flight → its events follow; ended → refused.
+      // Never originate a dial twice: in flight → resolves, its events follow; ended → refused.
       if (dials.get(req.dialId)) return;
+      requireUp();
       if (dials.hasEnded(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
       const d = dials.add(req.dialId, randomUUID());
       let reply;
@@ -205,8 +205,17 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     async hangup(dialId: string) {
       const d = dials.get(dialId);
       if (!d) return;
+      requireUp();
+      // Set before the command: the hangup event may beat the reply.
+      const before = d.killed;
       d.killed = true;
-      const r = await api(`uuid_kill ${d.uuid}`);
+      let r;
+      try {
+        r = await api(`uuid_kill ${d.uuid}`);
+      } catch (err) {
+        if (!(err instanceof EslLinkError && err.written)) d.killed = before;
+        throw err;
+      }
       // -ERR No such channel: it is ending anyway; its hangup event (or reconciliation) settles it.
       if (!r.ok) log.debug({ pbx: cfg.name, dialId, reply: r.text }, 'esl: uuid_kill refused');
     },

@@ -57,7 +57,7 @@ export class EslConnection {
   private socket: net.Socket | null = null;
   private readonly parser = new FrameParser();
   private pending: Pending[] = [];
-  private state: PbxLinkStatus = 'connecting';
+  private state: PbxLinkStatus = 'down';
   private running = false;
   private attempt = 0;
   private authRefused = false;
@@ -77,6 +77,7 @@ export class EslConnection {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.setStatus('connecting', null);
     this.connect();
   }
 
@@ -98,8 +99,7 @@ export class EslConnection {
     for (const [k, v] of Object.entries(headers)) text += `${k}: ${v}\n`;
     return new Promise<EslFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.o.logger.warn({ pbx: this.o.name, command: command.split(' ')[0] }, 'esl: no reply, dropping the link');
-        this.drop('reply timeout');
+        this.drop(`no reply to ${command.split(' ')[0]} in ${this.o.commandTimeoutMs} ms`);
       }, this.o.commandTimeoutMs);
       this.pending.push({ resolve, reject, timer });
       s.write(`${text}\n`);
@@ -113,7 +113,7 @@ export class EslConnection {
     this.socket = s;
     s.setNoDelay(true);
     s.on('data', (chunk: Buffer) => this.onData(s, chunk));
-    s.on('error', (err) => this.o.logger.debug({ pbx: this.o.name, err: err.message }, 'esl: socket error'));
+    s.on('error', (err) => this.o.logger.debug({ pbx: this.o.name, err }, 'esl: socket error'));
     s.on('close', () => this.onClose(s));
   }
 
@@ -124,8 +124,7 @@ export class EslConnection {
       frames = this.parser.push(chunk);
     } catch (e) {
       if (!(e instanceof EslFramingError)) throw e;
-      this.o.logger.warn({ pbx: this.o.name, err: e.message }, 'esl: stream lost, reconnecting');
-      this.drop('framing error');
+      this.drop(`stream lost: ${e.message}`);
       return;
     }
     for (const f of frames) {
@@ -180,7 +179,6 @@ export class EslConnection {
       const auth = readReply(await this.send(`auth ${this.o.password}`));
       if (!auth.ok) {
         this.authRefused = true;
-        this.o.logger.error({ pbx: this.o.name, reply: auth.text }, 'esl: FreeSWITCH refused the password');
         this.setStatus('auth_failed', `FreeSWITCH refused the ESL password (${auth.text})`);
         this.drop('auth refused');
         return;
@@ -188,10 +186,7 @@ export class EslConnection {
       const sub = readReply(await this.send(`event json ${this.o.subscription}`));
       if (!sub.ok) throw new Error(`subscription refused: ${sub.text}`);
     } catch (e) {
-      if (s === this.socket) {
-        this.o.logger.warn({ pbx: this.o.name, err: (e as Error).message }, 'esl: handshake failed');
-        this.drop('handshake failed');
-      }
+      if (s === this.socket) this.drop(`handshake failed: ${(e as Error).message}`);
       return;
     } finally {
       this.handshaking = false;
@@ -207,22 +202,19 @@ export class EslConnection {
   private armWatchdog(): void {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
-      this.o.logger.warn({ pbx: this.o.name, ms: this.o.heartbeatTimeoutMs }, 'esl: HEARTBEATs stopped');
-      this.setStatus('down', `no HEARTBEAT for ${this.o.heartbeatTimeoutMs} ms`);
-      this.drop('heartbeat timeout');
+      this.drop(`no HEARTBEAT for ${this.o.heartbeatTimeoutMs} ms`);
     }, this.o.heartbeatTimeoutMs);
   }
 
-  /** Close the current socket now; `close` then schedules the reconnect. */
+  /** Close the current socket now and schedule the reconnect; `reason` goes into the status line. */
   private drop(reason: string): void {
     const s = this.socket;
     if (!s) return;
-    this.o.logger.debug({ pbx: this.o.name, reason }, 'esl: dropping link');
     s.destroy();
-    this.onClose(s);
+    this.onClose(s, reason);
   }
 
-  private onClose(s: net.Socket): void {
+  private onClose(s: net.Socket, reason = 'connection lost'): void {
     if (s !== this.socket) return;
     this.socket = null;
     if (this.watchdog) clearTimeout(this.watchdog);
@@ -234,7 +226,7 @@ export class EslConnection {
       p.reject(new EslLinkError(this.o.name, true, 'link lost before the reply'));
     }
     if (!this.running) return;
-    if (this.state !== 'auth_failed') this.setStatus('down', 'connection lost');
+    if (this.state !== 'auth_failed') this.setStatus('down', reason);
     const delay = this.authRefused ? this.o.reconnect.maxMs : backoffDelay(this.attempt, this.o.reconnect);
     this.attempt++;
     this.retryTimer = setTimeout(() => {
@@ -243,9 +235,10 @@ export class EslConnection {
     }, delay);
   }
 
+  /** The one place the status changes, and its one log line. */
   private setStatus(next: PbxLinkStatus, reason: string | null): void {
     if (next === this.state) return;
-    this.o.logger.info({ pbx: this.o.name, from: this.state, to: next, reason }, 'esl: link status');
+    this.o.logger.info({ pbx: this.o.name, from: this.state, to: next, reason }, `PBX link ${this.state} -> ${next}`);
     this.state = next;
     this.on.status(next, reason);
   }

@@ -30,10 +30,22 @@ export function sipOf(ev: EslEvent): number | null {
   return proto ? Number(proto[1]) : null;
 }
 
-/** Facts of a CHANNEL_HANGUP_COMPLETE. `soft`: we asked for the hangup. */
-export function factsFromHangup(ev: EslEvent, soft: boolean): EndFacts {
+/**
+ * The answer instant on OUR clock (src/pbx/port.ts): the switch's answer-to-hangup span, set
+ * back from `now` (when the hangup event arrived). The switch's clock may be skewed from ours;
+ * only a difference of two of its instants is used. Without a hangup instant, `now`.
+ */
+export function answeredAtOn(ev: EslEvent, now: number): number | null {
+  const answered = answeredAtOf(ev);
+  if (answered === null) return null;
+  const hungUp = usToMs(ev['variable_end_uepoch']) ?? usToMs(ev['Caller-Channel-Hangup-Time']) ?? usToMs(ev['Event-Date-Timestamp']);
+  return hungUp === null ? now : now - Math.max(0, hungUp - answered);
+}
+
+/** Facts of a CHANNEL_HANGUP_COMPLETE that arrived at `now` (our clock). `soft`: our hangup reached the switch. */
+export function factsFromHangup(ev: EslEvent, soft: boolean, now: number): EndFacts {
   const causeName = ev['Hangup-Cause'] ?? ev['variable_hangup_cause'] ?? null;
-  const answeredAt = answeredAtOf(ev);
+  const answeredAt = answeredAtOn(ev, now);
   const sip = sipOf(ev);
   return {
     ...emptyEndFacts(),

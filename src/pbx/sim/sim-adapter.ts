@@ -7,7 +7,7 @@ import type { Scheduler, Timer } from '../../lib/clock.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import { emptyEndFacts, type DialRequest, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener } from '../port.ts';
 import { DEFAULT_OUTCOMES, type OutcomeForm, type Outcomes } from './outcomes.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../../lib/prng.ts';
 import { playback, type Playback } from './script.ts';
 
 export interface SimOptions {
@@ -78,8 +78,9 @@ export class SimPbx implements PbxAdapter {
   }
 
   async originate(req: DialRequest): Promise<void> {
+    // The port: a live dialId resolves without a second call; its events go on.
+    if (this.live.has(req.dialId)) return;
     if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
-    if (this.live.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `channel ${req.dialId} exists`);
     if (this.ended.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
     const p = playback(this.nextForm(req.number), this.rnd, req.amd.enabled);
     if (p.refuse) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `simulated refusal for ${req.number}`);
@@ -91,8 +92,14 @@ export class SimPbx implements PbxAdapter {
   async hangup(dialId: string): Promise<void> {
     const d = this.live.get(dialId);
     if (!d) return;
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
     const now = this.opts.scheduler.now();
     this.end(dialId, { q850: 16, sip: d.answeredAt === null ? 487 : null, soft: true }, now);
+  }
+
+  /** Tests: the far end hangs up now (works while the link is down, as on a real PBX). */
+  farEndHangup(dialId: string): void {
+    this.end(dialId, { q850: 16, sip: null }, this.opts.scheduler.now());
   }
 
   private nextForm(number: string): OutcomeForm {

@@ -43,7 +43,7 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
     expect(isDialerdError(err, 'DIALERD_ERR_PBX_DOWN')).toBe(true);
     await expect(adapter.liveDials()).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
     await adapter.start();
-    await until(() => adapter.status() === 'up', 10_000, 'link up');
+    await until(() => adapter.status() === 'up', 'link up', 10_000);
     expect(col.statuses).toEqual(['connecting', 'up']);
   });
 
@@ -59,7 +59,7 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
   it('hangup() ends a ringing dial once, soft, and liveDials follows Asterisk', async () => {
     const req = dialRequest(endpointAt(RING, '3'), { ringTimeoutSeconds: 30 });
     await adapter.originate(req);
-    await until(() => col.sequence(req.dialId).includes('progress'), 5000, 'ringing');
+    await until(() => col.sequence(req.dialId).includes('progress'), 'ringing', 5000);
     expect(await adapter.liveDials()).toContain(req.dialId);
     expect(await asteriskChannels()).toContain(req.dialId);
     await adapter.hangup(req.dialId);
@@ -80,7 +80,7 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
     );
     expect(squat.status).toBe(200);
     await adapter.originate(req);
-    await until(() => col.sequence(req.dialId).includes('progress'), 5000, 'ringing');
+    await until(() => col.sequence(req.dialId).includes('progress'), 'ringing', 5000);
     const channels = await asteriskChannels();
     expect(channels).toContain(`${req.dialId}.1`);
     expect(await adapter.liveDials()).toEqual(expect.arrayContaining([req.dialId]));
@@ -93,14 +93,14 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
   it('a new adapter (daemon restart) adopts our live call and reports its end', async () => {
     const req = dialRequest(endpointAt(HOLD, '6'));
     await adapter.originate(req);
-    await until(() => col.sequence(req.dialId).includes('answered'), 5000, 'answered');
+    await until(() => col.sequence(req.dialId).includes('answered'), 'answered', 5000);
     await adapter.stop(); // the daemon dies; the call goes on in Asterisk's dialplan
     expect(await asteriskChannels()).toContain(req.dialId);
     const next = newAdapter(APP);
     others.push(next);
     const col2 = new Collector(next);
     await next.start();
-    await until(() => next.status() === 'up', 10_000, 'new link up');
+    await until(() => next.status() === 'up', 'new link up', 10_000);
     expect(await next.liveDials()).toEqual([req.dialId]);
     const facts = await col2.waitEnded(req.dialId, 10_000); // SIPp hangs up after 4 s
     expect(facts.answeredAt).not.toBeNull();
@@ -113,7 +113,7 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
     const wrong = createAriAdapter({ name: 'ast1', ...ARI, password: 'wrong', app: `${APP}-auth` }, { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 } });
     others.push(wrong);
     await wrong.start();
-    await until(() => wrong.status() === 'auth_failed', 10_000, 'auth_failed');
+    await until(() => wrong.status() === 'auth_failed', 'auth_failed', 10_000);
     await expect(wrong.originate(dialRequest(endpointAt(HOLD, '7')))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN', detail: 'ast1 (credentials refused)' });
   });
 });

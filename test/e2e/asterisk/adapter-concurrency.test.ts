@@ -24,7 +24,7 @@ describe('ARI adapter under load on a real Asterisk', () => {
     sipps.push(await startSipp('load-busy', rejectScenario(486, 'Busy Here'), BUSY, 500));
     adapter = newAdapter('dialerd-e2e-load');
     await adapter.start();
-    await until(() => adapter.status() === 'up', 10_000, 'link up');
+    await until(() => adapter.status() === 'up', 'link up', 10_000);
   });
 
   afterAll(async () => {

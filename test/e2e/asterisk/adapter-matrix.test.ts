@@ -69,7 +69,7 @@ describe('ARI adapter on a real Asterisk: the cause matrix', () => {
     adapter = newAdapter('dialerd-e2e-matrix');
     col = new Collector(adapter);
     await adapter.start();
-    await until(() => adapter.status() === 'up', 10_000, 'ARI link up');
+    await until(() => adapter.status() === 'up', 'ARI link up', 10_000);
     const ports = new Map<string, number>();
     await Promise.all(
       CASES.map(async (c, i) => {

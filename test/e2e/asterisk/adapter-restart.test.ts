@@ -26,7 +26,7 @@ describe('ARI adapter across an Asterisk crash and restart', () => {
     sipps.push(await startSipp('restart-busy', rejectScenario(486, 'Busy Here'), BUSY));
     adapter = newAdapter('dialerd-e2e-restart', { baseMs: 200, maxMs: 1000 });
     await adapter.start();
-    await until(() => adapter.status() === 'up', 10_000, 'link up');
+    await until(() => adapter.status() === 'up', 'link up', 10_000);
   });
 
   afterAll(async () => {
@@ -41,12 +41,12 @@ describe('ARI adapter across an Asterisk crash and restart', () => {
     const answered = [1, 2, 3].map((i) => dialRequest(endpointAt(HOLD, String(i))));
     const ringing = [4, 5].map((i) => dialRequest(endpointAt(RING, String(i)), { ringTimeoutSeconds: 60 }));
     for (const r of [...answered, ...ringing]) await adapter.originate(r);
-    await until(() => answered.every((r) => col.sequence(r.dialId).includes('answered')), 10_000, 'answers');
-    await until(() => ringing.every((r) => col.sequence(r.dialId).includes('progress')), 10_000, 'ringing');
+    await until(() => answered.every((r) => col.sequence(r.dialId).includes('answered')), 'answers', 10_000);
+    await until(() => ringing.every((r) => col.sequence(r.dialId).includes('progress')), 'ringing', 10_000);
     expect((await adapter.liveDials()).sort()).toEqual([...answered, ...ringing].map((r) => r.dialId).sort());
 
     await asterisk('kill');
-    await until(() => adapter.status() === 'down', 10_000, 'link down');
+    await until(() => adapter.status() === 'down', 'link down', 10_000);
     const err = await adapter.originate(dialRequest(endpointAt(BUSY, '6'))).catch((e: unknown) => e);
     expect(isDialerdError(err, 'DIALERD_ERR_PBX_DOWN')).toBe(true);
     await expect(adapter.liveDials()).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
@@ -55,10 +55,10 @@ describe('ARI adapter across an Asterisk crash and restart', () => {
     late = newAdapter('dialerd-e2e-restart-late', { baseMs: 200, maxMs: 1000 });
     const lateCol = new Collector(late);
     await late.start();
-    await until(() => late!.status() === 'down', 10_000, 'late adapter down');
+    await until(() => late!.status() === 'down', 'late adapter down', 10_000);
 
     await asterisk('start');
-    await until(() => adapter.status() === 'up' && late!.status() === 'up', 30_000, 'both links up again');
+    await until(() => adapter.status() === 'up' && late!.status() === 'up', 'both links up again', 30_000);
     expect(col.statuses).toEqual(['down', 'up']);
     expect(lateCol.statuses).toEqual(['connecting', 'down', 'up']);
     for (const r of [...answered, ...ringing]) {

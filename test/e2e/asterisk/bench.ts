@@ -95,13 +95,13 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   try {
     await adapter.start();
-    await until(() => adapter.status() === 'up', 10_000, 'adapter up');
+    await until(() => adapter.status() === 'up', 'adapter up', 10_000);
     for (const conc of LEVELS) {
       const total = conc * CALLS_PER_SLOT;
       const raw = await rawLoop(total, conc);
-      await until(async () => (await asteriskChannels()).length === 0, 30_000, 'idle Asterisk');
+      await until(async () => (await asteriskChannels()).length === 0, 'idle Asterisk', 30_000);
       const ours = await adapterLoop(adapter, total, conc);
-      await until(async () => (await asteriskChannels()).length === 0, 30_000, 'idle Asterisk');
+      await until(async () => (await asteriskChannels()).length === 0, 'idle Asterisk', 30_000);
       rows.push(`concurrency ${String(conc).padStart(3)}  calls ${String(total).padStart(4)}  raw ${raw.toFixed(1).padStart(6)}/s  dialerd ${ours.toFixed(1).padStart(6)}/s  ratio ${(ours / raw).toFixed(3)}`);
       console.log(rows.at(-1));
     }

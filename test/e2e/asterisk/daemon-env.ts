@@ -23,7 +23,7 @@ export async function startRedis(): Promise<{ stop(): Promise<void> }> {
   await until(async () => {
     if (proc.exitCode !== null) throw new Error('redis-server exited');
     return run('redis-cli', ['-p', String(REDIS_PORT), 'ping']).then((r) => r.stdout.trim() === 'PONG', () => false);
-  }, 10_000, 'redis');
+  }, 'redis', 10_000);
   return { stop: async () => void (proc.exitCode === null && proc.kill('SIGKILL') && (await exited)) };
 }
 

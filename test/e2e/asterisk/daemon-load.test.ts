@@ -56,7 +56,7 @@ rules:\n  answered: done\n  busy: { repeat: { times: 1, every: 1s }, then: stop_
     const t0 = Date.now();
     o = await startDaemon(cfg);
     const obs = o;
-    await until(() => obs.finals.length === 200, 120_000, 'all 200 records final');
+    await until(() => obs.finals.length === 200, 'all 200 records final', 120_000);
     const elapsed = (Date.now() - t0) / 1000;
     sampling = false;
     await sampler;
@@ -90,13 +90,13 @@ rules:\n  answered: done\n  answered_short: { retry_after: 1s }\n  failed: { ret
     });
     o = await startDaemon(cfg);
     const obs = o;
-    await until(() => obs.dials.length >= 10 && obs.daemon.engine.live() >= 8, 30_000, 'calls under way');
+    await until(() => obs.dials.length >= 10 && obs.daemon.engine.live() >= 8, 'calls under way', 30_000);
     await asterisk('kill');
-    await until(() => obs.changes.some((c) => c.id === 'crash' && c.to === 'paused' && c.reason === 'pbx_down'), 15_000, 'paused pbx_down');
+    await until(() => obs.changes.some((c) => c.id === 'crash' && c.to === 'paused' && c.reason === 'pbx_down'), 'paused pbx_down', 15_000);
     const liveAtCrash = obs.daemon.engine.live();
     await asterisk('start');
-    await until(() => obs.changes.some((c) => c.id === 'crash' && c.from === 'paused' && c.to === 'running'), 30_000, 'resumed');
-    await until(() => obs.finals.length === 30, 120_000, 'all 30 records final');
+    await until(() => obs.changes.some((c) => c.id === 'crash' && c.from === 'paused' && c.to === 'running'), 'resumed', 30_000);
+    await until(() => obs.finals.length === 30, 'all 30 records final', 120_000);
     expect(liveAtCrash).toBeGreaterThan(0);
     expect(obs.finals.every((f) => f.state === 'done')).toBe(true);
     expect(new Set(obs.dials.map((d) => d.dialId)).size).toBe(obs.dials.length);

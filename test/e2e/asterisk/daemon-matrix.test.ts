@@ -53,8 +53,8 @@ describe('dialerd run on a real Asterisk: the cause matrix through the whole dae
     });
     o = await startDaemon(cfg);
     const obs = o;
-    await until(() => obs.finals.length === PLAIN.length + AMD.length, 60_000, 'every record final');
-    await until(() => ['plain', 'amd'].every((id) => obs.changes.some((c) => c.id === id && c.to === 'completed')), 10_000, 'campaigns completed');
+    await until(() => obs.finals.length === PLAIN.length + AMD.length, 'every record final', 60_000);
+    await until(() => ['plain', 'amd'].every((id) => obs.changes.some((c) => c.id === id && c.to === 'completed')), 'campaigns completed', 10_000);
     const byNumber = new Map<string, HistoryRow[]>();
     for (const d of obs.dials) byNumber.set(d.number, [...(byNumber.get(d.number) ?? []), d]);
     for (const r of [...PLAIN, ...AMD]) {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { startSipp as startSippAt, type Sipp } from '../shared/sipp.ts';
 
 export type { Sipp } from '../shared/sipp.ts';
-export { until } from '../shared/until.ts';
+export { until } from '../../helpers/until.ts';
 
 const run = promisify(execFile);
 const HERE = path.dirname(new URL(import.meta.url).pathname);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { realScheduler } from '../../../src/lib/clock.ts';
 import { createAriAdapter } from '../../../src/pbx/ari/index.ts';
-import type { DialRequest } from '../../../src/pbx/port.ts';
+import type { DialRequest, PbxAdapter } from '../../../src/pbx/port.ts';
 import { LinkProxy } from '../../contract/pbx-link-proxy.ts';
 import { pbxContract, type Outcome, type PbxHarness } from '../../contract/pbx.contract.ts';
 import { dialRequest, logger } from './fixtures.ts';
@@ -42,15 +42,24 @@ let harnesses = 0;
 
 async function ariHarness(): Promise<PbxHarness> {
   const proxy = await LinkProxy.start({ host: '127.0.0.1', port: HTTP_PORT });
-  const pbx = createAriAdapter(
-    { name: 'ast1', url: `http://127.0.0.1:${proxy.port}`, username: ARI.username, password: ARI.password, app: `dialerd-e2e-contract-${++harnesses}` },
-    { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 }, tuning: { pingMs: 1000 } },
-  );
+  const adapter = (name: string) =>
+    createAriAdapter(
+      { name, url: `http://127.0.0.1:${proxy.port}`, username: ARI.username, password: ARI.password, app: `dialerd-e2e-contract-${++harnesses}` },
+      { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 }, tuning: { pingMs: 1000 } },
+    );
+  const pbx = adapter('ast1');
+  const others: PbxAdapter[] = [];
   await pbx.start();
-  await until(() => pbx.status() === 'up', 10_000, 'ARI link up');
+  await until(() => pbx.status() === 'up', 'ARI link up', 10_000);
   const requested: string[] = [];
   return {
     pbx,
+    now: () => realScheduler.now(),
+    unstarted() {
+      const other = adapter('ast2');
+      others.push(other);
+      return other;
+    },
     request(outcome: Outcome): DialRequest {
       const req =
         outcome === 'answer' ? dialRequest(endpointAt(ANSWER, '1001'))
@@ -69,9 +78,10 @@ async function ariHarness(): Promise<PbxHarness> {
       const ids = await channelsOf(dialId);
       if (ids.length === 0) throw new Error(`no channel for ${dialId}`);
       await Promise.all(ids.map(deleteChannel));
-      await until(async () => (await channelsOf(dialId)).length === 0, 5000, `${dialId} gone in Asterisk`);
+      await until(async () => (await channelsOf(dialId)).length === 0, `${dialId} gone in Asterisk`, 5000);
     },
     async close() {
+      for (const o of others) await o.stop();
       await pbx.stop();
       await proxy.close();
       // A failed test may leave a `hold` dial ringing: it must not spill into the next one.

@@ -13,7 +13,7 @@ import { Collector } from '../shared/collector.ts';
 import { dialRequest, logger } from '../shared/fixtures.ts';
 import type { Sipp } from '../shared/sipp.ts';
 import type { Branch } from '../shared/sipp-carrier.ts';
-import { until } from '../shared/until.ts';
+import { until } from '../../helpers/until.ts';
 import { ESL, endpointFor, startCarrier } from './harness.ts';
 import { LAB_MATRIX, type LabRow } from './lab-matrix.ts';
 
@@ -79,7 +79,7 @@ describe('ESL adapter on a real FreeSWITCH: the cause matrix', () => {
     adapter = createEslAdapter({ name: 'fs1', ...ESL }, { clock: realScheduler, logger });
     col = new Collector(adapter);
     await adapter.start();
-    await until(() => adapter.status() === 'up', 10_000, 'ESL link up');
+    await until(() => adapter.status() === 'up', 'ESL link up', 10_000);
     const hangupOnAnswer = new Set<string>();
     adapter.on((e) => void (e.type === 'answered' && hangupOnAnswer.has(e.dialId) && adapter.hangup(e.dialId)));
     // all rows at once: the ring timeout sets the pace

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONE_DIAL_RULES } from '../../helpers/daemon-fixture.ts';
 import type { Observed } from '../shared/daemon.ts';
 import type { Sipp } from '../shared/sipp.ts';
-import { until } from '../shared/until.ts';
+import { until } from '../../helpers/until.ts';
 import { startDaemon, writeConfig } from './daemon-env.ts';
 import { invitesReceived, startCarrier } from './harness.ts';
 
@@ -50,7 +50,7 @@ h1,${NUMBER},system touch ${pwned},bridge sofia/gateway/carrier/5550000,666
     o = await startDaemon(cfg);
     const obs = o;
     // The record is final once the adapter saw CHANNEL_HANGUP_COMPLETE (hangup hooks run before it).
-    await until(() => obs.finals.length === 1, 30_000, 'the record final');
+    await until(() => obs.finals.length === 1, 'the record final', 30_000);
     // A hook still running would have created the file by now.
     const deadline = Date.now() + 1000;
     while (Date.now() < deadline && !existsSync(pwned)) await new Promise((r) => setTimeout(r, 50));

@@ -10,7 +10,7 @@ import { ONE_DIAL_RULES } from '../../helpers/daemon-fixture.ts';
 import type { Observed } from '../shared/daemon.ts';
 import type { Sipp } from '../shared/sipp.ts';
 import type { Branch } from '../shared/sipp-carrier.ts';
-import { until } from '../shared/until.ts';
+import { until } from '../../helpers/until.ts';
 import { startDaemon, writeConfig } from './daemon-env.ts';
 import { startCarrier } from './harness.ts';
 import { LAB_MATRIX } from './lab-matrix.ts';
@@ -54,8 +54,8 @@ on_answer: { context: dialer, extension: park }\n${ONE_DIAL_RULES}`,
     });
     o = await startDaemon(cfg);
     const obs = o;
-    await until(() => obs.finals.length === ROWS.length, 30_000, 'every record final');
-    await until(() => obs.changes.some((c) => c.id === 'matrix' && c.to === 'completed'), 10_000, 'campaign completed');
+    await until(() => obs.finals.length === ROWS.length, 'every record final', 30_000);
+    await until(() => obs.changes.some((c) => c.id === 'matrix' && c.to === 'completed'), 'campaign completed', 10_000);
     const byNumber = new Map<string, HistoryRow[]>();
     for (const d of obs.dials) byNumber.set(d.number, [...(byNumber.get(d.number) ?? []), d]);
     for (const r of ROWS) {

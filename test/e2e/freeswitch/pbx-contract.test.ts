@@ -7,12 +7,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { realScheduler } from '../../../src/lib/clock.ts';
 import { createEslAdapter } from '../../../src/pbx/esl/adapter.ts';
 import { channelUuidOf } from '../../../src/pbx/esl/originate.ts';
-import type { DialRequest } from '../../../src/pbx/port.ts';
+import type { DialRequest, PbxAdapter } from '../../../src/pbx/port.ts';
 import { LinkProxy } from '../../contract/pbx-link-proxy.ts';
 import { pbxContract, type Outcome, type PbxHarness } from '../../contract/pbx.contract.ts';
 import { dialRequest, logger } from '../shared/fixtures.ts';
 import type { Sipp } from '../shared/sipp.ts';
-import { until } from '../shared/until.ts';
+import { until } from '../../helpers/until.ts';
 import { ESL, endpointFor, fsApi, fsChannelExists, invitesReceived, startCarrier } from './harness.ts';
 
 /** The carrier's answer by the number's last three digits. */
@@ -37,16 +37,25 @@ const freshNumber = (suffix: string): string => `+1555${String(++numbers).padSta
 
 async function eslHarness(): Promise<PbxHarness> {
   const proxy = await LinkProxy.start({ host: ESL.host, port: ESL.port });
-  const pbx = createEslAdapter(
-    { name: 'fs1', host: '127.0.0.1', port: proxy.port, password: ESL.password },
-    { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 } },
-  );
+  const adapter = (name: string): PbxAdapter =>
+    createEslAdapter(
+      { name, host: '127.0.0.1', port: proxy.port, password: ESL.password },
+      { clock: realScheduler, logger, reconnect: { baseMs: 100, maxMs: 500 } },
+    );
+  const pbx = adapter('fs1');
+  const others: PbxAdapter[] = [];
   await pbx.start();
-  await until(() => pbx.status() === 'up', 10_000, 'ESL link up');
+  await until(() => pbx.status() === 'up', 'ESL link up', 10_000);
   const requested = new Map<string, string>();
   const live = (dialId: string): Promise<boolean> => fsChannelExists(channelUuidOf(dialId));
   return {
     pbx,
+    now: () => realScheduler.now(),
+    unstarted() {
+      const other = adapter('fs2');
+      others.push(other);
+      return other;
+    },
     request(outcome: Outcome): DialRequest {
       const number = freshNumber(SUFFIX[outcome]);
       const req = dialRequest(outcome === 'refuse' ? 'sofia/gateway/no-such-gateway/1000' : endpointFor(number), {
@@ -65,9 +74,10 @@ async function eslHarness(): Promise<PbxHarness> {
     async endAtPbx(dialId) {
       const reply = await fsApi(`uuid_kill ${channelUuidOf(dialId)}`);
       if (!reply.startsWith('+OK')) throw new Error(`uuid_kill ${dialId}: ${reply}`);
-      await until(async () => !(await live(dialId)), 5000, `${dialId} gone in FreeSWITCH`);
+      await until(async () => !(await live(dialId)), `${dialId} gone in FreeSWITCH`, 5000);
     },
     async close() {
+      for (const o of others) await o.stop();
       await pbx.stop();
       await proxy.close();
       // A failed test may leave a `hold` dial ringing: it must not spill into the next one.

@@ -1,7 +1,7 @@
 /** Collects an adapter's events per dial and folds them into RawFacts, as the engine would. */
 import type { RawFacts } from '../../../src/domain/types.ts';
 import type { EndFacts, PbxAdapter, PbxEvent, PbxLinkStatus } from '../../../src/pbx/port.ts';
-import { until } from './until.ts';
+import { until } from '../../helpers/until.ts';
 
 export class Collector {
   readonly events = new Map<string, PbxEvent[]>();
@@ -30,7 +30,7 @@ export class Collector {
   }
 
   async waitEnded(dialId: string, timeoutMs = 30_000): Promise<EndFacts> {
-    await until(() => this.ended(dialId) !== undefined, timeoutMs, `ended of ${dialId}`);
+    await until(() => this.ended(dialId) !== undefined, `ended of ${dialId}`, timeoutMs);
     return this.ended(dialId)!.facts;
   }
 

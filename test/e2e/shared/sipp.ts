@@ -3,7 +3,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { until } from './until.ts';
+import { until } from '../../helpers/until.ts';
 
 const run = promisify(execFile);
 
@@ -53,7 +53,7 @@ export async function startSipp(o: SippOptions): Promise<Sipp> {
   await until(async () => {
     if (proc.exitCode !== null) throw new Error(`sipp ${o.name} exited: ${stderr}`);
     return udpBound(o.port);
-  }, 10_000, `sipp ${o.name} on :${o.port}`);
+  }, `sipp ${o.name} on :${o.port}`, 10_000);
   return {
     port: o.port,
     proc,

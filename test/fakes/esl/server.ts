@@ -180,7 +180,11 @@ export class FakeEslServer {
     }
   }
 
+  /** Tests: `api` commands (by prefix) answered with a fixed reply, e.g. a `-ERR`. */
+  readonly apiReplies = new Map<string, string>();
+
   private api(cmd: string): string {
+    for (const [prefix, reply] of this.apiReplies) if (cmd.startsWith(prefix)) return reply;
     const [name = '', ...args] = cmd.split(' ');
     if (name === 'show' && args[0] === 'channels') return this.calls.showChannelsJson();
     if (name === 'uuid_exists') return this.calls.isLive(args[0] ?? '') ? 'true' : 'false';

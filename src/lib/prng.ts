@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32) so simulated runs are reproducible from `--seed`. */
+/** A small seeded PRNG (mulberry32): the one the simulator (`--seed`) and every seeded test use. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
