@@ -117,7 +117,8 @@ export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /**
  * Why a campaign was paused. Every reason except `manual` is automatic and must clear before
  * resume; the trunk breaker's `trunk_funds` / `trunk_auth` / `trunk_down` (domain/guards.ts) clear
- * only by a resume after its cool-down, which lets one probe dial through.
+ * only by a resume after its cool-down, which lets one probe dial through; `file_missing` (the
+ * campaign's file removed or unreadable at SIGHUP) clears when the file is back.
  */
 export type PauseReason =
   | 'manual'
@@ -129,6 +130,7 @@ export type PauseReason =
   | 'errors'
   | 'budget'
   | 'contacts_missing'
+  | 'file_missing'
   | 'rule';
 
 /** One calling window: ISO weekdays (1 = Monday … 7 = Sunday) and minutes of the day.

@@ -59,6 +59,7 @@ export class CampaignControl {
       const before = ctx.spec.state;
       ctx.spec = spec;
       ctx.dnc = dnc;
+      await this.fileMissing(spec.id, null);
       if (spec.state !== before) await this.applyEdit(ctx, now);
       this.armTimers(ctx);
       this.host.kick(ctx);
@@ -158,6 +159,21 @@ export class CampaignControl {
     if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);
   }
 
+  /**
+   * The campaign's file is gone or unreadable (`why`), or back (null). Gone: a running campaign
+   * pauses (`file_missing`; nothing is cancelled) and resume is refused while it stays gone. Back:
+   * a `file_missing` pause clears, so the campaign returns to running; any other state it had
+   * (paused by hand, scheduled, …) is kept as it was.
+   */
+  async fileMissing(id: string, why: string | null): Promise<void> {
+    const ctx = this.require(id);
+    ctx.fileMissing = why;
+    if (why && ctx.status.state === 'running') await this.event(ctx, { type: 'pause', reason: 'file_missing', detail: why }, 'file_missing');
+    else if (!why && ctx.status.state === 'paused' && ctx.status.pauseReason === 'file_missing') {
+      await this.event(ctx, { type: 'reason_cleared', reason: 'file_missing' }, null);
+    }
+  }
+
   require(id: string): CampaignCtx {
     const ctx = this.campaigns.get(id);
     if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
@@ -168,7 +184,11 @@ export class CampaignControl {
     const change = await applyCampaignEvent(ctx, e, reason, { store: this.deps.store, logger: this.deps.logger, now: this.deps.scheduler.now() });
     if (change) {
       this.host.announce(change);
-      if (change.to === 'running') this.host.kick(ctx);
+      if (change.to === 'running') {
+        // Another reason cleared (or start_at came) while the file is gone: it pauses again for that.
+        if (ctx.fileMissing) await this.fileMissing(ctx.spec.id, ctx.fileMissing);
+        else this.host.kick(ctx);
+      }
     }
     return change;
   }
@@ -176,7 +196,8 @@ export class CampaignControl {
   /** Automatic pause reasons that hold right now for this campaign. */
   private activeReasons(ctx: CampaignCtx): PauseReason[] {
     const breaker = this.breakers.refusal(ctx.spec.trunk, this.deps.scheduler.now());
-    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : [])];
+    const file = ctx.fileMissing ? (['file_missing'] as const) : [];
+    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : []), ...file];
   }
 
   /** A paused campaign is about to resume: when nothing else holds it, its trunk's breaker half-opens. */

@@ -27,6 +27,8 @@ export interface CampaignCtx {
   usage: BudgetUsage;
   /** Wakes a budget pause at the next day. */
   budgetTimer: Timer | null;
+  /** Why its file is gone or unreadable (SIGHUP), or null while it is there: reason `file_missing`. */
+  fileMissing: string | null;
 }
 
 export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
@@ -43,6 +45,7 @@ export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
     recover: true,
     usage: { day: '', dials: 0, talkSeconds: 0 },
     budgetTimer: null,
+    fileMissing: null,
   };
 }
 

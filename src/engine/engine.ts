@@ -121,6 +121,11 @@ export class Engine extends EventEmitter {
     return this.control.complete(id, by);
   }
 
+  /** Its file is gone or unreadable (`why`), or back (null); see CampaignControl.fileMissing. */
+  fileMissing(id: string, why: string | null): Promise<void> {
+    return this.control.fileMissing(id, why);
+  }
+
   /** Add records (import, or to a running campaign). Ids already present are left alone. */
   async addRecords(id: string, records: DialRecord[]): Promise<number> {
     const added = await this.deps.store.addRecords(id, records);
