@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_RULES } from '../domain/rules.ts';
-import type { CallingHours, CampaignSpec, CauseOverrides, Result, Rule } from '../domain/types.ts';
-import { RESULTS } from '../domain/types.ts';
+import type { CallingHours, CampaignSpec, CauseOverrides, Result, Rule, RuleKey } from '../domain/types.ts';
+import { RULE_KEYS } from '../domain/types.ts';
 import type { CampaignYaml } from './campaign-schema.ts';
 import { parseInstant } from './campaign-checks.ts';
 import { parseDuration } from './duration.ts';
@@ -14,7 +14,7 @@ import { deepFreeze } from './freeze.ts';
 import { parseDays, parseHours } from '../domain/windows.ts';
 
 /** `raw` has had the schema's defaults applied. */
-export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Result, Rule>>, source: string, dir: string): CampaignSpec {
+export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<RuleKey, Rule>>, source: string, dir: string): CampaignSpec {
   const a = raw.attempts ?? {};
   const te = a.technical_errors ?? {};
   const perRecord = a.per_record ?? 1;
@@ -53,7 +53,7 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Resul
         free: te.free ?? 9,
       },
     },
-    rules: Object.fromEntries(RESULTS.map((r) => [r, rules[r] ?? structuredClone(DEFAULT_RULES[r])])) as Record<Result, Rule>,
+    rules: Object.fromEntries(RULE_KEYS.map((r) => [r, rules[r] ?? structuredClone(DEFAULT_RULES[r])])) as Record<RuleKey, Rule>,
     causes: normalizeCauses(raw.causes),
     completeWhenDone: raw.complete_when_done ?? false,
     maxConsecutiveErrors: raw.max_consecutive_errors ?? 20,

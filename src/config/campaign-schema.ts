@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
-import { CAMPAIGN_STATES, RESULTS } from '../domain/types.ts';
+import { CAMPAIGN_STATES, RESULTS, RULE_KEYS } from '../domain/types.ts';
 import { MAX_VARS_PER_RECORD, VAR_NAME_PATTERN } from '../domain/vars.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { addPatternHint } from './schema-errors.ts';
@@ -52,8 +52,12 @@ const RepeatRule = Type.Object(
 export const RuleSchema = Type.Union([ActionSchema, RepeatRule]);
 
 const Rules = Type.Partial(
-  Type.Object(Object.fromEntries(RESULTS.map((r) => [r, RuleSchema])) as Record<(typeof RESULTS)[number], typeof RuleSchema>),
-  { additionalProperties: false, default: {}, description: 'What to do per result; results not listed use the built-in defaults.' },
+  Type.Object(Object.fromEntries(RULE_KEYS.map((r) => [r, RuleSchema])) as Record<(typeof RULE_KEYS)[number], typeof RuleSchema>),
+  {
+    additionalProperties: false,
+    default: {},
+    description: 'What to do per result (and `interrupted`: an answered call we cut at shutdown); keys not listed use the built-in defaults.',
+  },
 );
 
 const ResultValue = StringEnum(RESULTS, { description: 'The result this cause maps to.' });

@@ -75,6 +75,8 @@ export interface MappedResult {
   result: Result;
   /** AMD said NOTSURE: answered, but flagged. */
   amdNotSure: boolean;
+  /** An `answered` call we hung up ourselves (shutdown's deadline, a removed record): its rule is `interrupted`. */
+  interrupted?: true;
 }
 
 /** Per-campaign overrides of the default cause mapping. */
@@ -96,6 +98,17 @@ export type ActionKind = Action['kind'];
 
 /** What the engine does after a dial: a short repeat, or the attempt's closing action. */
 export type Decision = ActionKind | 'repeat';
+
+/**
+ * What a rule is keyed by: every result, and `interrupted` — not a result but an `answered` dial
+ * that we cut ourselves (history: result `answered`, `interrupted: true`), never a short call.
+ */
+export const RULE_KEYS = [...RESULTS, 'interrupted'] as const;
+export type RuleKey = (typeof RULE_KEYS)[number];
+
+export function isRuleKey(x: unknown): x is RuleKey {
+  return typeof x === 'string' && (RULE_KEYS as readonly string[]).includes(x);
+}
 
 /** Per-result rule: optional short repeats (not counted as attempts), then an action. */
 export interface Rule {
@@ -192,8 +205,8 @@ export interface CampaignSpec {
   onAnswer: { context: string; extension: string; priority: number };
   callingHours: CallingHours | null;
   attempts: AttemptLimits;
-  /** Complete table: every Result has a rule (defaults filled in). */
-  rules: Record<Result, Rule>;
+  /** Complete table: every rule key (each Result, and `interrupted`) has a rule (defaults filled in). */
+  rules: Record<RuleKey, Rule>;
   causes: CauseOverrides;
   completeWhenDone: boolean;
   /** Consecutive `error` results across the campaign that auto-pause it (reason `errors`). */
@@ -254,6 +267,8 @@ export interface HistoryRow {
   ringSeconds: number;
   talkSeconds: number;
   result: Result;
+  /** Answered, then hung up by us (shutdown's grace deadline, record removed): ruled by `interrupted`. */
+  interrupted: boolean;
   q850: number | null;
   sip: number | null;
   causeName: string | null;

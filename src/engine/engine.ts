@@ -339,7 +339,7 @@ export class Engine extends EventEmitter {
     const spec = d.spec;
     const facts = rawFacts(d, endedAt, f);
     const mapped = mapResult(facts, { shortCallSeconds: spec.attempts.shortCallSeconds, overrides: spec.causes });
-    const out = decide({ record: d.record, result: mapped.result, endedAt, attempts: spec.attempts, rules: spec.rules });
+    const out = decide({ record: d.record, result: mapped.result, interrupted: mapped.interrupted, endedAt, attempts: spec.attempts, rules: spec.rules });
     const ctx = this.control.campaigns.get(spec.id);
     let record = out.record;
     let final = out.final;
