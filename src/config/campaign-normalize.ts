@@ -60,6 +60,8 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<RuleK
     limits: {
       maxDialsPerDay: raw.limits?.max_dials_per_day ?? null,
       maxTalkSeconds: raw.limits?.max_talk_minutes === undefined ? null : raw.limits.max_talk_minutes * 60,
+      totalDials: raw.limits?.total_dials ?? null,
+      totalTalkSeconds: raw.limits?.total_talk_minutes === undefined ? null : raw.limits.total_talk_minutes * 60,
     },
     source,
   };

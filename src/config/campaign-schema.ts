@@ -179,8 +179,10 @@ export const CampaignSchema = Type.Object(
       {
         max_dials_per_day: Type.Optional(Type.Integer({ minimum: 1, description: 'Dials per day (in calling_hours.timezone, else UTC) at most; then the campaign pauses (reason budget) until the next day.' })),
         max_talk_minutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Talk minutes per day at most; then the campaign pauses (reason budget) until the next day.' })),
+        total_dials: Type.Optional(Type.Integer({ minimum: 1, description: 'Dials over the campaign\'s whole life at most; then it pauses (reason budget) until the limit is raised.' })),
+        total_talk_minutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Talk minutes over the campaign\'s whole life at most (a minute package); then it pauses (reason budget) until the limit is raised.' })),
       },
-      { additionalProperties: false, description: 'Daily budget of the campaign.' },
+      { additionalProperties: false, description: 'Daily budget and lifetime limits of the campaign.' },
     )),
   },
   { additionalProperties: false, title: 'dialerd campaign', description: 'One outbound campaign (dialerd).' },

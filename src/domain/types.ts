@@ -211,8 +211,11 @@ export interface CampaignSpec {
   completeWhenDone: boolean;
   /** Consecutive `error` results across the campaign that auto-pause it (reason `errors`). */
   maxConsecutiveErrors: number;
-  /** Daily budget (days in the campaign's zone): over it the campaign pauses with reason `budget`. */
-  limits: { maxDialsPerDay: number | null; maxTalkSeconds: number | null };
+  /**
+   * Daily budget (days in the campaign's zone) and lifetime limits (`total_*`, counted by the
+   * store): over either the campaign pauses with reason `budget`.
+   */
+  limits: { maxDialsPerDay: number | null; maxTalkSeconds: number | null; totalDials: number | null; totalTalkSeconds: number | null };
   /** Absolute path of the file it came from. */
   source: string;
 }

@@ -30,7 +30,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
     },
     completeWhenDone: true,
     maxConsecutiveErrors: 1000,
-    limits: { maxDialsPerDay: null, maxTalkSeconds: null },
+    limits: { maxDialsPerDay: null, maxTalkSeconds: null, totalDials: null, totalTalkSeconds: null },
     source: '/dev/null',
     ...rest,
     rules: { ...DEFAULT_RULES, ...rules },

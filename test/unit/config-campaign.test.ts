@@ -30,12 +30,12 @@ describe('loadCampaignFile: limits (daily budget)', () => {
   it('absent: no budget', async () => {
     const { r } = await load(BASE);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    expect(r.spec.limits).toEqual({ maxDialsPerDay: null, maxTalkSeconds: null });
+    expect(r.spec.limits).toEqual({ maxDialsPerDay: null, maxTalkSeconds: null, totalDials: null, totalTalkSeconds: null });
   });
   it('max_dials_per_day and max_talk_minutes (in seconds in the spec)', async () => {
-    const { r } = await load([...BASE, 'limits: { max_dials_per_day: 500, max_talk_minutes: 90 }']);
+    const { r } = await load([...BASE, 'limits: { max_dials_per_day: 500, max_talk_minutes: 90, total_dials: 9000, total_talk_minutes: 1000 }']);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    expect(r.spec.limits).toEqual({ maxDialsPerDay: 500, maxTalkSeconds: 5400 });
+    expect(r.spec.limits).toEqual({ maxDialsPerDay: 500, maxTalkSeconds: 5400, totalDials: 9000, totalTalkSeconds: 60_000 });
   });
   it('rejects a zero budget and unknown keys with file:line:col', async () => {
     const { errors } = await load([...BASE, 'limits: { max_dials_per_day: 0, max_talk_minute: 5 }']);
