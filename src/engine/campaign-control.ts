@@ -7,10 +7,9 @@
 import type { CampaignEvent } from '../domain/campaign.ts';
 import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
-import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domain/budget.ts';
 import { isTrunkFaultReason } from '../domain/guards.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
-import { historyRows } from '../store/history-pages.ts';
+import { Budgets } from './budgets.ts';
 import { TrunkBreakers } from './trunk-breakers.ts';
 import { applyCampaignEvent, cancelTimers, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import type { CampaignChange, DncCheck, EngineDeps } from './types.ts';
@@ -31,6 +30,8 @@ export class CampaignControl {
   readonly campaigns = new Map<string, CampaignCtx>();
   /** One breaker per trunk: trunk faults pause every campaign on it. */
   readonly breakers: TrunkBreakers;
+  /** Daily budgets, lifetime limits and trunk minute packages (reason `budget`). */
+  readonly budgets: Budgets;
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'logger' | 'scheduler' | 'trunks' | 'pbxes'>,
@@ -40,6 +41,11 @@ export class CampaignControl {
       campaignsOn: (trunk) => [...this.campaigns.values()].filter((c) => c.spec.trunk === trunk),
       pause: async (ctx, reason, detail) => void (await this.event(ctx, { type: 'pause', reason, detail }, reason)),
       kick: (ctx) => host.kick(ctx),
+    });
+    this.budgets = new Budgets(deps, {
+      event: (ctx, e, reason) => this.event(ctx, e, reason),
+      guard: (p) => host.guard(p),
+      campaignsOn: (trunk) => [...this.campaigns.values()].filter((c) => c.spec.trunk === trunk),
     });
   }
 
@@ -61,6 +67,7 @@ export class CampaignControl {
       ctx.dnc = dnc;
       await this.fileMissing(spec.id, null);
       if (spec.state !== before) await this.applyEdit(ctx, now);
+      await this.budgets.check(ctx); // a limit raised (or lowered) in the file
       this.armTimers(ctx);
       this.host.kick(ctx);
       return;
@@ -72,6 +79,7 @@ export class CampaignControl {
       ctx.status = { state: saved.state, pauseReason: saved.pauseReason, pauseDetail: saved.pauseDetail };
       ctx.consecutiveErrors = saved.consecutiveErrors;
     }
+    await this.budgets.seed(ctx); // before an earlier run's `budget` pause is re-evaluated
     if (!saved || saved.state === 'draft' || saved.state === 'scheduled' || (saved.state === 'running' && spec.state !== 'running')) {
       await this.applyDesired(ctx, now);
     }
@@ -84,8 +92,7 @@ export class CampaignControl {
       if (!this.activeReasons(ctx).includes(reason)) await this.event(ctx, { type: 'reason_cleared', reason }, null);
     }
     await this.checkPbxPause(ctx);
-    await this.seedUsage(ctx);
-    await this.checkBudget(ctx);
+    await this.budgets.check(ctx);
     this.armTimers(ctx);
     this.host.kick(ctx);
   }
@@ -197,7 +204,7 @@ export class CampaignControl {
   private activeReasons(ctx: CampaignCtx): PauseReason[] {
     const breaker = this.breakers.refusal(ctx.spec.trunk, this.deps.scheduler.now());
     const file = ctx.fileMissing ? (['file_missing'] as const) : [];
-    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : []), ...file];
+    return [...this.pbxReasons(ctx), ...(this.budgets.spent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : []), ...file];
   }
 
   /** A paused campaign is about to resume: when nothing else holds it, its trunk's breaker half-opens. */
@@ -234,45 +241,6 @@ export class CampaignControl {
     return trunk ? this.deps.pbxes.get(trunk.pbx) : undefined;
   }
 
-  private budgetSpent(ctx: CampaignCtx): string | null {
-    const now = this.deps.scheduler.now();
-    return budgetSpent(ctx.spec.limits, ctx.usage, dayOf(now, budgetZone(ctx.spec)));
-  }
-
-  /** Today's usage from the call history (once per campaign at load; then the engine counts). */
-  private async seedUsage(ctx: CampaignCtx): Promise<void> {
-    const { limits } = ctx.spec;
-    if (limits.maxDialsPerDay === null && limits.maxTalkSeconds === null) return;
-    const now = this.deps.scheduler.now();
-    const zone = budgetZone(ctx.spec);
-    const usage = { day: dayOf(now, zone), dials: 0, talkSeconds: 0 };
-    for await (const r of historyRows(this.deps.store, { campaign: ctx.spec.id, from: dayStart(now, zone) })) {
-      usage.dials++;
-      usage.talkSeconds += r.talkSeconds;
-    }
-    ctx.usage = usage;
-  }
-
-  /**
-   * The daily budget: spent → pause (reason `budget`; records stay waiting, live calls finish)
-   * until the next day in the campaign's zone; a new day clears it.
-   */
-  async checkBudget(ctx: CampaignCtx): Promise<void> {
-    const why = this.budgetSpent(ctx);
-    if (why && ctx.status.state === 'running') {
-      await this.event(ctx, { type: 'pause', reason: 'budget', detail: why }, 'budget');
-    } else if (!why && ctx.status.state === 'paused' && ctx.status.pauseReason === 'budget') {
-      await this.event(ctx, { type: 'reason_cleared', reason: 'budget' }, null);
-    }
-    if (ctx.status.state === 'paused' && ctx.status.pauseReason === 'budget' && !ctx.budgetTimer) {
-      const at = nextDayStart(this.deps.scheduler.now(), budgetZone(ctx.spec));
-      ctx.budgetTimer = this.deps.scheduler.at(at, () => {
-        ctx.budgetTimer = null;
-        void this.host.guard(this.checkBudget(ctx));
-      });
-    }
-  }
-
   async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean): Promise<void> {
     ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : result === 'cancelled' ? ctx.consecutiveErrors : 0;
     if (ctx.status.state === 'running') {
@@ -281,7 +249,7 @@ export class CampaignControl {
         await this.event(ctx, { type: 'pause', reason: 'errors', detail: `${ctx.consecutiveErrors} consecutive errors` }, 'errors');
       }
     }
-    await this.checkBudget(ctx);
+    await this.budgets.check(ctx);
     await this.checkDone(ctx);
   }
 

@@ -12,7 +12,6 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { addDial, budgetZone, dayOf, dialRoom } from '../domain/budget.ts';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
@@ -233,8 +232,8 @@ export class Engine extends EventEmitter {
         this.sleepUntil(ctx, Math.max(...rates.map((r) => r.nextAt(now))));
         return;
       }
-      const want = Math.min(free, tokens, BATCH, dialRoom(ctx.spec.limits, ctx.usage, dayOf(now, budgetZone(ctx.spec)), this.caps.liveFor(ctx.spec.id)));
-      if (want <= 0) return; // the daily dial budget is taken by live calls: a settle kicks us
+      const want = Math.min(free, tokens, BATCH, this.control.budgets.room(ctx, this.caps.liveFor(ctx.spec.id)));
+      if (want <= 0) return; // the dial budget is taken by live calls (or spent): a settle kicks us
       const claimed = await store.claimDue(ctx.spec.id, now, want);
       for (const rec of claimed) await this.startOrDefer(ctx, rec);
       if (claimed.length < want) {
@@ -358,10 +357,8 @@ export class Engine extends EventEmitter {
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
     this.trunkRates.settled(d.trunk.name, row.result, endedAt);
     await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
-    if (ctx) {
-      ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
-      await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
-    }
+    await this.control.budgets.counted(ctx, row);
+    if (ctx) await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
     this.kickAll();
   }
 
