@@ -1,8 +1,9 @@
 /**
  * The campaigns the engine runs and their state changes: desired state from the file,
  * start_at / end_at timers, pause / resume / complete, automatic pauses (PBX down, errors, a
- * rule, the trunk breakers, budgets in engine/budgets.ts, a campaign file gone) and auto-completion. Every change goes through the pure `domain/campaign` transition
- * (see applyCampaignEvent); the dialing itself is the Engine's.
+ * rule, the trunk breakers, budgets in engine/budgets.ts, a campaign file gone) and
+ * auto-completion. Every change goes through the pure `domain/campaign` transition (see
+ * applyCampaignEvent); the dialing itself is the Engine's.
  */
 import type { CampaignEvent } from '../domain/campaign.ts';
 import type { CampaignSpec, PauseReason } from '../domain/types.ts';
