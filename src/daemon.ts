@@ -168,28 +168,25 @@ export class Daemon {
       logger.error({ dir: config.campaignsDir, err: String(err) }, 'cannot read the campaigns directory');
       return;
     }
-    const seen = new Set<string>();
     const paths = files.map((f) => path.resolve(config.campaignsDir, f));
     // One file per campaign id: the file that holds it now (while it exists), else the first by name.
     const owners = new Map<string, string>();
     for (const [id, l] of this.loaded) if (paths.includes(l.spec.source)) owners.set(id, l.spec.source);
     for (const f of paths) {
       // Each file on its own: whatever one file does, the others still load.
-      const id = await this.loadOne(f, owners).catch((err: unknown) => {
+      await this.loadOne(f, owners).catch((err: unknown) => {
         logger.error({ file: f, err }, 'campaign file rejected (unexpected error)');
-        return null;
       });
-      if (id) seen.add(id);
     }
     // A campaign whose file is gone (or unreadable) pauses (`file_missing`), never completes:
     // a file moved away by mistake must not cancel its records. It stays loaded for its return.
+    // (An unreadable file was "rejected" above and kept its previous version: checked here too.)
     for (const [id, l] of this.loaded) {
-      if (seen.has(id)) continue;
       const gone = await access(l.spec.source, constants.R_OK).then(
         () => null,
         (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 'removed' : 'unreadable'),
       );
-      if (!gone) continue; // present but invalid now: the previous version keeps running
+      if (!gone) continue; // there (valid, or invalid now: the previous version keeps running)
       logger.warn({ campaign: id, file: l.spec.source }, `campaign file ${gone}: pausing the campaign (file_missing)`);
       await this.engine.fileMissing(id, `${l.spec.source} ${gone}`).catch((err) => logger.error({ campaign: id, err: String(err) }, 'pause failed'));
     }
