@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { startApi, type ApiServer } from './api/server.ts';
 import { WebhookNotifier } from './api/webhook.ts';
-import { readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DaemonConfig, PbxConfig } from './config/daemon-types.ts';
 import { formatConfigError, loadCampaignFile } from './config/load-campaign.ts';
@@ -121,6 +122,7 @@ export class Daemon {
     }
     for (const pbx of this.pbxes.values()) await pbx.start();
     await this.loadCampaigns();
+    await this.pauseOrphans();
     await this.engine.begin();
     if (config.api) {
       // The API is ops' window on the dialer, not the dialer: a port clash is logged loudly
@@ -166,29 +168,43 @@ export class Daemon {
       logger.error({ dir: config.campaignsDir, err }, 'cannot read the campaigns directory');
       return;
     }
-    const seen = new Set<string>();
     const paths = files.map((f) => path.resolve(config.campaignsDir, f));
     // One file per campaign id: the file that holds it now (while it exists), else the first by name.
     const owners = new Map<string, string>();
     for (const [id, l] of this.loaded) if (paths.includes(l.spec.source)) owners.set(id, l.spec.source);
     for (const f of paths) {
       // Each file on its own: whatever one file does, the others still load.
-      const id = await this.loadOne(f, owners).catch((err: unknown) => {
+      await this.loadOne(f, owners).catch((err: unknown) => {
         logger.error({ file: f, err }, 'campaign file rejected (unexpected error)');
-        return null;
       });
-      if (id) seen.add(id);
     }
-    // A campaign whose file is gone is deleted: completed first; its call history stays.
+    // A campaign whose file is gone (or unreadable) pauses (`file_missing`), never completes:
+    // a file moved away by mistake must not cancel its records. It stays loaded for its return.
+    // (An unreadable file was "rejected" above and kept its previous version: checked here too.)
     for (const [id, l] of this.loaded) {
-      if (seen.has(id)) continue;
-      const stillThere = await stat(l.spec.source).then(() => true, () => false);
-      if (stillThere) continue; // present but invalid now: the previous version keeps running
-      logger.warn({ campaign: id, file: l.spec.source }, 'campaign file removed: completing the campaign');
-      await this.engine.complete(id, 'deleted').catch((err) => logger.error({ campaign: id, err }, 'complete failed'));
-      this.loaded.delete(id);
+      const gone = await access(l.spec.source, constants.R_OK).then(
+        () => null,
+        (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 'removed' : 'unreadable'),
+      );
+      if (!gone) continue; // there (valid, or invalid now: the previous version keeps running)
+      logger.warn({ campaign: id, file: l.spec.source }, `campaign file ${gone}: pausing the campaign (file_missing)`);
+      await this.engine.fileMissing(id, `${l.spec.source} ${gone}`).catch((err) => logger.error({ campaign: id, err }, 'pause failed'));
     }
     if (this.loaded.size === 0) logger.warn({ dir: config.campaignsDir }, 'no campaign loaded: fix or add campaign files, then send SIGHUP');
+  }
+
+  /**
+   * At start: a campaign the store knows as `running` but no file holds any more is paused
+   * (`file_missing`) in the store, so it shows why it does not dial; its file coming back (SIGHUP)
+   * clears that and it runs again. Other states are left as they are.
+   */
+  private async pauseOrphans(): Promise<void> {
+    for (const c of await this.store.listCampaigns()) {
+      if (c.state !== 'running' || this.loaded.has(c.id)) continue;
+      const pauseDetail = 'no campaign file holds this campaign';
+      this.opts.logger.warn({ campaign: c.id }, `campaign ${c.id}: ${pauseDetail}; paused (file_missing)`);
+      await this.store.putCampaign({ ...c, state: 'paused', pauseReason: 'file_missing', pauseDetail, updatedAt: this.scheduler.now() });
+    }
   }
 
   /** Load or reload one campaign file; returns its id when it is valid. */

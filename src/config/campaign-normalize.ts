@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 import { DEFAULT_STORM_COUNT } from '../domain/guards.ts';
 import { DEFAULT_RULES } from '../domain/rules.ts';
-import type { CallingHours, CampaignSpec, CauseOverrides, Result, Rule } from '../domain/types.ts';
-import { RESULTS } from '../domain/types.ts';
+import type { CallingHours, CampaignSpec, CauseOverrides, Result, Rule, RuleKey } from '../domain/types.ts';
+import { RULE_KEYS } from '../domain/types.ts';
 import type { CampaignYaml } from './campaign-schema.ts';
 import { parseInstant } from './campaign-checks.ts';
 import { parseDuration } from './duration.ts';
@@ -16,7 +16,7 @@ import { normalizeNumbers } from './numbers-schema.ts';
 import { parseDays, parseHours } from '../domain/windows.ts';
 
 /** `raw` has had the schema's defaults applied. */
-export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Result, Rule>>, source: string, dir: string): CampaignSpec {
+export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<RuleKey, Rule>>, source: string, dir: string): CampaignSpec {
   const a = raw.attempts ?? {};
   const te = a.technical_errors ?? {};
   const perRecord = a.per_record ?? 1;
@@ -56,13 +56,15 @@ export function normalizeCampaign(raw: CampaignYaml, rules: Partial<Record<Resul
         free: te.free ?? 9,
       },
     },
-    rules: Object.fromEntries(RESULTS.map((r) => [r, rules[r] ?? structuredClone(DEFAULT_RULES[r])])) as Record<Result, Rule>,
+    rules: Object.fromEntries(RULE_KEYS.map((r) => [r, rules[r] ?? structuredClone(DEFAULT_RULES[r])])) as Record<RuleKey, Rule>,
     causes: normalizeCauses(raw.causes),
     completeWhenDone: raw.complete_when_done ?? false,
     maxConsecutiveErrors: raw.max_consecutive_errors ?? 20,
     limits: {
       maxDialsPerDay: raw.limits?.max_dials_per_day ?? null,
       maxTalkSeconds: raw.limits?.max_talk_minutes === undefined ? null : raw.limits.max_talk_minutes * 60,
+      totalDials: raw.limits?.total_dials ?? null,
+      totalTalkSeconds: raw.limits?.total_talk_minutes === undefined ? null : raw.limits.total_talk_minutes * 60,
     },
     guards: { sameResultCount: raw.guards?.same_result?.count ?? DEFAULT_STORM_COUNT },
     source,

@@ -2,8 +2,8 @@
  * The `rules:` section: each result's rule is an action or `{repeat: {times, every}, then: action}`.
  * Parsed by hand rather than by the schema's anyOf so each mistake gets one precise message.
  */
-import type { Action, Result, Rule } from '../domain/types.ts';
-import { isResult } from '../domain/types.ts';
+import type { Action, Rule, RuleKey } from '../domain/types.ts';
+import { isRuleKey } from '../domain/types.ts';
 import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
 import { parseDuration } from './duration.ts';
 import { WORD_ACTIONS } from './campaign-schema.ts';
@@ -11,14 +11,14 @@ import type { ParsedYaml } from './yaml-positions.ts';
 
 const ACTION_HELP = `${WORD_ACTIONS.join(', ')} or { retry_after: 1h }`;
 
-/** Rules written in the file (results not written are absent), and every problem found. */
-export function parseRules(raw: unknown, y: ParsedYaml): { rules: Partial<Record<Result, Rule>>; errors: ConfigError[] } {
+/** Rules written in the file (keys not written are absent), and every problem found. */
+export function parseRules(raw: unknown, y: ParsedYaml): { rules: Partial<Record<RuleKey, Rule>>; errors: ConfigError[] } {
   const errors: ConfigError[] = [];
-  const rules: Partial<Record<Result, Rule>> = {};
+  const rules: Partial<Record<RuleKey, Rule>> = {};
   if (!isObject(raw)) return { rules, errors };
   for (const [name, value] of Object.entries(raw)) {
-    // Unknown result names are reported by the schema (with a did-you-mean).
-    if (!isResult(name)) continue;
+    // Unknown keys are reported by the schema (with a did-you-mean).
+    if (!isRuleKey(name)) continue;
     const rule = parseRule(value, ['rules', name], y, errors);
     if (rule) rules[name] = rule;
   }

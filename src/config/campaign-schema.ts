@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
-import { CAMPAIGN_STATES, RESULTS } from '../domain/types.ts';
+import { CAMPAIGN_STATES, RESULTS, RULE_KEYS } from '../domain/types.ts';
 import { MAX_VARS_PER_RECORD, VAR_NAME_PATTERN } from '../domain/vars.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { addPatternHint } from './schema-errors.ts';
@@ -53,8 +53,12 @@ const RepeatRule = Type.Object(
 export const RuleSchema = Type.Union([ActionSchema, RepeatRule]);
 
 const Rules = Type.Partial(
-  Type.Object(Object.fromEntries(RESULTS.map((r) => [r, RuleSchema])) as Record<(typeof RESULTS)[number], typeof RuleSchema>),
-  { additionalProperties: false, default: {}, description: 'What to do per result; results not listed use the built-in defaults.' },
+  Type.Object(Object.fromEntries(RULE_KEYS.map((r) => [r, RuleSchema])) as Record<(typeof RULE_KEYS)[number], typeof RuleSchema>),
+  {
+    additionalProperties: false,
+    default: {},
+    description: 'What to do per result (and `interrupted`: an answered call we cut at shutdown); keys not listed use the built-in defaults.',
+  },
 );
 
 const ResultValue = StringEnum(RESULTS, { description: 'The result this cause maps to.' });
@@ -188,8 +192,10 @@ export const CampaignSchema = Type.Object(
       {
         max_dials_per_day: Type.Optional(Type.Integer({ minimum: 1, description: 'Dials per day (in calling_hours.timezone, else UTC) at most; then the campaign pauses (reason budget) until the next day.' })),
         max_talk_minutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Talk minutes per day at most; then the campaign pauses (reason budget) until the next day.' })),
+        total_dials: Type.Optional(Type.Integer({ minimum: 1, description: 'Dials over the campaign\'s whole life at most; then it pauses (reason budget) until the limit is raised.' })),
+        total_talk_minutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Talk minutes over the campaign\'s whole life at most (a minute package); then it pauses (reason budget) until the limit is raised.' })),
       },
-      { additionalProperties: false, description: 'Daily budget of the campaign.' },
+      { additionalProperties: false, description: 'Daily budget and lifetime limits of the campaign.' },
     )),
   },
   { additionalProperties: false, title: 'dialerd campaign', description: 'One outbound campaign (dialerd).' },

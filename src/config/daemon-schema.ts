@@ -76,6 +76,7 @@ const Trunk = Type.Object(
         { additionalProperties: false, default: {}, description: 'The trunk breaker.' },
       ),
     ),
+    minutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'A minute package shared by every campaign on the trunk: talk minutes over its whole life; reached, they pause (reason budget). Raised only by a restart.' })),
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,8 @@ export interface TrunkConfig {
   callsPerSecond: number;
   /** The trunk breaker (domain/guards); absent: DEFAULT_BREAKER. */
   breaker?: BreakerPolicy;
+  /** Minute package shared by the trunk's campaigns, in talk seconds over its whole life; absent: none. */
+  packageTalkSeconds?: number;
 }
 
 export type StoreConfig = { type: 'memory' } | { type: 'redis'; url: string; prefix: string };

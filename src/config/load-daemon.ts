@@ -119,6 +119,7 @@ function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: 
   for (const [name, t] of Object.entries(d.trunks)) {
     const breaker = { after: t.breaker?.after ?? 5, cooldownSeconds: parseDuration(t.breaker?.cooldown ?? '1m') ?? 60 };
     trunks[name] = { name, pbx: t.pbx, endpoint: t.endpoint, concurrency: t.concurrency ?? 10, callsPerSecond: t.calls_per_second ?? 5, breaker };
+    if (t.minutes !== undefined) trunks[name]!.packageTalkSeconds = t.minutes * 60;
   }
   const store = d.store ?? { type: 'memory' };
   return {

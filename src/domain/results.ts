@@ -165,6 +165,8 @@ function mapAnswered(f: RawFacts, shortCallSeconds: number): MappedResult {
     ((status === 'MACHINE' || status === 'NOTSURE') && kind === 'INITIALSILENCE');
   if (silent) return { result: 'silence', amdNotSure: false };
   if (status === 'MACHINE') return { result: 'machine', amdNotSure: false };
+  // We cut a conversation (shutdown): how long it lasted says nothing about the subscriber.
+  if (f.cancelledByUs) return { result: 'answered', amdNotSure: status === 'NOTSURE', interrupted: true };
   const result: Result = f.talkSeconds < shortCallSeconds ? 'answered_short' : 'answered';
   return { result, amdNotSure: status === 'NOTSURE' };
 }
@@ -185,12 +187,13 @@ function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
  * Maps the raw facts of one finished dial to its result. Decision order, first match wins:
  *
  * 1. `originateFailed` → `error` (the dial never left).
- * 2. Answered (whether or not we hung it up ourselves: a real conversation we ended, e.g. at
- *    shutdown, is judged like any other; cause codes are ignored, they read 16, 0 or 32):
+ * 2. Answered (cause codes are ignored, they read 16, 0 or 32):
  *    a. AMD status INITIALSILENCE or NOAUDIODATA, or MACHINE/NOTSURE whose AMD cause kind is
  *       INITIALSILENCE → `silence` (Asterisk 22 reports silence as MACHINE, INITIALSILENCE-2500-2500);
  *    b. AMD MACHINE → `machine`;
- *    c. otherwise (HUMAN, NOTSURE, HANGUP, no AMD): talkSeconds < shortCallSeconds →
+ *    c. `cancelledByUs` (we hung it up: shutdown's grace deadline, a removed record) →
+ *       `answered` with `interrupted`, whatever its length: a conversation we cut, never a short call;
+ *    d. otherwise (HUMAN, NOTSURE, HANGUP, no AMD): talkSeconds < shortCallSeconds →
  *       `answered_short`, else `answered`; NOTSURE sets `amdNotSure`.
  * 3. Not answered and `cancelledByUs` → `cancelled` (this covers Asterisk's 487/127 and
  *    FreeSWITCH's ORIGINATOR_CANCEL when we sent the CANCEL); not answered and `outcomeLost`

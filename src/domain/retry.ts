@@ -32,6 +32,8 @@
  *   `retry_after technicalErrorDelay(n)` (then the per-record/per-number checks above), so a
  *   technical result never abandons a number (`stop_number`). Their rules in the table are not
  *   used. Any other result except `cancelled` resets consecutiveErrors to 0.
+ * - `interrupted` with result `answered` (we cut the call): the rule keyed `interrupted` is used
+ *   instead of `answered`'s, as for any other result (repeats, then its action, counted).
  * - `cancelled` (we aborted the dial): back to `waiting` at endedAt, decision `retry_after`;
  *   nothing is counted or reset (only lastResult changes).
  * - `dials` is NOT touched here (the engine counts originations); lastResult = result.
@@ -47,6 +49,7 @@ import type {
   FinalState,
   Result,
   Rule,
+  RuleKey,
   TechnicalErrorPolicy,
 } from './types.ts';
 
@@ -55,12 +58,14 @@ export interface RetryInput {
   record: DialRecord;
   /** Already mapped by domain/results. */
   result: Result;
+  /** An `answered` dial we cut ourselves: the `interrupted` rule applies instead of `answered`'s. */
+  interrupted?: boolean;
   /** Epoch ms the dial ended; pauses between attempts count from here. */
   endedAt: number;
   /** spec.attempts */
   attempts: AttemptLimits;
   /** spec.rules (complete table). */
-  rules: Record<Result, Rule>;
+  rules: Record<RuleKey, Rule>;
 }
 
 export interface RetryOutcome {
@@ -121,7 +126,7 @@ export function decide(input: RetryInput): RetryOutcome {
   }
 
   r.consecutiveErrors = 0;
-  const rule = rules[result];
+  const rule = rules[input.interrupted === true && result === 'answered' ? 'interrupted' : result];
   if (rule.repeat !== null && r.repeats < rule.repeat.times) {
     r.repeats += 1;
     return notCounted('repeat', endedAt + rule.repeat.everySeconds * 1000);

@@ -1,13 +1,13 @@
 /**
- * Default rule per result, used for every result a campaign's `rules:` does not list.
+ * Default rule per rule key (each result, and `interrupted`), used for every key a campaign's `rules:` does not list.
  * Modelled on the seeds' redial deck (domain.md §4). Documented in the README.
  */
-import type { Result, Rule } from './types.ts';
+import type { Rule, RuleKey } from './types.ts';
 
 const H = 3600;
 const M = 60;
 
-export const DEFAULT_RULES: Readonly<Record<Result, Rule>> = Object.freeze({
+export const DEFAULT_RULES: Readonly<Record<RuleKey, Rule>> = Object.freeze({
   answered: { repeat: null, then: { kind: 'done' } },
   answered_short: { repeat: null, then: { kind: 'retry_after', seconds: 30 * M } },
   machine: { repeat: null, then: { kind: 'retry_after', seconds: 24 * H } },
@@ -25,4 +25,6 @@ export const DEFAULT_RULES: Readonly<Record<Result, Rule>> = Object.freeze({
   error: { repeat: null, then: { kind: 'retry_after', seconds: 1 * M } },
   // We aborted the dial ourselves: the record goes back to waiting, nothing is counted.
   cancelled: { repeat: null, then: { kind: 'retry_after', seconds: 0 } },
+  // Not a result: an answered call we cut (shutdown). A real conversation, never a short call: called again later.
+  interrupted: { repeat: null, then: { kind: 'retry_after', seconds: 1 * H } },
 });

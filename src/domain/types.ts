@@ -76,6 +76,8 @@ export interface MappedResult {
   result: Result;
   /** AMD said NOTSURE: answered, but flagged. */
   amdNotSure: boolean;
+  /** An `answered` call we hung up ourselves (shutdown's deadline, a removed record): its rule is `interrupted`. */
+  interrupted?: true;
 }
 
 /** Per-campaign overrides of the default cause mapping. */
@@ -98,6 +100,17 @@ export type ActionKind = Action['kind'];
 /** What the engine does after a dial: a short repeat, or the attempt's closing action. */
 export type Decision = ActionKind | 'repeat';
 
+/**
+ * What a rule is keyed by: every result, and `interrupted` — not a result but an `answered` dial
+ * that we cut ourselves (history: result `answered`, `interrupted: true`), never a short call.
+ */
+export const RULE_KEYS = [...RESULTS, 'interrupted'] as const;
+export type RuleKey = (typeof RULE_KEYS)[number];
+
+export function isRuleKey(x: unknown): x is RuleKey {
+  return typeof x === 'string' && (RULE_KEYS as readonly string[]).includes(x);
+}
+
 /** Per-result rule: optional short repeats (not counted as attempts), then an action. */
 export interface Rule {
   repeat: { times: number; everySeconds: number } | null;
@@ -118,7 +131,8 @@ export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /**
  * Why a campaign was paused. Every reason except `manual` is automatic and must clear before
  * resume; the trunk breaker's `trunk_funds` / `trunk_auth` / `trunk_down` (domain/guards.ts) clear
- * only by a resume after its cool-down, which lets one probe dial through. The storm guard's
+ * only by a resume after its cool-down, which lets one probe dial through; `file_missing` (the
+ * campaign's file removed or unreadable at SIGHUP) clears when the file is back. The storm guard's
  * `suspect_results` never clears by itself: resume is allowed at once (the operator confirms the results).
  */
 export type PauseReason =
@@ -131,6 +145,7 @@ export type PauseReason =
   | 'errors'
   | 'budget'
   | 'contacts_missing'
+  | 'file_missing'
   | 'rule'
   | 'suspect_results';
 
@@ -195,14 +210,17 @@ export interface CampaignSpec {
   onAnswer: { context: string; extension: string; priority: number };
   callingHours: CallingHours | null;
   attempts: AttemptLimits;
-  /** Complete table: every Result has a rule (defaults filled in). */
-  rules: Record<Result, Rule>;
+  /** Complete table: every rule key (each Result, and `interrupted`) has a rule (defaults filled in). */
+  rules: Record<RuleKey, Rule>;
   causes: CauseOverrides;
   completeWhenDone: boolean;
   /** Consecutive `error` results across the campaign that auto-pause it (reason `errors`). */
   maxConsecutiveErrors: number;
-  /** Daily budget (days in the campaign's zone): over it the campaign pauses with reason `budget`. */
-  limits: { maxDialsPerDay: number | null; maxTalkSeconds: number | null };
+  /**
+   * Daily budget (days in the campaign's zone) and lifetime limits (`total_*`, counted by the
+   * store): over either the campaign pauses with reason `budget`.
+   */
+  limits: { maxDialsPerDay: number | null; maxTalkSeconds: number | null; totalDials: number | null; totalTalkSeconds: number | null };
   /** The storm guard (domain/guards.ts): `sameResultCount` dials in a row with one suspect result pause (< 2: off). */
   guards: { sameResultCount: number };
   /** Absolute path of the file it came from. */
@@ -259,6 +277,8 @@ export interface HistoryRow {
   ringSeconds: number;
   talkSeconds: number;
   result: Result;
+  /** Answered, then hung up by us (shutdown's grace deadline, record removed): ruled by `interrupted`. */
+  interrupted: boolean;
   q850: number | null;
   sip: number | null;
   causeName: string | null;

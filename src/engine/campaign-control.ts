@@ -1,17 +1,17 @@
 /**
  * The campaigns the engine runs and their state changes: desired state from the file,
  * start_at / end_at timers, pause / resume / complete, automatic pauses (PBX down, errors, a
- * rule, the trunk breakers) and auto-completion. Every change goes through the pure `domain/campaign` transition
- * (see applyCampaignEvent); the dialing itself is the Engine's.
+ * rule, the trunk breakers, budgets in engine/budgets.ts, a campaign file gone) and
+ * auto-completion. Every change goes through the pure `domain/campaign` transition (see
+ * applyCampaignEvent); the dialing itself is the Engine's.
  */
 import type { CampaignEvent } from '../domain/campaign.ts';
 import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
-import { budgetSpent, budgetZone, dayOf, dayStart, nextDayStart } from '../domain/budget.ts';
 import { isTrunkFaultReason } from '../domain/guards.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
-import { historyRows } from '../store/history-pages.ts';
 import { StormGuards } from './storm-guards.ts';
+import { Budgets } from './budgets.ts';
 import { TrunkBreakers } from './trunk-breakers.ts';
 import { applyCampaignEvent, cancelTimers, newCtx, type CampaignCtx, type ChangeReason } from './campaigns.ts';
 import type { CampaignChange, DncCheck, EngineDeps, HeldEvent } from './types.ts';
@@ -36,6 +36,8 @@ export class CampaignControl {
   readonly breakers: TrunkBreakers;
   /** One storm guard per campaign: a run of one suspect result pauses it and does not count. */
   readonly storms: StormGuards;
+  /** Daily budgets, lifetime limits and trunk minute packages (reason `budget`). */
+  readonly budgets: Budgets;
 
   constructor(
     private readonly deps: Pick<EngineDeps, 'store' | 'logger' | 'scheduler' | 'trunks' | 'pbxes'>,
@@ -49,6 +51,11 @@ export class CampaignControl {
     this.storms = new StormGuards(deps, {
       pause: async (ctx, detail) => void (await this.event(ctx, { type: 'pause', reason: 'suspect_results', detail }, 'suspect_results')),
       held: (e) => host.held(e),
+    });
+    this.budgets = new Budgets(deps, {
+      event: (ctx, e, reason) => this.event(ctx, e, reason),
+      guard: (p) => host.guard(p),
+      campaignsOn: (trunk) => [...this.campaigns.values()].filter((c) => c.spec.trunk === trunk),
     });
   }
 
@@ -68,7 +75,9 @@ export class CampaignControl {
       const before = ctx.spec.state;
       ctx.spec = spec;
       ctx.dnc = dnc;
+      await this.fileMissing(spec.id, null);
       if (spec.state !== before) await this.applyEdit(ctx, now);
+      await this.budgets.check(ctx); // a limit raised (or lowered) in the file
       this.armTimers(ctx);
       this.host.kick(ctx);
       return;
@@ -80,6 +89,7 @@ export class CampaignControl {
       ctx.status = { state: saved.state, pauseReason: saved.pauseReason, pauseDetail: saved.pauseDetail };
       ctx.consecutiveErrors = saved.consecutiveErrors;
     }
+    await this.budgets.seed(ctx); // before an earlier run's `budget` pause is re-evaluated
     if (!saved || saved.state === 'draft' || saved.state === 'scheduled' || (saved.state === 'running' && spec.state !== 'running')) {
       await this.applyDesired(ctx, now);
     }
@@ -92,8 +102,7 @@ export class CampaignControl {
       if (!this.activeReasons(ctx).includes(reason)) await this.event(ctx, { type: 'reason_cleared', reason }, null);
     }
     await this.checkPbxPause(ctx);
-    await this.seedUsage(ctx);
-    await this.checkBudget(ctx);
+    await this.budgets.check(ctx);
     this.armTimers(ctx);
     this.host.kick(ctx);
   }
@@ -167,6 +176,21 @@ export class CampaignControl {
     if (n > 0) this.deps.logger.info({ campaign: id, records: n }, `campaign ${id}: ${n} records cancelled`);
   }
 
+  /**
+   * The campaign's file is gone or unreadable (`why`), or back (null). Gone: a running campaign
+   * pauses (`file_missing`; nothing is cancelled) and resume is refused while it stays gone. Back:
+   * a `file_missing` pause clears, so the campaign returns to running; any other state it had
+   * (paused by hand, scheduled, …) is kept as it was.
+   */
+  async fileMissing(id: string, why: string | null): Promise<void> {
+    const ctx = this.require(id);
+    ctx.fileMissing = why;
+    if (why && ctx.status.state === 'running') await this.event(ctx, { type: 'pause', reason: 'file_missing', detail: why }, 'file_missing');
+    else if (!why && ctx.status.state === 'paused' && ctx.status.pauseReason === 'file_missing') {
+      await this.event(ctx, { type: 'reason_cleared', reason: 'file_missing' }, null);
+    }
+  }
+
   require(id: string): CampaignCtx {
     const ctx = this.campaigns.get(id);
     if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
@@ -177,7 +201,11 @@ export class CampaignControl {
     const change = await applyCampaignEvent(ctx, e, reason, { store: this.deps.store, logger: this.deps.logger, now: this.deps.scheduler.now() });
     if (change) {
       this.host.announce(change);
-      if (change.to === 'running') this.host.kick(ctx);
+      if (change.to === 'running') {
+        // Another reason cleared (or start_at came) while the file is gone: it pauses again for that.
+        if (ctx.fileMissing) await this.fileMissing(ctx.spec.id, ctx.fileMissing);
+        else this.host.kick(ctx);
+      }
     }
     return change;
   }
@@ -185,7 +213,8 @@ export class CampaignControl {
   /** Automatic pause reasons that hold right now for this campaign. */
   private activeReasons(ctx: CampaignCtx): PauseReason[] {
     const breaker = this.breakers.refusal(ctx.spec.trunk, this.deps.scheduler.now());
-    return [...this.pbxReasons(ctx), ...(this.budgetSpent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : [])];
+    const file = ctx.fileMissing ? (['file_missing'] as const) : [];
+    return [...this.pbxReasons(ctx), ...(this.budgets.spent(ctx) ? (['budget'] as const) : []), ...(breaker ? [breaker.reason] : []), ...file];
   }
 
   /** A paused campaign is about to resume: when nothing else holds it, its trunk's breaker half-opens. */
@@ -222,45 +251,6 @@ export class CampaignControl {
     return trunk ? this.deps.pbxes.get(trunk.pbx) : undefined;
   }
 
-  private budgetSpent(ctx: CampaignCtx): string | null {
-    const now = this.deps.scheduler.now();
-    return budgetSpent(ctx.spec.limits, ctx.usage, dayOf(now, budgetZone(ctx.spec)));
-  }
-
-  /** Today's usage from the call history (once per campaign at load; then the engine counts). */
-  private async seedUsage(ctx: CampaignCtx): Promise<void> {
-    const { limits } = ctx.spec;
-    if (limits.maxDialsPerDay === null && limits.maxTalkSeconds === null) return;
-    const now = this.deps.scheduler.now();
-    const zone = budgetZone(ctx.spec);
-    const usage = { day: dayOf(now, zone), dials: 0, talkSeconds: 0 };
-    for await (const r of historyRows(this.deps.store, { campaign: ctx.spec.id, from: dayStart(now, zone) })) {
-      usage.dials++;
-      usage.talkSeconds += r.talkSeconds;
-    }
-    ctx.usage = usage;
-  }
-
-  /**
-   * The daily budget: spent → pause (reason `budget`; records stay waiting, live calls finish)
-   * until the next day in the campaign's zone; a new day clears it.
-   */
-  async checkBudget(ctx: CampaignCtx): Promise<void> {
-    const why = this.budgetSpent(ctx);
-    if (why && ctx.status.state === 'running') {
-      await this.event(ctx, { type: 'pause', reason: 'budget', detail: why }, 'budget');
-    } else if (!why && ctx.status.state === 'paused' && ctx.status.pauseReason === 'budget') {
-      await this.event(ctx, { type: 'reason_cleared', reason: 'budget' }, null);
-    }
-    if (ctx.status.state === 'paused' && ctx.status.pauseReason === 'budget' && !ctx.budgetTimer) {
-      const at = nextDayStart(this.deps.scheduler.now(), budgetZone(ctx.spec));
-      ctx.budgetTimer = this.deps.scheduler.at(at, () => {
-        ctx.budgetTimer = null;
-        void this.host.guard(this.checkBudget(ctx));
-      });
-    }
-  }
-
   async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean): Promise<void> {
     ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : result === 'cancelled' ? ctx.consecutiveErrors : 0;
     if (ctx.status.state === 'running') {
@@ -269,7 +259,7 @@ export class CampaignControl {
         await this.event(ctx, { type: 'pause', reason: 'errors', detail: `${ctx.consecutiveErrors} consecutive errors` }, 'errors');
       }
     }
-    await this.checkBudget(ctx);
+    await this.budgets.check(ctx);
     await this.checkDone(ctx);
   }
 

@@ -7,7 +7,7 @@ import type { CampaignSpec, PauseReason } from '../domain/types.ts';
 import type { Timer } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../store/port.ts';
-import type { BudgetUsage } from '../domain/budget.ts';
+import type { BudgetUsage, Totals } from '../domain/budget.ts';
 import type { CampaignChange, DncCheck } from './types.ts';
 
 export interface CampaignCtx {
@@ -25,8 +25,12 @@ export interface CampaignCtx {
   recover: boolean;
   /** Today's dials and talk time, against `spec.limits`. */
   usage: BudgetUsage;
+  /** Lifetime dials and talk time (the store's count), against `spec.limits.total_*`. */
+  totals: Totals;
   /** Wakes a budget pause at the next day. */
   budgetTimer: Timer | null;
+  /** Why its file is gone or unreadable (SIGHUP), or null while it is there: reason `file_missing`. */
+  fileMissing: string | null;
 }
 
 export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
@@ -42,7 +46,9 @@ export function newCtx(spec: CampaignSpec, dnc: DncCheck): CampaignCtx {
     again: false,
     recover: true,
     usage: { day: '', dials: 0, talkSeconds: 0 },
+    totals: { dials: 0, talkSeconds: 0 },
     budgetTimer: null,
+    fileMissing: null,
   };
 }
 

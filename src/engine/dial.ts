@@ -84,6 +84,7 @@ export function historyRow(d: LiveDialState, endedAt: number, facts: RawFacts, m
     ringSeconds: round1(facts.ringSeconds),
     talkSeconds: round1(facts.talkSeconds),
     result: mapped.result,
+    interrupted: mapped.interrupted === true,
     q850: facts.q850,
     sip: facts.sip,
     causeName: facts.causeName,

@@ -12,7 +12,6 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { addDial, budgetZone, dayOf, dialRoom } from '../domain/budget.ts';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
@@ -124,6 +123,11 @@ export class Engine extends EventEmitter {
     return this.control.complete(id, by);
   }
 
+  /** Its file is gone or unreadable (`why`), or back (null); see CampaignControl.fileMissing. */
+  fileMissing(id: string, why: string | null): Promise<void> {
+    return this.control.fileMissing(id, why);
+  }
+
   /** Add records (import, or to a running campaign). Ids already present are left alone. */
   async addRecords(id: string, records: DialRecord[]): Promise<number> {
     const added = await this.deps.store.addRecords(id, records);
@@ -231,8 +235,8 @@ export class Engine extends EventEmitter {
         this.sleepUntil(ctx, Math.max(...rates.map((r) => r.nextAt(now))));
         return;
       }
-      const want = Math.min(free, tokens, BATCH, dialRoom(ctx.spec.limits, ctx.usage, dayOf(now, budgetZone(ctx.spec)), this.caps.liveFor(ctx.spec.id)));
-      if (want <= 0) return; // the daily dial budget is taken by live calls: a settle kicks us
+      const want = Math.min(free, tokens, BATCH, this.control.budgets.room(ctx, this.caps.liveFor(ctx.spec.id)));
+      if (want <= 0) return; // the dial budget is taken by live calls (or spent): a settle kicks us
       const claimed = await store.claimDue(ctx.spec.id, now, want);
       for (const rec of claimed) await this.startOrDefer(ctx, rec);
       if (claimed.length < want) {
@@ -336,7 +340,7 @@ export class Engine extends EventEmitter {
     const spec = d.spec;
     const facts = rawFacts(d, endedAt, f);
     const mapped = mapResult(facts, { shortCallSeconds: spec.attempts.shortCallSeconds, overrides: spec.causes });
-    const out = decide({ record: d.record, result: mapped.result, endedAt, attempts: spec.attempts, rules: spec.rules });
+    const out = decide({ record: d.record, result: mapped.result, interrupted: mapped.interrupted, endedAt, attempts: spec.attempts, rules: spec.rules });
     const ctx = this.control.campaigns.get(spec.id);
     let record = out.record;
     let final = out.final;
@@ -356,10 +360,8 @@ export class Engine extends EventEmitter {
     this.trunkRates.settled(d.trunk.name, row.result, endedAt);
     await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
     if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, facts.outcomeLost === true));
-    if (ctx) {
-      ctx.usage = addDial(ctx.usage, dayOf(row.startedAt, budgetZone(spec)), row.talkSeconds);
-      await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
-    }
+    await this.control.budgets.counted(ctx, row);
+    if (ctx) await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
     this.kickAll();
   }
 

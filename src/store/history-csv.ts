@@ -1,7 +1,7 @@
 /**
  * Call history as CSV (RFC 4180, CRLF): one header line, one line per dial, written by
  * csv-stringify with the formula-safe options of lib/csv-safe.ts. Instants are ISO 8601 UTC,
- * nulls are empty, numbers are numbers.
+ * nulls are empty, numbers are numbers, flags are `true` / `false`.
  */
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
@@ -30,6 +30,7 @@ const COLUMNS: [string, Cell][] = [
   ['ring_seconds', (r) => r.ringSeconds],
   ['talk_seconds', (r) => r.talkSeconds],
   ['result', (r) => r.result],
+  ['interrupted', (r) => String(r.interrupted)],
   ['q850', (r) => r.q850],
   ['sip', (r) => r.sip],
   ['cause_name', (r) => r.causeName],

@@ -21,6 +21,7 @@ import type {
   RecordState,
   Result,
 } from '../domain/types.ts';
+import type { Totals } from '../domain/budget.ts';
 
 /** A campaign's runtime state (what the daemon decided), as opposed to the file's desired state. */
 export interface CampaignRuntime {
@@ -141,6 +142,12 @@ export interface Store {
   holdDial(campaign: string, h: HeldDial): Promise<boolean>;
 
   counts(campaign: string): Promise<CampaignCounts>;
+  /**
+   * Lifetime usage of a campaign or a trunk: every dial settled on it (once per dialId) and its
+   * talk seconds (to the millisecond), counted by `settle` in the same atomic step as its history
+   * row, so it survives restarts and costs O(1) to read however long the history grows.
+   */
+  usage(scope: 'campaign' | 'trunk', name: string): Promise<Totals>;
   /**
    * One page of call history: the first `limit` rows matching the filter strictly after
    * `after`, ordered by startedAt then dialId (rows sharing a startedAt are split across pages

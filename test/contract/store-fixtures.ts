@@ -43,6 +43,7 @@ export function row(dialId: string, over: Partial<HistoryRow> = {}): HistoryRow 
     ringSeconds: 30,
     talkSeconds: 0,
     result: 'no_answer',
+    interrupted: false,
     q850: 19,
     sip: 480,
     causeName: null,

@@ -21,6 +21,11 @@ describe('history CSV', () => {
     expect(rec).toMatchObject({ dial_id: 'd1', started_at: '2026-11-22T09:00:00.250Z', answered_at: '', next_at: '', q850: '19', sip: '480', number: '+74951234567' });
   });
 
+  it('writes the interrupted flag as true / false', () => {
+    const rows = read(historyCsv([row('d1', { result: 'answered', interrupted: true }), row('d2')]));
+    expect(rows.map((r) => [r.result, r.interrupted])).toEqual([['answered', 'true'], ['no_answer', 'false']]);
+  });
+
   it('quotes commas, quotes and line breaks per RFC 4180 so a CSV parser reads them back', () => {
     const nasty = 'a,"b"\r\nc';
     const text = historyCsv([row('d,1', { callerId: nasty, causeName: 'NORMAL "x"', amdCause: 'x\ny' })]);

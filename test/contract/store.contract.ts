@@ -300,6 +300,28 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       });
     });
 
+    describe('lifetime usage', () => {
+      it('settle counts dials and talk per campaign and per trunk, once per dialId; clear forgets it', async () => {
+        expect(await s.usage('campaign', 'c1')).toEqual({ dials: 0, talkSeconds: 0 });
+        await s.addRecords('c1', [rec('a'), rec('b')]);
+        await s.addRecords('c2', [rec('a', { campaign: 'c2' })]);
+        const [a] = await s.claimDue('c1', T0, 1);
+        const [b] = await s.claimDue('c2', T0, 1);
+        const answered = { result: 'answered' as const, answeredAt: T0 + 1000 };
+        await s.settle({ dialId: 'd1', record: { ...a!, state: 'done', nextAt: null }, history: row('d1', { ...answered, talkSeconds: 61.3 }) });
+        await s.settle({ dialId: 'd1', record: { ...a!, state: 'done', nextAt: null }, history: row('d1', { ...answered, talkSeconds: 61.3 }) });
+        await s.settle({ dialId: 'd2', record: { ...b!, state: 'done', nextAt: null }, history: row('d2', { ...answered, campaign: 'c2', talkSeconds: 0.2 }) });
+        await s.settle({ dialId: 'd3', record: { ...a!, state: 'waiting', nextAt: T0 }, history: row('d3', { trunk: 't2' }) });
+        expect(await s.usage('campaign', 'c1')).toEqual({ dials: 2, talkSeconds: 61.3 });
+        expect(await s.usage('campaign', 'c2')).toEqual({ dials: 1, talkSeconds: 0.2 });
+        expect(await s.usage('trunk', 't1')).toEqual({ dials: 2, talkSeconds: 61.5 });
+        expect(await s.usage('trunk', 't2')).toEqual({ dials: 1, talkSeconds: 0 });
+        expect(await s.usage('trunk', 'c1')).toEqual({ dials: 0, talkSeconds: 0 }); // scopes apart
+        await s.clear();
+        expect(await s.usage('trunk', 't1')).toEqual({ dials: 0, talkSeconds: 0 });
+      });
+    });
+
     describe('history', () => {
       const rows = [
         row('h1', { startedAt: T0 + 1000, result: 'busy' }),

@@ -32,7 +32,7 @@ export function makeSpec(over: Partial<Omit<CampaignSpec, 'rules'>> & { rules?: 
     },
     completeWhenDone: true,
     maxConsecutiveErrors: 1000,
-    limits: { maxDialsPerDay: null, maxTalkSeconds: null },
+    limits: { maxDialsPerDay: null, maxTalkSeconds: null, totalDials: null, totalTalkSeconds: null },
     guards: { sameResultCount: 10 },
     source: '/dev/null',
     ...rest,

@@ -84,12 +84,14 @@ describe('dialerd run: SIGTERM', () => {
     expect((await store.counts('c')).states).toEqual({ done: 9 });
   }, 60_000); // two daemon processes one after the other: ~13 s idle, ~20 s on a loaded 2-core machine
 
-  it('with a short shutdown_grace, hangs up what is still live at the deadline: answered stays answered, ringing becomes cancelled', async () => {
+  it('with a short shutdown_grace, hangs up what is still live at the deadline: answered stays answered (interrupted, its own rule), ringing becomes cancelled', async () => {
     const outcomes = `numbers:
   "+79160000001": [{ ring: 1s, then: { answer: 60s } }]
   "+79160000002": [{ ring: 25s, then: no_answer }]
 `;
     const { f, store } = await setup('grace:', { records: 2, concurrency: 2, grace: '1s', outcomes });
+    // Three attempts per record, so the interrupted call's retry is visible (the default is one).
+    f.writeCampaign('c', campaignYaml({ id: 'c', contacts: 'contacts.csv', concurrency: 2 }).replace('attempts: {', 'attempts: { per_record: 3,'));
     const d = start(f);
     // Both live, the first one answered (it rings 1 s) and already talking past short_call (1 s).
     await until(async () => {
@@ -108,11 +110,12 @@ describe('dialerd run: SIGTERM', () => {
     expect(byRecord).toEqual({ r1: 'answered', r2: 'cancelled' });
 
     const rows = await allHistory(store, { campaign: 'c' });
-    expect(rows.map((r: HistoryRow) => [r.record, r.result, r.action])).toEqual([
-      ['r1', 'answered', 'done'],
-      ['r2', 'cancelled', 'retry_after'],
+    expect(rows.map((r: HistoryRow) => [r.record, r.result, r.interrupted, r.action])).toEqual([
+      ['r1', 'answered', true, 'retry_after'], // the `interrupted` rule: called again in 1 h
+      ['r2', 'cancelled', false, 'retry_after'],
     ]);
-    expect((await store.getRecord('c', 'r1'))?.state).toBe('done');
+    expect(rows[0]!.nextAt).toBe(rows[0]!.endedAt + 3_600_000);
+    expect(await store.getRecord('c', 'r1')).toMatchObject({ state: 'waiting', attempts: 1 });
     const r2 = await store.getRecord('c', 'r2');
     expect(r2).toMatchObject({ state: 'waiting', attempts: 0 }); // cancelled by us: not counted
     expect(await store.liveDials()).toEqual([]);

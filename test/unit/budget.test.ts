@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDial, budgetSpent, dayOf, dialRoom, nextDayStart } from '../../src/domain/budget.ts';
+import { addDial, addTotal, budgetSpent, dayOf, dialRoom, nextDayStart, packageSpent, totalDialRoom, totalSpent } from '../../src/domain/budget.ts';
 
 const limits = { maxDialsPerDay: 3, maxTalkSeconds: 600 };
 
@@ -29,5 +29,25 @@ describe('daily budget', () => {
     expect(dialRoom(limits, { day: 'd', dials: 3, talkSeconds: 0 }, 'd', 2)).toBe(0);
     expect(dialRoom(limits, { day: 'd', dials: 3, talkSeconds: 0 }, 'e', 0)).toBe(3);
     expect(dialRoom({ maxDialsPerDay: null, maxTalkSeconds: 60 }, { day: 'd', dials: 99, talkSeconds: 0 }, 'd', 9)).toBe(Infinity);
+  });
+});
+
+describe('lifetime limits and trunk packages', () => {
+  const total = { totalDials: 5, totalTalkSeconds: 1200 };
+  it('total_dials room counts the live dials; none without the limit', () => {
+    expect(totalDialRoom(total, { dials: 2, talkSeconds: 0 }, 2)).toBe(1);
+    expect(totalDialRoom(total, { dials: 4, talkSeconds: 0 }, 3)).toBe(0);
+    expect(totalDialRoom({ totalDials: null, totalTalkSeconds: null }, { dials: 1e9, talkSeconds: 0 }, 9)).toBe(Infinity);
+  });
+  it('is reached at the dial or the talk limit, and says which', () => {
+    expect(totalSpent(total, { dials: 4, talkSeconds: 1199 })).toBeNull();
+    expect(totalSpent(total, { dials: 5, talkSeconds: 0 })).toBe('5 dials in total (total_dials 5)');
+    expect(totalSpent(total, { dials: 1, talkSeconds: 1230 })).toBe('21 talk minutes in total (total_talk_minutes 20)');
+    expect(addTotal({ dials: 1, talkSeconds: 10 }, 5.5)).toEqual({ dials: 2, talkSeconds: 15.5 });
+  });
+  it('a trunk package is used up at its talk seconds; no package never is', () => {
+    expect(packageSpent('t1', 600, { dials: 99, talkSeconds: 599.9 })).toBeNull();
+    expect(packageSpent('t1', 600, { dials: 1, talkSeconds: 600 })).toBe('trunk t1: 10 talk minutes of its package (trunks.t1.minutes 10)');
+    expect(packageSpent('t1', undefined, { dials: 1, talkSeconds: 1e9 })).toBeNull();
   });
 });

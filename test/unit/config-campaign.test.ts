@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
-import { RESULTS } from '../../src/domain/types.ts';
+import { RULE_KEYS } from '../../src/domain/types.ts';
 import { formatConfigError, loadCampaignFile } from '../../src/config/load-campaign.ts';
 
 let dir: string;
@@ -30,12 +30,12 @@ describe('loadCampaignFile: limits (daily budget)', () => {
   it('absent: no budget', async () => {
     const { r } = await load(BASE);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    expect(r.spec.limits).toEqual({ maxDialsPerDay: null, maxTalkSeconds: null });
+    expect(r.spec.limits).toEqual({ maxDialsPerDay: null, maxTalkSeconds: null, totalDials: null, totalTalkSeconds: null });
   });
   it('max_dials_per_day and max_talk_minutes (in seconds in the spec)', async () => {
-    const { r } = await load([...BASE, 'limits: { max_dials_per_day: 500, max_talk_minutes: 90 }']);
+    const { r } = await load([...BASE, 'limits: { max_dials_per_day: 500, max_talk_minutes: 90, total_dials: 9000, total_talk_minutes: 1000 }']);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    expect(r.spec.limits).toEqual({ maxDialsPerDay: 500, maxTalkSeconds: 5400 });
+    expect(r.spec.limits).toEqual({ maxDialsPerDay: 500, maxTalkSeconds: 5400, totalDials: 9000, totalTalkSeconds: 60_000 });
   });
   it('rejects a zero budget and unknown keys with file:line:col', async () => {
     const { errors } = await load([...BASE, 'limits: { max_dials_per_day: 0, max_talk_minute: 5 }']);
@@ -83,7 +83,7 @@ describe('loadCampaignFile: valid files', () => {
       technicalErrors: { firstDelaySeconds: 60, factor: 2, maxDelaySeconds: 3600, free: 9 },
     });
     expect(s.onAnswer).toEqual({ context: 'dialerd-answered', extension: 's', priority: 1 });
-    expect(Object.keys(s.rules).sort()).toEqual([...RESULTS].sort());
+    expect(Object.keys(s.rules).sort()).toEqual([...RULE_KEYS].sort());
     expect(s.rules).toEqual(DEFAULT_RULES);
     expect(s.maxConsecutiveErrors).toBe(20);
     expect(Object.isFrozen(s)).toBe(true);
@@ -251,6 +251,19 @@ describe('loadCampaignFile: every error at its line:col', () => {
     const r = await loadCampaignFile(join(dir, 'missing.yaml'));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(formatConfigError(r.errors[0]!)).toBe(`${join(dir, 'missing.yaml')}:1:1: cannot read file: ENOENT`);
+  });
+});
+
+describe('loadCampaignFile: the interrupted rule key', () => {
+  it('rules.interrupted is a rule (default { retry_after: 1h }); it is not a result a cause may map to', async () => {
+    const { r } = await load([...BASE, 'rules: { interrupted: done }']);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.spec.rules.interrupted).toEqual({ repeat: null, then: { kind: 'done' } });
+    const d = (await load(BASE)).r;
+    if (!d.ok) throw new Error(JSON.stringify(d.errors));
+    expect(d.spec.rules.interrupted).toEqual({ repeat: null, then: { kind: 'retry_after', seconds: 3600 } });
+    const { errors } = await load([...BASE, 'causes: { sip: { 486: interrupted } }']);
+    expect(errors).toEqual([expect.stringMatching(/causes\.sip\.486/)]);
   });
 });
 

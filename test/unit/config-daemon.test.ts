@@ -124,4 +124,12 @@ describe('loadDaemonConfig', () => {
     expect(bad.errors).toHaveLength(1);
     expect(bad.errors[0]).toMatch(/^4:\d+: trunks\.a\.breaker\.after: /);
   });
+
+  it('reads a trunk minute package (minutes → talk seconds); none by default; rejects 0 at its line', async () => {
+    const { r } = await load(['pbxes:', '  sim: { type: sim }', 'trunks:', '  a: { pbx: sim, endpoint: "SIM/{number}", minutes: 1500 }', '  b: { pbx: sim, endpoint: "SIM/{number}" }']);
+    expect(r.ok && r.config.trunks.a!.packageTalkSeconds).toBe(90_000);
+    expect(r.ok && r.config.trunks.b!.packageTalkSeconds).toBeUndefined();
+    const bad = await load(['pbxes:', '  sim: { type: sim }', 'trunks:', '  a: { pbx: sim, endpoint: "SIM/{number}", minutes: 0 }']);
+    expect(bad.errors).toEqual([expect.stringMatching(/^4:\d+: trunks\.a\.minutes: /)]);
+  });
 });

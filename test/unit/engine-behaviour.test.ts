@@ -98,7 +98,7 @@ describe('engine on the simulator', () => {
   });
 
   it('a daily dial budget pauses the campaign (reason budget) until the next day; records wait', async () => {
-    const spec = makeSpec({ concurrency: 3, limits: { maxDialsPerDay: 5, maxTalkSeconds: null }, callingHours: null });
+    const spec = makeSpec({ concurrency: 3, limits: { maxDialsPerDay: 5, maxTalkSeconds: null, totalDials: null, totalTalkSeconds: null }, callingHours: null });
     const r = await run({ spec, records: [makeRecords('c1', 12, T0)], outcomes: parseOutcomes('default: { answer: 1m }'), dnc: noDnc, zones: noZones, from: T0 });
     const perDay = new Map<string, number>();
     for (const d of r.dials) perDay.set(new Date(d.startedAt).toISOString().slice(0, 10), (perDay.get(new Date(d.startedAt).toISOString().slice(0, 10)) ?? 0) + 1);
@@ -114,7 +114,7 @@ describe('engine on the simulator', () => {
   });
 
   it('a daily talk budget pauses after the call that spends it; resume is refused meanwhile', async () => {
-    const spec = makeSpec({ concurrency: 1, limits: { maxDialsPerDay: null, maxTalkSeconds: 12 * 60 } });
+    const spec = makeSpec({ concurrency: 1, limits: { maxDialsPerDay: null, maxTalkSeconds: 12 * 60, totalDials: null, totalTalkSeconds: null } });
     const r = await run({ spec, records: [makeRecords('c1', 6, T0)], outcomes: parseOutcomes('default: { answer: 5m }'), dnc: noDnc, zones: noZones, from: T0, until: T0 + 3600_000 });
     expect(r.dials).toHaveLength(3); // 15 talk minutes ≥ 12
     expect(r.state).toBe('paused');

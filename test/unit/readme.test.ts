@@ -10,7 +10,7 @@ import { DaemonSchema } from '../../src/config/daemon-schema.ts';
 import { parseDuration } from '../../src/config/duration.ts';
 import { defaultMappingMarkdown } from '../../src/domain/results.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
-import { CAMPAIGN_STATES, FINAL_STATES, RESULTS } from '../../src/domain/types.ts';
+import { CAMPAIGN_STATES, FINAL_STATES, RULE_KEYS } from '../../src/domain/types.ts';
 import type { Action, Rule } from '../../src/domain/types.ts';
 import { ERRORS } from '../../src/lib/errors.ts';
 import { historyCsvHeader } from '../../src/store/history-csv.ts';
@@ -108,9 +108,9 @@ describe('README.md', () => {
     expect(between('mapping')).toBe(defaultMappingMarkdown());
   });
 
-  it('lists every result with its DEFAULT_RULES repeat and action', () => {
+  it('lists every rule key (each result, then interrupted) with its DEFAULT_RULES repeat and action', () => {
     const rows = tableRows(between('rules'));
-    const expected = RESULTS.map((r) => [`\`${r}\``, repeatCell(DEFAULT_RULES[r].repeat), actionCell(DEFAULT_RULES[r].then)]);
+    const expected = RULE_KEYS.map((r) => [`\`${r}\``, repeatCell(DEFAULT_RULES[r].repeat), actionCell(DEFAULT_RULES[r].then)]);
     expect(rows).toEqual(expected);
     // and each duration written there is one a campaign file accepts
     for (const d of between('rules').matchAll(/(?:retry_after: |every )([0-9smhd]+)/g)) {

@@ -102,14 +102,23 @@ describe('mapResult: answered', () => {
     expect(answered({ amdStatus: 'HANGUP', amdCause: 'HANGUP', talkSeconds: 2 }).result).toBe('answered_short');
   });
 
-  it('ignores cause codes and overrides once answered, and our own hangup', () => {
+  it('ignores cause codes and overrides once answered', () => {
     const over: CauseOverrides = { sip: { 486: 'busy' }, q850: { 16: 'failed', 0: 'failed', 32: 'failed' } };
     for (const q850 of [0, 16, 32, 17]) {
-      expect(mapResult(facts({ answered: true, talkSeconds: 30, q850, sip: 486, cancelledByUs: true }), {
+      expect(mapResult(facts({ answered: true, talkSeconds: 30, q850, sip: 486 }), {
         shortCallSeconds: 10,
         overrides: over,
       })).toEqual({ result: 'answered', amdNotSure: false });
     }
+  });
+
+  it('an answered call we hung up is answered and interrupted, whatever its length: never a short call', () => {
+    for (const talkSeconds of [0.5, 8, 30]) {
+      expect(answered({ talkSeconds, cancelledByUs: true })).toEqual({ result: 'answered', amdNotSure: false, interrupted: true });
+    }
+    expect(answered({ talkSeconds: 8, cancelledByUs: true, amdStatus: 'NOTSURE' })).toEqual({ result: 'answered', amdNotSure: true, interrupted: true });
+    // AMD's verdict stands: a machine we cut is a machine.
+    expect(answered({ talkSeconds: 8, cancelledByUs: true, amdStatus: 'MACHINE', amdCause: 'MAXWORDS-3-2' })).toEqual({ result: 'machine', amdNotSure: false });
   });
 });
 

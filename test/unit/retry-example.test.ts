@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { newRecord } from '../../src/domain/record.ts';
 import { decide } from '../../src/domain/retry.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
-import type { AttemptLimits, Decision, DialRecord, Result, Rule } from '../../src/domain/types.ts';
+import type { AttemptLimits, Decision, DialRecord, Result, Rule, RuleKey } from '../../src/domain/types.ts';
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -20,7 +20,7 @@ const limits: AttemptLimits = {
   shortCallSeconds: 10,
   technicalErrors: { firstDelaySeconds: 60, factor: 2, maxDelaySeconds: 3600, free: 9 },
 };
-const rules: Record<Result, Rule> = {
+const rules: Record<RuleKey, Rule> = {
   ...DEFAULT_RULES,
   no_answer: { repeat: null, then: { kind: 'retry_after', seconds: 3 * 3600 } },
   busy: { repeat: { times: 3, everySeconds: 5 * 60 }, then: { kind: 'retry_after', seconds: 3 * 3600 } },

@@ -8,7 +8,7 @@ import { newRecord } from '../../src/domain/record.ts';
 import { decide } from '../../src/domain/retry.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import { RESULTS, isFinal } from '../../src/domain/types.ts';
-import type { Action, AttemptLimits, DialRecord, Result, Rule } from '../../src/domain/types.ts';
+import type { Action, AttemptLimits, DialRecord, Result, Rule, RuleKey } from '../../src/domain/types.ts';
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -17,8 +17,8 @@ function randomAction(r: () => number): Action {
   const kind = pick(r, ['done', 'stop_number', 'next_number', 'stop_record', 'pause_campaign', 'retry_after', 'retry_after'] as const);
   return kind === 'retry_after' ? { kind, seconds: int(r, 0, 86_400) } : { kind };
 }
-function randomRules(r: () => number): Record<Result, Rule> {
-  const rules: Record<Result, Rule> = { ...DEFAULT_RULES };
+function randomRules(r: () => number): Record<RuleKey, Rule> {
+  const rules: Record<RuleKey, Rule> = { ...DEFAULT_RULES };
   for (const res of RESULTS) {
     if (r() < 0.5) continue;
     const repeat = r() < 0.5 ? { times: int(r, 0, 4), everySeconds: int(r, 60, 600) } : null;

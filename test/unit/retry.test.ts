@@ -4,7 +4,7 @@ import { currentAttempt, decide, technicalErrorDelay } from '../../src/domain/re
 import type { RetryInput } from '../../src/domain/retry.ts';
 import { DEFAULT_RULES } from '../../src/domain/rules.ts';
 import { isDialerdError } from '../../src/lib/errors.ts';
-import type { Action, AttemptLimits, DialRecord, Result, Rule } from '../../src/domain/types.ts';
+import type { Action, AttemptLimits, DialRecord, Result, Rule, RuleKey } from '../../src/domain/types.ts';
 
 const END = 1_700_000_000_000;
 const policy = { firstDelaySeconds: 60, factor: 2, maxDelaySeconds: 600, free: 2 };
@@ -14,10 +14,10 @@ function dialing(over: Partial<DialRecord> = {}): DialRecord {
   const r = newRecord({ campaign: 'c', id: 'r', numbers: ['+1', '+2', '+3'], nextAt: END - 60_000 });
   return { ...r, state: 'dialing', dials: 1, ...over };
 }
-function withAction(result: Result, then: Action, repeat: Rule['repeat'] = null): Record<Result, Rule> {
+function withAction(result: Result, then: Action, repeat: Rule['repeat'] = null): Record<RuleKey, Rule> {
   return { ...DEFAULT_RULES, [result]: { repeat, then } };
 }
-function run(record: DialRecord, result: Result, rules: Record<Result, Rule> = DEFAULT_RULES, lim = limits) {
+function run(record: DialRecord, result: Result, rules: Record<RuleKey, Rule> = DEFAULT_RULES, lim = limits) {
   const input: RetryInput = { record, result, endedAt: END, attempts: lim, rules };
   return decide(input);
 }
@@ -50,6 +50,18 @@ describe('decide: repeats', () => {
     expect(out.decision).toBe('stop_number');
     expect(out.countedAttempt).toBe(true);
     expect(out.record.repeats).toBe(0);
+  });
+});
+
+describe('decide: an answered call we cut (interrupted)', () => {
+  it('follows the interrupted rule (default: a counted retry after 1 h), not answered\'s done', () => {
+    const out = decide({ record: dialing(), result: 'answered', interrupted: true, endedAt: END, attempts: limits, rules: DEFAULT_RULES });
+    expect(out).toMatchObject({ decision: 'retry_after', nextAt: END + 3_600_000, final: null, countedAttempt: true });
+    expect(out.record).toMatchObject({ state: 'waiting', attempts: 1, numberAttempts: [1, 0, 0], lastResult: 'answered' });
+  });
+  it('takes the campaign\'s own interrupted rule', () => {
+    const rules = { ...DEFAULT_RULES, interrupted: { repeat: null, then: { kind: 'done' } } } as Record<RuleKey, Rule>;
+    expect(decide({ record: dialing(), result: 'answered', interrupted: true, endedAt: END, attempts: limits, rules })).toMatchObject({ decision: 'done', final: 'done' });
   });
 });
 
@@ -164,7 +176,7 @@ describe('decide: trunk faults are technical results (free = 2)', () => {
     expect([a, b, c].map((o) => [o.record.consecutiveErrors, o.countedAttempt])).toEqual([[1, false], [2, false], [3, true]]);
   });
   it('never stop_number, whatever the campaign\'s rule for the result says', () => {
-    const rules = { ...withAction('trunk_rejected', { kind: 'stop_number' }), insufficient_funds: { repeat: null, then: { kind: 'stop_record' } } } as Record<Result, Rule>;
+    const rules = { ...withAction('trunk_rejected', { kind: 'stop_number' }), insufficient_funds: { repeat: null, then: { kind: 'stop_record' } } } as Record<RuleKey, Rule>;
     for (const result of ['trunk_rejected', 'insufficient_funds'] as const) {
       const out = run(dialing({ consecutiveErrors: 2 }), result, rules);
       expect(out).toMatchObject({ decision: 'retry_after', final: null, countedAttempt: true });

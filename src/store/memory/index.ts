@@ -15,6 +15,12 @@ export function createMemoryStore(): Store {
   let live = new Map<string, LiveDial>();
   let settled = new Set<string>();
   let hist = new Map<string, HistoryRow[]>();
+  /** Lifetime usage by `campaign:<id>` / `trunk:<name>`, talk in whole ms as the redis store keeps it. */
+  let usage = new Map<string, { dials: number; talkMs: number }>();
+  const use = (key: string, talkMs: number): void => {
+    const u = usage.get(key) ?? { dials: 0, talkMs: 0 };
+    usage.set(key, { dials: u.dials + 1, talkMs: u.talkMs + talkMs });
+  };
 
   const bucket = (c: string): CampaignBucket => {
     let b = buckets.get(c);
@@ -89,6 +95,9 @@ export function createMemoryStore(): Store {
       const rows = hist.get(s.history.campaign) ?? [];
       hist.set(s.history.campaign, rows);
       insertSorted(rows, { ...s.history });
+      const talkMs = Math.round(s.history.talkSeconds * 1000);
+      use(`campaign:${s.history.campaign}`, talkMs);
+      use(`trunk:${s.history.trunk}`, talkMs);
       live.delete(s.dialId);
       return true;
     },
@@ -114,6 +123,10 @@ export function createMemoryStore(): Store {
     async counts(campaign): Promise<CampaignCounts> {
       return buckets.get(campaign)?.counts() ?? { states: {}, results: {}, dials: 0 };
     },
+    async usage(scope, name) {
+      const u = usage.get(`${scope}:${name}`);
+      return { dials: u?.dials ?? 0, talkSeconds: (u?.talkMs ?? 0) / 1000 };
+    },
     async history(q: HistoryQuery) {
       const sources = q.campaign !== undefined ? [hist.get(q.campaign) ?? []] : [...hist.values()];
       // limit + 1 per campaign tells whether a row follows the page.
@@ -129,6 +142,7 @@ export function createMemoryStore(): Store {
       live = new Map();
       settled = new Set();
       hist = new Map();
+      usage = new Map();
     },
     async close() {},
   };

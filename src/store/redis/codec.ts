@@ -26,6 +26,9 @@ export function encodeHistory(h: HistoryRow): string {
   return JSON.stringify({ dialId, ...rest });
 }
 
+/** Rows written before `interrupted` existed read as not interrupted. */
 export function decodeHistory(raw: string): HistoryRow {
-  return JSON.parse(raw) as HistoryRow;
+  const h = JSON.parse(raw) as HistoryRow;
+  h.interrupted ??= false;
+  return h;
 }

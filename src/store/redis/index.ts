@@ -102,8 +102,9 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
       guard(async () => {
         const c = s.record.campaign;
         const h = s.history;
-        const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc];
-        const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign];
+        const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc, k.use('campaign', h.campaign), k.use('trunk', h.trunk)];
+        const talkMs = Math.round(h.talkSeconds * 1000);
+        const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign, talkMs];
         return (await callScript(r, 'settle', keys, args)) === 1;
       }),
 
@@ -125,6 +126,11 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
           else if (field.startsWith('r:')) (out.results as Record<string, number>)[field.slice(2)] = n;
         }
         return out;
+      }),
+    usage: (scope, name) =>
+      guard(async () => {
+        const [dials, talkMs] = await r.hmget(k.use(scope, name), 'dials', 'talk_ms');
+        return { dials: Number(dials ?? 0), talkSeconds: Number(talkMs ?? 0) / 1000 };
       }),
     history: (f) => guard(() => queryHistory(r, k, f)),
 

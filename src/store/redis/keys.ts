@@ -11,6 +11,7 @@
  *   {p}live             hash  dialId → LiveDial JSON
  *   {p}settled          zset  dialIds already settled, by startedAt (idempotency of settle; kept 30 days)
  *   {p}camp             hash  campaign id → CampaignRuntime JSON
+ *   {p}use:{scope}:{name} hash dials, talk_ms: lifetime usage of a campaign or a trunk (settle counts)
  *   {p}owner            string the token of the daemon using this prefix (short TTL, renewed)
  */
 export interface StoreKeys {
@@ -19,6 +20,7 @@ export interface StoreKeys {
   due(campaign: string): string;
   cnt(campaign: string): string;
   hist(campaign: string): string;
+  use(scope: 'campaign' | 'trunk', name: string): string;
   readonly histc: string;
   readonly live: string;
   readonly settled: string;
@@ -33,6 +35,7 @@ export function storeKeys(prefix: string): StoreKeys {
     due: (c) => `${prefix}due:${c}`,
     cnt: (c) => `${prefix}cnt:${c}`,
     hist: (c) => `${prefix}hist:${c}`,
+    use: (scope, name) => `${prefix}use:${scope}:${name}`,
     histc: `${prefix}histc`,
     live: `${prefix}live`,
     settled: `${prefix}settled`,
@@ -46,7 +49,7 @@ export function keyKind(prefix: string, key: string): string | null {
   if (!key.startsWith(prefix)) return null;
   const rest = key.slice(prefix.length);
   if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner') return rest;
-  const m = /^(rec|due|cnt|hist):(.+)$/s.exec(rest);
+  const m = /^(rec|due|cnt|hist|use):(.+)$/s.exec(rest);
   return m ? m[1]! : null;
 }
 

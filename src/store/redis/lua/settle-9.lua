@@ -1,11 +1,14 @@
 --[[
   Settle one dial, once per dialId: write the record (unless it became final meanwhile) and
-  reindex it, append the history row, count the result, drop the live dial.
+  reindex it, append the history row, count the result and the lifetime usage of the campaign
+  and of the trunk (dials, talk ms), drop the live dial.
     KEYS[1] settled zset  KEYS[2] rec hash   KEYS[3] due zset   KEYS[4] cnt hash
     KEYS[5] live hash     KEYS[6] hist zset  KEYS[7] histc set
+    KEYS[8] use hash of the campaign   KEYS[9] use hash of the trunk
     ARGV[1] dialId   ARGV[2] record id   ARGV[3] record JSON   ARGV[4] record's new state
     ARGV[5] due score ('' when the new state is not due)   ARGV[6] history JSON
     ARGV[7] history startedAt   ARGV[8] result   ARGV[9] history campaign
+    ARGV[10] talk milliseconds (an integer)
   Returns: 1 when settled now, 0 when this dialId was settled before (nothing changed).
   The settled ids are kept 30 days (by startedAt): a daemon running for months does not grow
   this set without bound, and no end event arrives a month after its dial.
@@ -32,5 +35,9 @@ redis.call('ZADD', KEYS[6], ARGV[7], ARGV[6])
 redis.call('SADD', KEYS[7], ARGV[9])
 redis.call('HINCRBY', KEYS[4], 'r:' .. ARGV[8], 1)
 redis.call('HINCRBY', KEYS[4], 'dials', 1)
+for i = 8, 9 do
+  redis.call('HINCRBY', KEYS[i], 'dials', 1)
+  redis.call('HINCRBY', KEYS[i], 'talk_ms', ARGV[10])
+end
 redis.call('HDEL', KEYS[5], ARGV[1])
 return 1
