@@ -33,26 +33,49 @@ export interface DialRequest {
   onAnswer: { context: string; extension: string; priority: number };
 }
 
-/** Facts about the end of a dial, as the PBX reported them. */
+/**
+ * Facts about the end of a dial, as the PBX reported them: no field says what they mean (that is
+ * `domain/results`). A field the adapter cannot know is null, never a guess.
+ *
+ * Clocks: the `at` of every PbxEvent, `ended` included, is our clock (the adapter's `Clock`,
+ * read when the event arrived). `answeredAt` is the PBX's clock: FreeSWITCH `answer_uepoch`
+ * (µs → ms), read only when no `answered` event went out (the answer was learned from the
+ * hangup event itself, e.g. a dial adopted after a restart); ARI has no answer instant of its
+ * own, so an adopted Asterisk dial carries the instant we found it answered, on our clock.
+ * Both are epoch milliseconds; with the PBX on another host they differ by its clock's offset.
+ */
 export interface EndFacts {
-  /** Q.850 cause (Asterisk `cause`, FreeSWITCH `variable_hangup_cause_q850`). */
+  /** Q.850 cause (Asterisk `cause`, FreeSWITCH `variable_hangup_cause_q850`): the PBX's own derivation, a Reason header included. */
   q850: number | null;
-  /** Final SIP code (Asterisk `tech_cause`, FreeSWITCH `sip_term_status`/`sip_invite_failure_status`). */
+  /**
+   * The far end's final SIP response to our INVITE (Asterisk `tech_cause`, FreeSWITCH
+   * `sip_term_status`, else `sip_invite_failure_status`). A 487 answering the switch's own
+   * CANCEL (FreeSWITCH ring timeout: `sip_hangup_disposition=send_cancel`) is not one: null.
+   */
   sip: number | null;
-  /** FreeSWITCH Hangup-Cause name; null on Asterisk. */
+  /** FreeSWITCH Hangup-Cause name (or the bgapi `-ERR <NAME>` when no hangup event came); null on Asterisk. */
   causeName: string | null;
-  /** Human text of the cause (cause_txt), for logs only. */
+  /** Human text: cause_txt, sip_term_phrase, or the whole bgapi `-ERR` reply; for logs only. */
   causeText: string | null;
   /** The end was a soft hangup request (ours), e.g. Asterisk cause 32 flag. */
   soft: boolean;
-  /** The adapter knows the ring timeout expired (FreeSWITCH NO_ANSWER/ALLOTTED_TIMEOUT before answer). */
+  /** The originate's own ring timer ended it (FreeSWITCH NO_ANSWER/ALLOTTED_TIMEOUT/PROGRESS_TIMEOUT; Asterisk: no far-end hangup request before the timeout). */
   ringTimeoutHit: boolean;
-  /** The PBX refused the dial / it never left (gateway down, originate -ERR). */
+  /** The PBX made no call of it: it refused the originate text (FreeSWITCH `-ERR` that names no cause, ARI originate lost). */
   originateFailed: boolean;
-  /** Answer instant if the adapter learned it only at the end (FreeSWITCH answer_uepoch). */
+  /** Answer instant if the adapter learned it only at the end (see Clocks above). */
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
+  /** A provisional response (180/183: ringing or early media) came before the end; null: not known. */
+  progress: boolean | null;
+  /**
+   * Some SIP message from the carrier reached the PBX (FreeSWITCH: `sip_network_ip` on the hangup
+   * event; Asterisk: the far end's hangup request, which carries its SIP code). false when the
+   * switch ended the dial without hearing the carrier (sofia-sip's local 503 when nothing
+   * listens); null when the adapter cannot tell.
+   */
+  farEndResponded: boolean | null;
 }
 
 export type PbxEvent =
@@ -95,5 +118,7 @@ export function emptyEndFacts(): EndFacts {
     originateFailed: false,
     answeredAt: null,
     outcomeLost: false,
+    progress: null,
+    farEndResponded: null,
   };
 }
