@@ -52,9 +52,11 @@ describe('ESL events → raw facts', () => {
   it('reads BACKGROUND_JOB -ERR bodies', () => {
     expect(errCause('-ERR RECOVERY_ON_TIMER_EXPIRE\n')).toBe('RECOVERY_ON_TIMER_EXPIRE');
     expect(errCause('+OK 7f4de4bc')).toBeNull();
-    expect(factsFromJobError('GATEWAY_DOWN', '-ERR GATEWAY_DOWN')).toMatchObject({ causeName: 'GATEWAY_DOWN', q850: null, originateFailed: false, causeText: '-ERR GATEWAY_DOWN' });
-    expect(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED')).toMatchObject({ causeName: 'CHAN_NOT_IMPLEMENTED', originateFailed: false });
-    expect(factsFromJobError('USER_BUSY', '-ERR USER_BUSY')).toMatchObject({ causeName: 'USER_BUSY', q850: null, originateFailed: false });
+    // no channel event seen: FreeSWITCH never reported a channel, whatever the cause
+    expect(factsFromJobError('GATEWAY_DOWN', '-ERR GATEWAY_DOWN')).toMatchObject({ causeName: 'GATEWAY_DOWN', q850: null, originateFailed: true, causeText: '-ERR GATEWAY_DOWN' });
+    expect(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED')).toMatchObject({ causeName: 'CHAN_NOT_IMPLEMENTED', originateFailed: true });
+    // the channel rang, then its hangup event was lost: the cause is all there is
+    expect(factsFromJobError('USER_BUSY', '-ERR USER_BUSY', true)).toMatchObject({ causeName: 'USER_BUSY', q850: null, originateFailed: false, progress: true });
     expect(factsFromJobError('NO_ANSWER', '-ERR NO_ANSWER')).toMatchObject({ ringTimeoutHit: true });
     expect(factsFromJobError(null, '-ERR')).toMatchObject({ causeName: null, originateFailed: true });
   });

@@ -84,9 +84,11 @@ describe('Q.850 66 (CHAN_NOT_IMPLEMENTED) is the same on both switches and a cam
     expect(result(onAst, o)).toBe('error');
   });
 
-  it('when only the originate job said it (-ERR CHAN_NOT_IMPLEMENTED)', () => {
-    expect(result(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED'))).toBe('failed');
-    expect(result(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED'), { sip: {}, q850: { 66: 'error' } })).toBe('error');
+  it('when only the originate job said it and no channel was ever reported, the dial never left: error (Asterisk refuses the POST)', () => {
+    expect(result(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED'))).toBe('error');
+    // after the channel was seen, the cause decides, overrides included
+    expect(result(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED', true))).toBe('failed');
+    expect(result(factsFromJobError('CHAN_NOT_IMPLEMENTED', '-ERR CHAN_NOT_IMPLEMENTED', true), { sip: {}, q850: { 66: 'rejected' } })).toBe('rejected');
   });
 });
 

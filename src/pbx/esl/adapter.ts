@@ -87,7 +87,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     const body = (ev['_body'] ?? '').trim();
     if (!d || !body.startsWith('-') || d.errTimer) return;
     // The hangup event may still be on its way (either order is legal): give it a moment.
-    d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body, d.progressed)), graceMs);
+    d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body, d.progressed || d.answered)), graceMs);
   };
 
   const onEvent = (ev: EslEvent): void => {

@@ -69,20 +69,20 @@ export function factsFromHangup(ev: EslEvent, soft: boolean, progressed = false)
 }
 
 /**
- * Facts when only the BACKGROUND_JOB `-ERR <CAUSE>` is known (no hangup event came: the channel
- * was never created, or its event was lost): the cause name as FreeSWITCH wrote it (the domain
- * reads its number), no SIP code. `cause` null: the originate text itself was refused.
- * `progressed`: the adapter saw a CHANNEL_PROGRESS(_MEDIA) for it.
+ * Facts when only the BACKGROUND_JOB `-ERR <CAUSE>` is known (no hangup event came): the cause
+ * name as FreeSWITCH wrote it (the domain reads its number), no SIP code. `channelSeen`: an event
+ * of the dial's channel (progress, answer) came; without one FreeSWITCH never reported a channel,
+ * which is `originateFailed` (an unknown gateway, a bogus endpoint, a refused originate text).
  */
-export function factsFromJobError(cause: string | null, text: string, progressed = false): EndFacts {
+export function factsFromJobError(cause: string | null, text: string, channelSeen = false): EndFacts {
   const name = cause && /^[A-Z_]+$/.test(cause) ? cause : null;
   return {
     ...emptyEndFacts(),
     causeName: name,
     causeText: text,
     ringTimeoutHit: name !== null && RING_TIMEOUT_CAUSES.has(name),
-    originateFailed: name === null,
-    progress: progressed ? true : null,
+    originateFailed: !channelSeen,
+    progress: channelSeen ? true : null,
   };
 }
 
