@@ -4,6 +4,7 @@
  * (which the FreeSWITCH suite compares with; DIALERD_RECORD_PARITY=1 rewrites it), and the result
  * must be the SIP code's own.
  */
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sipDefault } from '../../../src/domain/results.ts';
 import type { PbxAdapter } from '../../../src/pbx/port.ts';
@@ -41,6 +42,27 @@ describe('parity: every final SIP failure through the real Asterisk', () => {
   afterAll(async () => {
     await adapter?.stop();
     await carrier?.stop();
+  });
+
+  // A dead carrier (issue 11): Asterisk ignores the ICMP refusal of a closed port and retransmits
+  // the INVITE, exactly as to a host that never answers; both ring out our timer with no ringing.
+  it.each([
+    ['port closed', 15097, false],
+    ['host silent (blackhole)', 15096, true],
+  ] as const)('a carrier %s is error', async (_label, port, bind) => {
+    const hole = dgram.createSocket('udp4');
+    if (bind) await new Promise<void>((r) => hole.bind(port, '127.0.0.1', () => r()));
+    try {
+      const req = dialRequest(endpointAt(port, '+15550001000'), { ringTimeoutSeconds: 3 });
+      col.started.set(req.dialId, Date.now());
+      await adapter.originate(req);
+      await col.waitEnded(req.dialId, 15_000);
+      const f = col.raw(req.dialId);
+      expect(f).toMatchObject({ answered: false, progress: false, ringTimeoutHit: true });
+      expect(parityResult(parityFacts(0, f))).toBe('error');
+    } finally {
+      hole.close();
+    }
   });
 
   it('reports what test/fixtures/parity-asterisk.json recorded', () => {
