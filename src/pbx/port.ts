@@ -61,13 +61,13 @@ export interface EndFacts {
   soft: boolean;
   /** The originate's own ring timer ended it (FreeSWITCH NO_ANSWER/ALLOTTED_TIMEOUT/PROGRESS_TIMEOUT; Asterisk: no far-end hangup request before the timeout). */
   ringTimeoutHit: boolean;
-  /** The PBX made no call of it: it refused the originate text (FreeSWITCH `-ERR` that names no cause, ARI originate lost). */
+  /** The PBX made no call of it: FreeSWITCH answered the originate `-ERR` and no event of its channel ever came; ARI: the originate was lost (no channel). */
   originateFailed: boolean;
   /** Answer instant if the adapter learned it only at the end (see Clocks above). */
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
-  /** A provisional response (180/183: ringing or early media) came before the end; null: not known. */
+  /** A provisional response (180/183) came before the end (FreeSWITCH CHANNEL_PROGRESS(_MEDIA) / progress_uepoch; ARI Ringing state or Dial RINGING/PROGRESS); null: not known. */
   progress: boolean | null;
   /**
    * Some SIP message from the carrier reached the PBX (FreeSWITCH: `sip_network_ip` on the hangup
