@@ -8,6 +8,7 @@
  * (switch_call_cause_t) and mod_sofia's sofia_glue_sip_cause_to_freeswitch().
  */
 import { RESULTS } from './types.ts';
+import { FREESWITCH_CAUSE_CODES, isFinalFailure, isFreeswitchInternal, SIP_TO_Q850, sipCause } from './causes.ts';
 import type { CauseOverrides, MappedResult, RawFacts, Result } from './types.ts';
 
 function table<K extends string | number>(groups: Partial<Record<Result, readonly K[]>>): Readonly<Record<K, Result>> {
@@ -18,38 +19,26 @@ function table<K extends string | number>(groups: Partial<Record<Result, readonl
   return Object.freeze(out);
 }
 
+const has = (t: Readonly<Record<number | string, Result>>, k: number | string): boolean => Object.hasOwn(t, k);
+
 /**
- * Default result by final SIP response code. Consulted before the Q.850 table because the SIP
- * code is what the far end said; Asterisk ignores Reason headers on 4xx–6xx and FreeSWITCH
- * honours them, so the derived Q.850 cause of the same answer differs between the two.
- * Beyond domain.md §3: 485 (with cause 3) → invalid_number, 402 → insufficient_funds and
- * 401/403/407 → trunk_rejected (our own trunk's credit or credentials: the technical class, see
- * TECHNICAL_RESULTS), 487 → no_answer (when we did not cancel it), 504 → no_answer (Asterisk and
- * FreeSWITCH both derive 102, recovery on timer expiry).
- *
- * Only the SIP code tells a trunk fault: both switches derive Q.850 21 (CALL_REJECTED) for
- * 401/402/403/407 just as for a subscriber's 603, so without a SIP code 21 stays `rejected`.
- * FreeSWITCH's 401/407 without a challenge lack sip_invite_failure_status but still carry
- * sip_term_status (and proto_specific_hangup_cause sip:401) on CHANNEL_HANGUP_COMPLETE
- * (../shared/lab/freeswitch/matrix.txt r401, r407), so they map here; when only the
- * BACKGROUND_JOB `-ERR CALL_REJECTED` is known (the hangup event never came) there is no SIP code
- * and the dial is `rejected`: we do not guess a code the switch did not report.
+ * Results a final SIP code has of its own, beyond what its Q.850 cause (SIP_TO_Q850) says:
+ * 402 → insufficient_funds and 401/403/407 → trunk_rejected (our own trunk's credit or
+ * credentials, the technical class, see TECHNICAL_RESULTS: RFC 3398 gives them all 21, like a
+ * subscriber's 603); 487 → no_answer (the far end ended the ringing itself; RFC 3398 gives no
+ * cause); 502 → unreachable (domain.md §3, where its cause 38 would read congestion).
  */
-export const DEFAULT_SIP_MAP: Readonly<Record<number, Result>> = table<number>({
-  busy: [486, 600],
-  no_answer: [408, 480, 487, 504],
-  rejected: [603, 607, 608],
+export const SIP_RESULTS: Readonly<Record<number, Result>> = table<number>({
+  no_answer: [487],
   unreachable: [502],
-  invalid_number: [404, 410, 484, 485, 604],
-  congestion: [500, 503],
   insufficient_funds: [402],
   trunk_rejected: [401, 403, 407],
 });
 
 /**
- * Default result by Q.850 cause, used when no SIP code decided. Any cause not listed
- * (3 without 485/604, 16, 31, 127, ...) is `failed` unless the ring timeout was hit.
- * Beyond domain.md §3: 102 (recovery on timer expiry: INVITE never answered) → no_answer.
+ * Default result by Q.850 cause: for the cause derived from a final SIP code (causes.ts), and
+ * for the PBX's cause when no SIP code exists. Any cause not listed (3, 16, 31, 63, 88, 127, ...)
+ * is `failed`. Beyond domain.md §3: 102 (recovery on timer expiry: INVITE never answered) → no_answer.
  */
 export const DEFAULT_Q850_MAP: Readonly<Record<number, Result>> = table<number>({
   busy: [17],
@@ -60,34 +49,20 @@ export const DEFAULT_Q850_MAP: Readonly<Record<number, Result>> = table<number>(
   congestion: [34, 38, 41, 42, 44, 47],
 });
 
+/** The default result of a final SIP failure code (no override): SIP_RESULTS, else through its cause. */
+export function sipDefault(sip: number): Result {
+  if (has(SIP_RESULTS, sip)) return SIP_RESULTS[sip]!;
+  const cause = sipCause(sip);
+  return cause !== null && has(DEFAULT_Q850_MAP, cause) ? DEFAULT_Q850_MAP[cause]! : 'failed';
+}
+
 /**
- * Every FreeSWITCH Hangup-Cause name with its switch_call_cause_t value (switch_types.h).
- * Values above 127 are FreeSWITCH-internal: hangup_cause_q850 reports them as 16
- * (switch_channel_cause_q850), so only the name tells what happened.
+ * The default result of every SIP code either table names (sipDefault): the README's SIP column.
+ * Codes not listed follow their class's x00 (4xx as 400, 5xx as 500, 6xx as 600).
  */
-export const FREESWITCH_CAUSE_CODES: Readonly<Record<string, number>> = Object.freeze({
-  NONE: 0, UNALLOCATED_NUMBER: 1, NO_ROUTE_TRANSIT_NET: 2, NO_ROUTE_DESTINATION: 3,
-  CHANNEL_UNACCEPTABLE: 6, CALL_AWARDED_DELIVERED: 7, NORMAL_CLEARING: 16, USER_BUSY: 17,
-  NO_USER_RESPONSE: 18, NO_ANSWER: 19, SUBSCRIBER_ABSENT: 20, CALL_REJECTED: 21, NUMBER_CHANGED: 22,
-  REDIRECTION_TO_NEW_DESTINATION: 23, EXCHANGE_ROUTING_ERROR: 25, DESTINATION_OUT_OF_ORDER: 27,
-  INVALID_NUMBER_FORMAT: 28, FACILITY_REJECTED: 29, RESPONSE_TO_STATUS_ENQUIRY: 30, NORMAL_UNSPECIFIED: 31,
-  NORMAL_CIRCUIT_CONGESTION: 34, NETWORK_OUT_OF_ORDER: 38, NORMAL_TEMPORARY_FAILURE: 41,
-  SWITCH_CONGESTION: 42, ACCESS_INFO_DISCARDED: 43, REQUESTED_CHAN_UNAVAIL: 44, PRE_EMPTED: 45,
-  FACILITY_NOT_SUBSCRIBED: 50, OUTGOING_CALL_BARRED: 52, INCOMING_CALL_BARRED: 54,
-  BEARERCAPABILITY_NOTAUTH: 57, BEARERCAPABILITY_NOTAVAIL: 58, SERVICE_UNAVAILABLE: 63,
-  BEARERCAPABILITY_NOTIMPL: 65, CHAN_NOT_IMPLEMENTED: 66, FACILITY_NOT_IMPLEMENTED: 69,
-  SERVICE_NOT_IMPLEMENTED: 79, INVALID_CALL_REFERENCE: 81, INCOMPATIBLE_DESTINATION: 88,
-  INVALID_MSG_UNSPECIFIED: 95, MANDATORY_IE_MISSING: 96, MESSAGE_TYPE_NONEXIST: 97, WRONG_MESSAGE: 98,
-  IE_NONEXIST: 99, INVALID_IE_CONTENTS: 100, WRONG_CALL_STATE: 101, RECOVERY_ON_TIMER_EXPIRE: 102,
-  MANDATORY_IE_LENGTH_ERROR: 103, PROTOCOL_ERROR: 111, INTERWORKING: 127,
-  SUCCESS: 142, ORIGINATOR_CANCEL: 487, CRASH: 500, SYSTEM_SHUTDOWN: 501, LOSE_RACE: 502,
-  MANAGER_REQUEST: 503, BLIND_TRANSFER: 600, ATTENDED_TRANSFER: 601, ALLOTTED_TIMEOUT: 602,
-  USER_CHALLENGE: 603, MEDIA_TIMEOUT: 604, PICKED_OFF: 605, USER_NOT_REGISTERED: 606,
-  PROGRESS_TIMEOUT: 607, INVALID_GATEWAY: 608, GATEWAY_DOWN: 609, INVALID_URL: 610,
-  INVALID_PROFILE: 611, NO_PICKUP: 612, SRTP_READ_ERROR: 613, BOWOUT: 614, BUSY_EVERYWHERE: 615,
-  DECLINE: 616, DOES_NOT_EXIST_ANYWHERE: 617, NOT_ACCEPTABLE: 618, UNWANTED: 619, NO_IDENTITY: 620,
-  BAD_IDENTITY_INFO: 621, UNSUPPORTED_CERTIFICATE: 622, INVALID_IDENTITY: 623, STALE_DATE: 624,
-});
+export const DEFAULT_SIP_MAP: Readonly<Record<number, Result>> = Object.freeze(
+  Object.fromEntries([...new Set([...Object.keys(SIP_TO_Q850), ...Object.keys(SIP_RESULTS)])].map((k) => [k, sipDefault(Number(k))])),
+);
 
 /** Results of the FreeSWITCH-internal causes (above 127) that an unanswered dial can end with. */
 const FREESWITCH_INTERNAL: Readonly<Record<string, Result>> = table<string>({
@@ -140,13 +115,7 @@ export interface MapOptions {
   overrides: CauseOverrides;
 }
 
-const has = (t: Readonly<Record<number | string, Result>>, k: number | string): boolean => Object.hasOwn(t, k);
-
-function isFreeswitchInternal(name: string | null): name is string {
-  return name !== null && (FREESWITCH_CAUSE_CODES[name] ?? 0) > 127;
-}
-
-/** The Q.850 cause worth looking up, or null when what was reported is not one. */
+/** The Q.850 cause the PBX reported worth looking up, or null when what was reported is not one. */
 function effectiveQ850(f: RawFacts): number | null {
   // A FreeSWITCH-internal cause is reported as q850 16: a stand-in, not what happened.
   if (isFreeswitchInternal(f.causeName)) return null;
@@ -171,23 +140,45 @@ function mapAnswered(f: RawFacts, shortCallSeconds: number): MappedResult {
   return { result, amdNotSure: status === 'NOTSURE' };
 }
 
-function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
-  const sip = f.sip;
-  const q850 = effectiveQ850(f);
-  if (sip !== null && has(overrides.sip, sip)) return overrides.sip[sip]!;
-  if (q850 !== null && has(overrides.q850, q850)) return overrides.q850[q850]!;
-  if (isFreeswitchInternal(f.causeName)) return FREESWITCH_CAUSE_MAP[f.causeName]!;
-  if (sip !== null && has(DEFAULT_SIP_MAP, sip)) return DEFAULT_SIP_MAP[sip]!;
-  if (q850 !== null && has(DEFAULT_Q850_MAP, q850)) return DEFAULT_Q850_MAP[q850]!;
-  if (f.ringTimeoutHit) return 'no_answer';
+/**
+ * The carrier never took part: the switch made the failure up itself with no SIP message from
+ * the carrier (FreeSWITCH's local 503 when nothing listens), or nothing rang within the whole
+ * ring timeout (a silent carrier host). Only when the adapter says so: `progress` and
+ * `farEndResponded` null (not known) never make a dead carrier.
+ */
+export function carrierDead(f: RawFacts): boolean {
+  if (f.progress !== false) return false;
+  if (f.farEndResponded === false && isFinalFailure(f.sip)) return true;
+  return f.ringTimeoutHit;
+}
+
+function byCause(cause: number | null, overrides: CauseOverrides): Result {
+  if (cause !== null && has(overrides.q850, cause)) return overrides.q850[cause]!;
+  if (cause !== null && has(DEFAULT_Q850_MAP, cause)) return DEFAULT_Q850_MAP[cause]!;
   return 'failed';
+}
+
+function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
+  if (carrierDead(f)) return 'error';
+  if (isFreeswitchInternal(f.causeName) && f.sip === null) return FREESWITCH_CAUSE_MAP[f.causeName]!;
+  // Our own ring timer ended it: any SIP code is the answer to the switch's own CANCEL
+  // (FreeSWITCH's 487) or made up by the switch (Asterisk's 480).
+  if (f.ringTimeoutHit) return byCause(19, overrides);
+  const sip = f.sip;
+  if (isFinalFailure(sip)) {
+    if (has(overrides.sip, sip)) return overrides.sip[sip]!;
+    if (has(SIP_RESULTS, sip)) return SIP_RESULTS[sip]!;
+    return byCause(sipCause(sip), overrides);
+  }
+  return byCause(effectiveQ850(f), overrides);
 }
 
 /**
  * Maps the raw facts of one finished dial to its result. Decision order, first match wins:
  *
- * 1. `originateFailed` → `error` (the dial never left).
- * 2. Answered (cause codes are ignored, they read 16, 0 or 32):
+ * 1. `originateFailed` → `error` (the PBX made no call of it).
+ * 2. Answered (whether or not we hung it up ourselves: a real conversation we ended, e.g. at
+ *    shutdown, is judged like any other; cause codes are ignored, they read 16, 0 or 32):
  *    a. AMD status INITIALSILENCE or NOAUDIODATA, or MACHINE/NOTSURE whose AMD cause kind is
  *       INITIALSILENCE → `silence` (Asterisk 22 reports silence as MACHINE, INITIALSILENCE-2500-2500);
  *    b. AMD MACHINE → `machine`;
@@ -200,16 +191,21 @@ function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
  *    (the call ended while the PBX link was down) → `error`: a technical error, retried with
  *    backoff and not counted as an attempt until `technical_errors.free` in a row.
  * 4. Not answered, first match of:
- *    a. the campaign's SIP override for `sip`, then its Q.850 override for the cause (a SIP
- *       override beats a Q.850 override);
- *    b. FREESWITCH_CAUSE_MAP for a FreeSWITCH-internal cause name (above 127, q850 reads 16);
- *    c. DEFAULT_SIP_MAP: the SIP code beats the Q.850 cause the PBX derived from it;
- *    d. DEFAULT_Q850_MAP (the cause from `causeName` when `q850` is null; 32 is never a cause);
- *    e. `ringTimeoutHit` → `no_answer`;
+ *    a. a dead carrier (carrierDead: no provisional response, and a SIP failure the switch made
+ *       up without hearing the carrier, or the ring timeout) → `error`;
+ *    b. no SIP code and a FreeSWITCH-internal cause name (above 127, q850 reads 16):
+ *       FREESWITCH_CAUSE_MAP;
+ *    c. the ring timeout hit → cause 19 (the campaign's Q.850 override for 19, else `no_answer`);
+ *    d. a final SIP failure code (400..699) decides alone, whatever Q.850 cause the PBX derived
+ *       or a Reason header said: the campaign's SIP override; SIP_RESULTS; else its cause by
+ *       RFC 3398 (causes.ts, unknown codes as their class's x00) through the campaign's Q.850
+ *       override and DEFAULT_Q850_MAP;
+ *    e. no SIP code: the PBX's Q.850 cause (from `causeName` when `q850` is null; 32 is never a
+ *       cause) through the campaign's Q.850 override and DEFAULT_Q850_MAP;
  *    f. `failed`.
- *    Hence Q.850 21 is `insufficient_funds` with SIP 402, `trunk_rejected` with 401/403/407
- *    (our trunk) and `rejected` with 603/607/608 or no SIP code; Q.850 3 is `invalid_number`
- *    only with 485/604.
+ *    Hence SIP 402 is `insufficient_funds`, 401/403/407 `trunk_rejected` and 603/607/608
+ *    `rejected`, though RFC 3398 and both switches give them all cause 21; 580 is `congestion`
+ *    on every PBX (as 500: cause 41).
  */
 export function mapResult(facts: RawFacts, opts: MapOptions): MappedResult {
   if (facts.originateFailed === true) return { result: 'error', amdNotSure: false };

@@ -69,6 +69,10 @@ export interface RawFacts {
   originateFailed?: boolean;
   /** The call ended while the PBX link was down: how it ended is unknown. */
   outcomeLost?: boolean;
+  /** A provisional response (ringing, session progress) came before the end; null/absent: not known. */
+  progress?: boolean | null;
+  /** Some SIP message from the carrier reached the PBX; null/absent: the PBX does not tell. */
+  farEndResponded?: boolean | null;
 }
 
 /** Result mapping output. */

@@ -55,6 +55,8 @@ export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFac
     cancelledByUs: d.hungUp || f.soft,
     originateFailed: f.originateFailed,
     outcomeLost: f.outcomeLost,
+    progress: f.progress,
+    farEndResponded: f.farEndResponded,
   };
 }
 

@@ -60,21 +60,33 @@ export interface DialRequest {
   onAnswer: { context: string; extension: string; priority: number };
 }
 
-/** Facts about the end of a dial, as the PBX reported them. */
+/**
+ * Facts about the end of a dial, as the PBX reported them: no field says what they mean (that is
+ * `domain/results`). A field the adapter cannot know is null, never a guess.
+ *
+ * Clocks: every instant here is on our clock, like the events' `at` (see the port's guarantees
+ * above): FreeSWITCH's `answer_uepoch` is used only as a span to its own hangup instant, set back
+ * from when the hangup event reached us; an adopted Asterisk dial carries the instant we found it
+ * answered.
+ */
 export interface EndFacts {
-  /** Q.850 cause (Asterisk `cause`, FreeSWITCH `variable_hangup_cause_q850`). */
+  /** Q.850 cause (Asterisk `cause`, FreeSWITCH `variable_hangup_cause_q850`): the PBX's own derivation, a Reason header included. */
   q850: number | null;
-  /** Final SIP code (Asterisk `tech_cause`, FreeSWITCH `sip_term_status`/`sip_invite_failure_status`). */
+  /**
+   * The far end's final SIP response to our INVITE (Asterisk `tech_cause`, FreeSWITCH
+   * `sip_term_status`, else `sip_invite_failure_status`). A 487 answering the switch's own
+   * CANCEL (FreeSWITCH ring timeout: `sip_hangup_disposition=send_cancel`) is not one: null.
+   */
   sip: number | null;
-  /** FreeSWITCH Hangup-Cause name; null on Asterisk. */
+  /** FreeSWITCH Hangup-Cause name (or the bgapi `-ERR <NAME>` when no hangup event came); null on Asterisk. */
   causeName: string | null;
-  /** Human text of the cause (cause_txt), for logs only. */
+  /** Human text: cause_txt, sip_term_phrase, or the whole bgapi `-ERR` reply; for logs only. */
   causeText: string | null;
   /** The dial ended after a hangup() of ours reached the PBX (never after one that rejected). */
   soft: boolean;
-  /** The adapter knows the ring timeout expired (FreeSWITCH NO_ANSWER/ALLOTTED_TIMEOUT before answer). */
+  /** The originate's own ring timer ended it (FreeSWITCH NO_ANSWER/ALLOTTED_TIMEOUT/PROGRESS_TIMEOUT; Asterisk: no far-end hangup request before the timeout). */
   ringTimeoutHit: boolean;
-  /** The PBX refused the dial / it never left (gateway down, originate -ERR). */
+  /** The PBX made no call of it: FreeSWITCH answered the originate `-ERR` and no event of its channel ever came; ARI: the originate was lost (no channel). */
   originateFailed: boolean;
   /**
    * Answer instant on the adapter's clock, as learned at the end (FreeSWITCH), for an answer no
@@ -84,6 +96,15 @@ export interface EndFacts {
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
+  /** A provisional response (180/183) came before the end (FreeSWITCH CHANNEL_PROGRESS(_MEDIA) / progress_uepoch; ARI Ringing state or Dial RINGING/PROGRESS); null: not known. */
+  progress: boolean | null;
+  /**
+   * Some SIP message from the carrier reached the PBX (FreeSWITCH: `sip_network_ip` on the hangup
+   * event; Asterisk: the far end's hangup request, which carries its SIP code). false when the
+   * switch ended the dial without hearing the carrier (sofia-sip's local 503 when nothing
+   * listens); null when the adapter cannot tell.
+   */
+  farEndResponded: boolean | null;
 }
 
 export type PbxEvent =
@@ -127,5 +148,7 @@ export function emptyEndFacts(): EndFacts {
     originateFailed: false,
     answeredAt: null,
     outcomeLost: false,
+    progress: null,
+    farEndResponded: null,
   };
 }

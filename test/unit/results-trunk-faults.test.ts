@@ -15,6 +15,7 @@ const OPTS = { shortCallSeconds: 10, overrides: { sip: {}, q850: {} } };
 const raw = (f: EndFacts): RawFacts => ({
   answered: false, ringSeconds: 0.5, talkSeconds: 0, q850: f.q850, sip: f.sip, causeName: f.causeName,
   amdStatus: null, amdCause: null, ringTimeoutHit: f.ringTimeoutHit, cancelledByUs: false, originateFailed: f.originateFailed,
+  progress: f.progress, farEndResponded: f.farEndResponded,
 });
 
 describe('trunk faults on the real switches', () => {
@@ -47,9 +48,9 @@ describe('trunk faults on the real switches', () => {
     }
   });
 
-  it('only the bgapi job known (-ERR CALL_REJECTED, no hangup event): no SIP code, so rejected, never a guessed trunk fault', () => {
+  it('only the bgapi job known after the channel rang (-ERR CALL_REJECTED, hangup event lost): no SIP code, so rejected, never a guessed trunk fault', () => {
     for (const c of FS_TRUNK_FAULTS) {
-      const f = factsFromJobError('CALL_REJECTED', c.job);
+      const f = factsFromJobError('CALL_REJECTED', c.job, true);
       expect(f.sip).toBeNull();
       expect(mapResult(raw(f), OPTS).result).toBe('rejected');
     }

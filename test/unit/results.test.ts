@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_Q850_MAP,
   DEFAULT_SIP_MAP,
-  FREESWITCH_CAUSE_CODES,
   FREESWITCH_CAUSE_MAP,
   defaultMappingMarkdown,
   describeDefaultMapping,
   mapResult,
   parseAmdCause,
 } from '../../src/domain/results.ts';
+import { FREESWITCH_CAUSE_CODES } from '../../src/domain/causes.ts';
 import { RESULTS, type CauseOverrides, type RawFacts, type Result } from '../../src/domain/types.ts';
 
 const NONE: CauseOverrides = { sip: {}, q850: {} };
@@ -175,9 +175,9 @@ describe('mapResult: traps', () => {
     expect(result({ q850: 21, sip })).toBe('rejected');
   });
 
-  it('Q.850 21 with no SIP code, or one not in the table, is rejected', () => {
+  it('Q.850 21 with no SIP code is rejected; with a SIP code the code decides (499 reads as 400: 41)', () => {
     expect(result({ q850: 21 })).toBe('rejected');
-    expect(result({ q850: 21, sip: 499 })).toBe('rejected');
+    expect(result({ q850: 21, sip: 499 })).toBe('congestion');
     expect(result({ causeName: 'CALL_REJECTED' })).toBe('rejected');
   });
 
@@ -197,10 +197,11 @@ describe('mapResult: traps', () => {
     expect(result({ q850: 41, sip: 480 })).toBe('no_answer');
   });
 
-  it('ring timeout is no_answer only when no code decided', () => {
+  it('ring timeout is cause 19 whatever SIP code the switch reported with it (its own CANCEL\'s 487, Asterisk\'s 480)', () => {
     expect(result({ q850: 16, ringTimeoutHit: true })).toBe('no_answer');
     expect(result({ q850: 16 })).toBe('failed');
-    expect(result({ q850: 34, sip: 503, ringTimeoutHit: true })).toBe('congestion');
+    expect(result({ q850: 19, sip: 487, ringTimeoutHit: true, progress: true }, { sip: { 487: 'busy' }, q850: {} })).toBe('no_answer');
+    expect(result({ q850: 19, sip: 480, ringTimeoutHit: true }, { sip: {}, q850: { 19: 'rejected' } })).toBe('rejected');
   });
 });
 
@@ -273,8 +274,8 @@ describe('default tables', () => {
       { result: 'rejected', q850: [21], sip: [603, 607, 608] },
       { result: 'unreachable', q850: [20, 27], sip: [502] },
       { result: 'invalid_number', q850: [1, 22, 28], sip: [404, 410, 484, 485, 604] },
-      { result: 'congestion', q850: [34, 38, 41, 42, 44, 47], sip: [500, 503] },
-      { result: 'failed', q850: [], sip: [] },
+      { result: 'congestion', q850: [34, 38, 41, 42, 44, 47], sip: [400, 481, 500, 503] },
+      { result: 'failed', q850: [], sip: [405, 406, 413, 414, 415, 416, 420, 421, 423, 482, 483, 488, 501, 505, 513, 606] },
       { result: 'insufficient_funds', q850: [], sip: [402] },
       { result: 'trunk_rejected', q850: [], sip: [401, 403, 407] },
       { result: 'error', q850: [], sip: [] },

@@ -114,6 +114,10 @@ function endFacts(d: DialState, e: Extract<AriEvent, { type: 'ChannelDestroyed' 
     // far end's hangup request first (see shared/lab/asterisk/matrix.txt: ring-forever vs r480).
     ringTimeoutHit: d.answeredAt === null && !d.hangupRequested && now - d.startedAt >= ringMs - RING_TIMEOUT_SLACK_MS,
     answeredAt: d.answerEmitted ? null : d.answeredAt,
+    progress: d.progressed,
+    // ARI shows the carrier's voice only as its hangup request (with the SIP code) or ringing;
+    // silence is not proof: Asterisk ignores an ICMP refusal and lets the ring timer run out.
+    farEndResponded: d.hangupTechCause !== null || d.progressed ? true : null,
   };
 }
 

@@ -87,7 +87,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     const body = (ev['_body'] ?? '').trim();
     if (!d || !body.startsWith('-') || d.errTimer) return;
     // The hangup event may still be on its way (either order is legal): give it a moment.
-    d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body)), graceMs);
+    d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body, d.progressed || d.answered)), graceMs);
   };
 
   const onEvent = (ev: EslEvent): void => {
@@ -98,6 +98,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     switch (name) {
       case 'CHANNEL_PROGRESS':
       case 'CHANNEL_PROGRESS_MEDIA':
+        d.progressed = true;
         if (!d.answered) emit({ type: 'progress', dialId: d.id, at: deps.clock.now() });
         return;
       case 'CHANNEL_ANSWER':
@@ -106,7 +107,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
         return emitAmd(d, ev);
       case 'CHANNEL_HANGUP_COMPLETE':
         if (d.answered || answeredAtOf(ev) !== null) emitAmd(d, ev);
-        return finish(d, factsFromHangup(ev, d.killed, deps.clock.now()));
+        return finish(d, factsFromHangup(ev, d.killed, deps.clock.now(), d.progressed));
     }
   };
 

@@ -7,6 +7,8 @@ export interface Dial {
   /** Job-UUID of our bgapi; null for a dial adopted from the switch (after a daemon restart). */
   jobId: string | null;
   answered: boolean;
+  /** A CHANNEL_PROGRESS(_MEDIA) came for it. */
+  progressed: boolean;
   amdSent: boolean;
   killed: boolean;
   errTimer: NodeJS.Timeout | null;
@@ -45,7 +47,7 @@ export class DialBook {
   }
 
   add(dialId: string, jobId: string | null, uuid = channelUuidOf(dialId)): Dial {
-    const d: Dial = { id: dialId, uuid, jobId, answered: false, amdSent: false, killed: false, errTimer: null };
+    const d: Dial = { id: dialId, uuid, jobId, answered: false, progressed: false, amdSent: false, killed: false, errTimer: null };
     this.byId.set(d.id, d);
     this.byUuid.set(d.uuid, d);
     if (jobId) this.byJob.set(jobId, d);

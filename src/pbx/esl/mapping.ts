@@ -3,7 +3,6 @@
  * the switch said, read from the right header.
  */
 import { emptyEndFacts, type EndFacts } from '../port.ts';
-import { q850Of, REFUSED_CAUSES, RING_TIMEOUT_CAUSES } from './causes.ts';
 import type { EslEvent } from './protocol.ts';
 
 function int(v: string | undefined): number | null {
@@ -22,10 +21,21 @@ export function answeredAtOf(ev: EslEvent): number | null {
   return usToMs(ev['variable_answer_uepoch']) ?? usToMs(ev['Caller-Channel-Answered-Time']);
 }
 
-/** The final SIP status: `sip_term_status`, else `sip_invite_failure_status`; absent when FreeSWITCH cancelled. */
+/** Causes FreeSWITCH gives when the originate's own ring timer ran out. */
+const RING_TIMEOUT_CAUSES: ReadonlySet<string> = new Set(['NO_ANSWER', 'ALLOTTED_TIMEOUT', 'PROGRESS_TIMEOUT']);
+
+/**
+ * The far end's final SIP status: `sip_term_status`, else `sip_invite_failure_status`, else
+ * `proto_specific_hangup_cause` (`sip:401`). The failure status after FreeSWITCH sent a CANCEL
+ * itself (`sip_hangup_disposition=send_cancel`, ring timeout: `487 "CANCEL"`) answers that
+ * CANCEL, not our INVITE: null.
+ */
 export function sipOf(ev: EslEvent): number | null {
-  const sip = int(ev['variable_sip_term_status']) ?? int(ev['variable_sip_invite_failure_status']);
-  if (sip !== null) return sip;
+  const term = int(ev['variable_sip_term_status']);
+  if (term !== null) return term;
+  if (ev['variable_sip_hangup_disposition'] === 'send_cancel') return null;
+  const failure = int(ev['variable_sip_invite_failure_status']);
+  if (failure !== null) return failure;
   const proto = /^sip:(\d{3})$/.exec(ev['variable_proto_specific_hangup_cause'] ?? '');
   return proto ? Number(proto[1]) : null;
 }
@@ -42,37 +52,49 @@ export function answeredAtOn(ev: EslEvent, now: number): number | null {
   return hungUp === null ? now : now - Math.max(0, hungUp - answered);
 }
 
-/** Facts of a CHANNEL_HANGUP_COMPLETE that arrived at `now` (our clock). `soft`: our hangup reached the switch. */
-export function factsFromHangup(ev: EslEvent, soft: boolean, now: number): EndFacts {
+/** A provisional response came: FreeSWITCH stamps `progress_uepoch` / `progress_media_uepoch` (180/183). */
+function progressOf(ev: EslEvent): boolean {
+  return usToMs(ev['variable_progress_uepoch']) !== null || usToMs(ev['variable_progress_media_uepoch']) !== null;
+}
+
+/**
+ * Facts of a CHANNEL_HANGUP_COMPLETE that arrived at `now` (our clock). `soft`: we asked for the
+ * hangup. `progressed`: the adapter saw a CHANNEL_PROGRESS(_MEDIA) for it. `farEndResponded`: mod_sofia sets `sip_network_ip` from
+ * the first SIP response it receives; sofia-sip's own 503 (nothing listening) leaves it unset.
+ */
+export function factsFromHangup(ev: EslEvent, soft: boolean, now: number, progressed = false): EndFacts {
   const causeName = ev['Hangup-Cause'] ?? ev['variable_hangup_cause'] ?? null;
   const answeredAt = answeredAtOn(ev, now);
   const sip = sipOf(ev);
   return {
     ...emptyEndFacts(),
     causeName,
-    q850: int(ev['variable_hangup_cause_q850']) ?? (causeName ? q850Of(causeName) : null),
+    q850: int(ev['variable_hangup_cause_q850']),
     sip,
     causeText: ev['variable_sip_term_phrase'] ?? causeName,
     soft,
     answeredAt,
     ringTimeoutHit: answeredAt === null && causeName !== null && RING_TIMEOUT_CAUSES.has(causeName),
-    originateFailed: answeredAt === null && sip === null && causeName !== null && REFUSED_CAUSES.has(causeName),
+    progress: progressed || progressOf(ev),
+    farEndResponded: (ev['variable_sip_network_ip'] ?? '') !== '',
   };
 }
 
 /**
- * Facts when only the BACKGROUND_JOB `-ERR <CAUSE>` is known (no hangup event came: the channel
- * was never created, or its event was lost). `cause` null: the originate text itself was refused.
+ * Facts when only the BACKGROUND_JOB `-ERR <CAUSE>` is known (no hangup event came): the cause
+ * name as FreeSWITCH wrote it (the domain reads its number), no SIP code. `channelSeen`: an event
+ * of the dial's channel (progress, answer) came; without one FreeSWITCH never reported a channel,
+ * which is `originateFailed` (an unknown gateway, a bogus endpoint, a refused originate text).
  */
-export function factsFromJobError(cause: string | null, text: string): EndFacts {
+export function factsFromJobError(cause: string | null, text: string, channelSeen = false): EndFacts {
   const name = cause && /^[A-Z_]+$/.test(cause) ? cause : null;
   return {
     ...emptyEndFacts(),
     causeName: name,
-    q850: name ? q850Of(name) : null,
     causeText: text,
     ringTimeoutHit: name !== null && RING_TIMEOUT_CAUSES.has(name),
-    originateFailed: name === null || REFUSED_CAUSES.has(name),
+    originateFailed: !channelSeen,
+    progress: channelSeen ? true : null,
   };
 }
 

@@ -43,7 +43,8 @@ const CASES: Case[] = [
   reject(603, 'Decline', 21, 'rejected'),
   reject(403, 'Forbidden', 21, 'trunk_rejected'),
   { name: 'ring-timeout', xml: ringForeverScenario(), ring: 3, q850: 19, sip: 480, answered: false, ringTimeoutHit: true, result: 'no_answer' },
-  { name: 'no-sip-answer', xml: null, ring: 3, q850: 19, sip: 480, answered: false, ringTimeoutHit: true, result: 'no_answer' },
+  // nothing answers at all (no SIPp on the port): a dead carrier, issue 11 → error (technical, feeds the trunk breaker)
+  { name: 'no-sip-answer', xml: null, ring: 3, q850: 19, sip: 480, answered: false, ringTimeoutHit: true, result: 'error' },
   { name: 'answer-bye', xml: answerScenario(3000), q850: [0, 16], sip: null, answered: true, talk: [2.6, 3.8], result: 'answered' },
   { name: 'answer-short', xml: answerScenario(800), q850: [0, 16], sip: null, answered: true, talk: [0.5, 1.6], result: 'answered_short' },
   { name: 'amd-machine', xml: answerScenario(6000, `${AUDIO}/machine.ul`), amd: {}, q850: [0, 16], sip: null, answered: true,

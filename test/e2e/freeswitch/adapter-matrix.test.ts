@@ -3,6 +3,7 @@
  * FreeSWITCH: the raw facts it reports (read from the matrix itself) and the result
  * src/domain/results.ts maps them to. All rows dial at once through one carrier SIPp.
  */
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapResult } from '../../../src/domain/results.ts';
 import type { Result } from '../../../src/domain/types.ts';
@@ -14,7 +15,7 @@ import { dialRequest, logger } from '../shared/fixtures.ts';
 import type { Sipp } from '../shared/sipp.ts';
 import type { Branch } from '../shared/sipp-carrier.ts';
 import { until } from '../../helpers/until.ts';
-import { ESL, endpointFor, startCarrier } from './harness.ts';
+import { CARRIER_PORT, ESL, endpointFor, startCarrier } from './harness.ts';
 import { LAB_MATRIX, type LabRow } from './lab-matrix.ts';
 
 const SHORT_CALL = 1;
@@ -37,10 +38,10 @@ interface Plan {
   talk?: [number, number];
 }
 
-/** Rows whose result today differs from what issue 11 asks: not run here, listed in the suite's report. */
+/** Rows not run here, with the reason (none left: the dead-carrier rows run in their own block below). */
 const LEFT_OUT: Record<string, string> = {
-  'no-listener-t5': "sofia-sip's local 503 is `congestion` today; a dead carrier must be `error`",
-  'blackhole-t5': 'a silent carrier host (no provisional response) is `no_answer` today; issue 11 asks `error`',
+  'no-listener-t5': 'needs nothing listening on the carrier port: run below, after the carrier SIPp stopped',
+  'blackhole-t5': 'needs a carrier host that never answers: run below, with a bound UDP socket on the carrier port',
 };
 
 function planOf(row: LabRow): Plan | null {
@@ -138,5 +139,31 @@ describe('ESL adapter on a real FreeSWITCH: the cause matrix', () => {
     const seq = col.sequence(id).filter((t, i, a) => t !== 'progress' || a.indexOf(t) === i);
     expect(seq).toEqual([...(row.order.includes('PROGRESS') ? ['progress'] : []), ...(row.answered ? ['answered'] : []), 'ended']);
     expect(mapResult(raw, { shortCallSeconds: SHORT_CALL, overrides: { sip: {}, q850: {} } }).result).toBe(p.result);
+  });
+
+  // A dead carrier (issue 11): lab rows no-listener-t5 (sofia-sip's local 503 within ~20 ms, no
+  // provisional response, no sip_network_ip) and blackhole-t5 (NO_ANSWER at the ring timeout, no
+  // provisional response). Both are `error`: technical, fed to the trunk breaker.
+  it.each([
+    ['no-listener-t5', false],
+    ['blackhole-t5', true],
+  ] as const)('%s is error', async (label, bind) => {
+    await carrier.stop();
+    const row = LAB_MATRIX.find((r) => r.label === label)!;
+    const hole = dgram.createSocket('udp4');
+    if (bind) await new Promise<void>((r) => hole.bind(CARRIER_PORT, '127.0.0.1', () => r()));
+    try {
+      const req = dialRequest(endpointFor('+15550001000'), { number: '+15550001000', callerId: '5550001', ringTimeoutSeconds: RING, onAnswer: { context: 'dialer', extension: '', priority: 1 } });
+      col.started.set(req.dialId, Date.now());
+      await adapter.originate(req);
+      await col.waitEnded(req.dialId, 15_000);
+      const raw = col.raw(req.dialId);
+      expect({ causeName: raw.causeName, q850: raw.q850 }).toEqual({ causeName: row.causeName, q850: row.q850 });
+      expect(raw).toMatchObject({ answered: false, progress: false, farEndResponded: false });
+      expect(raw.sip).toBe(bind ? null : 503);
+      expect(mapResult(raw, { shortCallSeconds: SHORT_CALL, overrides: { sip: {}, q850: {} } }).result).toBe('error');
+    } finally {
+      hole.close();
+    }
   });
 });

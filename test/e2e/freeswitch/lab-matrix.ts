@@ -14,7 +14,10 @@ export interface LabRow {
   bgapi: string;
   causeName: string;
   q850: number;
-  /** The final SIP status as the switch keeps it: sip_term_status, else sip_invite_failure_status. */
+  /**
+   * The far end's final SIP status as the adapter reads it: sip_term_status, else
+   * sip_invite_failure_status unless that answers FreeSWITCH's own CANCEL (send_cancel: ring timeout).
+   */
   sip: number | null;
   answered: boolean;
   /** Event names in the order they came (CREATE, ORIGINATE, PROGRESS, ANSWER, BGJOB, HANGUP, …). */
@@ -37,7 +40,7 @@ export function parseLabMatrix(text: string): LabRow[] {
       bgapi: /bgapi=(.*?) \|/.exec(line)![1]!,
       causeName: f['Hangup-Cause']!,
       q850: Number(f['q850']),
-      sip: int(f['sip_term_status']) ?? int(f['sip_invite_failure_status']),
+      sip: int(f['sip_term_status']) ?? (f['sip_hangup_disposition'] === 'send_cancel' ? null : int(f['sip_invite_failure_status'])),
       answered: f['answered'] === 'yes',
       order,
     });

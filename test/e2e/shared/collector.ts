@@ -56,6 +56,8 @@ export class Collector {
       ringTimeoutHit: end.facts.ringTimeoutHit,
       cancelledByUs,
       originateFailed: end.facts.originateFailed,
+      progress: end.facts.progress,
+      farEndResponded: end.facts.farEndResponded,
     };
   }
 

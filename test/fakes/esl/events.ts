@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseHeaderLines } from '../../../src/pbx/esl/framing.ts';
-import { q850Of } from '../../../src/pbx/esl/causes.ts';
+import { FREESWITCH_CAUSE_CODES } from '../../../src/domain/causes.ts';
 
 export type Ev = Record<string, string>;
 const DIR = new URL('../../fixtures/freeswitch/', import.meta.url);
@@ -66,7 +66,9 @@ export const events = {
     const ev = channel(T.hangup, c, nowMs, seq);
     ev['Hangup-Cause'] = o.cause;
     ev['variable_hangup_cause'] = o.cause;
-    ev['variable_hangup_cause_q850'] = String(q850Of(o.cause) ?? 16);
+    const code = FREESWITCH_CAUSE_CODES[o.cause] ?? 16;
+    // FreeSWITCH's rule (switch_channel_cause_q850): its own causes above 127 read 16.
+    ev['variable_hangup_cause_q850'] = String(code <= 127 ? code : 16);
     for (const k of ['variable_sip_term_status', 'variable_proto_specific_hangup_cause', 'variable_sip_term_cause', 'variable_sip_invite_failure_status']) delete ev[k];
     if (o.sip !== null) {
       ev['variable_sip_term_status'] = String(o.sip);
