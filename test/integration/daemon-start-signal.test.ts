@@ -7,7 +7,7 @@
  * and never exited.
  */
 import { createServer } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it, type ExpectStatic } from 'vitest';
 import { campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
 import { DaemonProcess, type LinePredicate, type LogLine } from '../helpers/daemon-process.ts';
 
@@ -41,7 +41,7 @@ const msgIs =
 const transitions = (lines: LogLine[], who: string): string[] => lines.filter((l) => l.lifecycle === who).map((l) => `${String(l.from)} -> ${String(l.to)}`);
 
 /** Each transition starts where the previous one ended, from `initial`, and the last one ends `stopped`. */
-function expectChain(seq: string[], initial: string): void {
+function expectChain(expect: ExpectStatic, seq: string[], initial: string): void {
   const pairs = seq.map((t) => t.split(' -> '));
   expect(pairs[0]?.[0]).toBe(initial);
   pairs.slice(1).forEach(([from], i) => expect(from).toBe(pairs[i]![1]));
@@ -66,7 +66,7 @@ const CASES: Case[] = [
   { step: 'running', at: msgIs('daemon: starting -> running') },
 ];
 
-async function runCase(c: Case): Promise<{ d: DaemonProcess; ms: number }> {
+async function runCase(c: Case, expect: ExpectStatic): Promise<{ d: DaemonProcess; ms: number }> {
   const f = makeFixture({
     redisUrl: c.redis ? `redis://127.0.0.1:${await closedPort()}` : null,
     shutdownGrace: `${GRACE_MS / 1000}s`,
@@ -87,8 +87,9 @@ async function runCase(c: Case): Promise<{ d: DaemonProcess; ms: number }> {
 
 describe('dialerd run: SIGTERM during start', () => {
   for (const c of CASES) {
-    it.concurrent(`at ${c.step}: exits 0 within the grace period, transitions in order, no start step after the stop`, async () => {
-      const { d, ms } = await runCase(c);
+    it.concurrent(`at ${c.step}: exits 0 within the grace period, transitions in order, no start step after the stop`, async ({ expect }) => {
+      // Concurrent: each case asserts with its own `expect`.
+      const { d, ms } = await runCase(c, expect);
       expect(ms).toBeLessThan(GRACE_MS);
       const daemon = transitions(d.lines, 'daemon');
       const engine = transitions(d.lines, 'engine');
@@ -102,7 +103,7 @@ describe('dialerd run: SIGTERM during start', () => {
         ['created -> starting', 'starting -> stopping', 'stopping -> stopped'],
         ['created -> starting', 'starting -> running', 'running -> stopping', 'stopping -> stopped'],
       ]).toContainEqual(daemon);
-      expectChain(engine, 'idle');
+      expectChain(expect, engine, 'idle');
       const stopAt = d.lines.findIndex((l) => l.lifecycle === 'daemon' && l.to === 'stopping');
       const after = d.lines.slice(stopAt + 1);
       expect(after.filter((l) => /^start: /.test(l.msg) || (l.lifecycle === 'engine' && l.to === 'running'))).toEqual([]);
