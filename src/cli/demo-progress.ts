@@ -1,5 +1,5 @@
 /** The demo's live progress line and closing summary. */
-import type { Daemon } from '../daemon.ts';
+import type { Daemon } from '../daemon/daemon.ts';
 import type { Clock } from '../domain/types.ts';
 import type { Io } from './main.ts';
 

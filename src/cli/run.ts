@@ -8,7 +8,7 @@ import { DEFAULT_API_URL } from '../api/client.ts';
 import { formatConfigError } from '../config/load-campaign.ts';
 import { currentEnv } from '../config/env.ts';
 import { loadDaemonConfig } from '../config/load-daemon.ts';
-import { Daemon } from '../daemon.ts';
+import { Daemon } from '../daemon/daemon.ts';
 import { realScheduler } from '../lib/clock.ts';
 import { VirtualScheduler } from '../lib/virtual-scheduler.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -38,8 +38,8 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   const speed = flags.speed ?? DEMO_SPEED;
   const logger = createLogger(flags.demo ? 'error' : config.logLevel);
   const demoClock = flags.demo ? new VirtualScheduler(Date.now()) : null;
-  // Signals are handled from the start: before the daemon is up (e.g. waiting for Redis) a
-  // signal just aborts the start.
+  // Signals are handled from the start: one aborts Daemon.create (waiting for Redis), or stops
+  // the daemon once it exists (aborting its start() when that is still running).
   const abort = new AbortController();
   let daemon: Daemon | null = null;
   let signals = 0;
@@ -52,8 +52,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
       process.exit(130);
     }
     logger.info(`${sig}: stopping (live calls may finish; ${sig} again forces)`);
-    if (daemon) void daemon.stop().then(() => resolveDone(0));
-    else abort.abort();
+    abort.abort();
   };
   process.on('SIGTERM', () => onStop('SIGTERM'));
   process.on('SIGINT', () => onStop('SIGINT'));
@@ -64,9 +63,12 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
     if (abort.signal.aborted) return 0;
     throw err;
   }
-  const progress = flags.demo ? new DemoProgress(daemon, io, demoClock ?? realScheduler) : null;
   const running = daemon;
-  progress?.onAllCompleted(() => void running.stop(0).then(() => resolveDone(0)));
+  const stop = (graceMs?: number): void => void running.stop(graceMs).then(() => resolveDone(0));
+  if (abort.signal.aborted) stop(); // the signal came after the store answered
+  else abort.signal.addEventListener('abort', () => stop(), { once: true });
+  const progress = flags.demo ? new DemoProgress(daemon, io, demoClock ?? realScheduler) : null;
+  progress?.onAllCompleted(() => stop(0));
   let finished = false;
   const paced = demoClock?.runPaced({ speed, maxGapMs: DEMO_MAX_GAP_MS, stop: () => finished });
   try {
@@ -77,7 +79,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
     await daemon.stop(0).catch(() => undefined); // and open links (Redis, PBX) would too
     throw err;
   }
-  if (loaded.demoTokenFor && daemon.apiUrl) {
+  if (loaded.demoTokenFor && daemon.apiUrl && daemon.status === 'running') {
     const api = daemon.apiUrl === DEFAULT_API_URL ? '' : ` --api ${daemon.apiUrl}`;
     io.err(`control API ${daemon.apiUrl}, token generated for this run; in another terminal: ${loaded.demoTokenFor}=${demoToken} ${selfCommand()} campaign list${api}`);
   }

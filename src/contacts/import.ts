@@ -60,6 +60,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Problems kept in the report (default 1000); counting goes on past it. */
   maxProblems?: number;
+  /** importContacts stops between batches once it aborts (rejecting with its reason). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_BATCH = 500;
@@ -148,7 +150,8 @@ export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRec
 
 /**
  * Streams `opts.file` into `onBatch` (awaited before the next batch is read, so a slow store
- * slows the reader rather than filling memory). Returns the report.
+ * slows the reader rather than filling memory). Returns the report; rejects with the reason of
+ * `opts.signal` when it aborts (the batches before it are imported, the file is closed).
  */
 export async function importContacts(
   opts: ImportOptions,
@@ -156,6 +159,7 @@ export async function importContacts(
 ): Promise<ImportReport> {
   const gen = readContacts(opts);
   for (;;) {
+    if (opts.signal?.aborted) await gen.throw(opts.signal.reason);
     const next = await gen.next();
     if (next.done) return next.value;
     await onBatch(next.value);

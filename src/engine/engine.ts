@@ -17,6 +17,7 @@ import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
+import { Lifecycle } from '../lib/lifecycle.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
 import { admit } from './admission.ts';
 import { Caps } from './caps.ts';
@@ -28,7 +29,7 @@ import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from '.
 import { RateBook, type RateLimiter } from './rate.ts';
 import { stormDial } from './storm-guards.ts';
 import { TrunkRates } from './trunk-rates.ts';
-import type { DncCheck, EngineDeps, EngineEvents } from './types.ts';
+import { ENGINE_TRANSITIONS, type DncCheck, type EngineDeps, type EngineEvents, type EngineStatus } from './types.ts';
 
 /** Records claimed per store round trip. */
 const BATCH = 64;
@@ -41,18 +42,16 @@ export class Engine extends EventEmitter {
   private readonly trunkRates: TrunkRates;
   private readonly caps: Caps;
   private readonly unsubscribe: (() => void)[] = [];
-  private stopping = false;
-  /** stop() has finished: dials not settled by now are left to the next start's reconciliation. */
-  private stopped = false;
+  private readonly life: Lifecycle<EngineStatus>;
   /** PBXes whose live dials have been reconciled since their link came up: only these dial. */
   private readonly ready = new Set<string>();
-  private begun = false;
-  private storeUp = true;
+  private storeUp = true; // the store's link as last reported: not a lifecycle state
   /** Settles waiting to retry: the store coming back retries them at once, not after their backoff. */
   private storeWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: EngineDeps) {
     super();
+    this.life = new Lifecycle('engine', 'idle', ENGINE_TRANSITIONS, deps.logger);
     this.limiters = new RateBook(deps.rateLimiter);
     this.trunkRates = new TrunkRates(deps);
     this.control = new CampaignControl(deps, {
@@ -152,17 +151,18 @@ export class Engine extends EventEmitter {
 
   private dialable(ctx: CampaignCtx): boolean {
     const pbx = this.control.pbxOf(ctx);
-    return this.begun && !this.stopping && this.storeUp && ctx.status.state === 'running' && pbx?.status() === 'up' && this.ready.has(pbx.name);
+    return this.life.is('running') && this.storeUp && ctx.status.state === 'running' && pbx?.status() === 'up' && this.ready.has(pbx.name);
   }
 
   /**
    * Start dialing: reconcile every PBX that is up, then pump. Until then nothing dials, so
    * calls a previous run left live are counted against the caps before any new one starts.
+   * `signal` (the daemon's stop) ends it between PBXes and keeps it from dialing.
    */
-  async begin(): Promise<void> {
-    for (const pbx of this.deps.pbxes.values()) if (pbx.status() === 'up') await this.reconcilePbx(pbx);
-    this.begun = true;
-    this.kickAll();
+  async begin(signal?: AbortSignal): Promise<void> {
+    if (!this.life.to('reconciling')) return;
+    for (const pbx of this.deps.pbxes.values()) if (!signal?.aborted && pbx.status() === 'up') await this.reconcilePbx(pbx);
+    if (!signal?.aborted && this.life.to('running')) this.kickAll();
   }
 
   private async reconcilePbx(pbx: PbxAdapter): Promise<void> {
@@ -318,7 +318,7 @@ export class Engine extends EventEmitter {
       if (e.status !== 'up') this.ready.delete(pbx.name);
       void this.guard(
         (async () => {
-          if (e.status === 'up' && this.begun) await this.reconcilePbx(pbx);
+          if (e.status === 'up' && this.life.is('running')) await this.reconcilePbx(pbx);
           for (const ctx of this.control.campaigns.values()) if (this.control.pbxOf(ctx) === pbx) await this.control.checkPbxPause(ctx);
           this.kickAll();
         })(),
@@ -371,7 +371,7 @@ export class Engine extends EventEmitter {
    */
   private async persistSettle(d: LiveDialState, record: DialRecord, history: ReturnType<typeof historyRow>): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
-      if (this.stopped) return false;
+      if (this.life.is('stopped')) return false;
       try {
         await this.deps.store.settle({ dialId: d.id, record, history });
         return true;
@@ -442,10 +442,10 @@ export class Engine extends EventEmitter {
 
   /**
    * Stop: no new dials; live calls end on their own until the deadline, then are hung up.
-   * Resolves when every dial is settled (or `forceAfterMs` passed after the hangups).
+   * Resolves when every dial is settled (or `forceAfterMs` passed after the hangups); once only.
    */
   async stop(graceMs: number, forceAfterMs = 5000): Promise<void> {
-    this.stopping = true;
+    if (!this.life.to('stopping')) return;
     for (const ctx of this.control.campaigns.values()) cancelTimers(ctx);
     if (!(await this.waitIdle(graceMs))) {
       this.deps.logger.warn({ live: this.dials.size }, 'shutdown deadline: hanging up live calls');
@@ -454,7 +454,7 @@ export class Engine extends EventEmitter {
     }
     for (const u of this.unsubscribe) u();
     // End the settle retries still waiting (the store is down): their timers would keep the process alive.
-    this.stopped = true;
+    this.life.to('stopped');
     this.wakeStoreWaiters();
   }
 

@@ -2,6 +2,7 @@
 import type { CampaignSpec, CampaignState, DialRecord, FinalState, HistoryRow, PauseReason, RecordState } from '../domain/types.ts';
 import type { TrunkConfig } from '../config/daemon-types.ts';
 import type { Scheduler } from '../lib/clock.ts';
+import type { Transitions } from '../lib/lifecycle.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import type { Store } from '../store/port.ts';
@@ -72,3 +73,19 @@ export interface LoadedCampaign {
   spec: CampaignSpec;
   dnc: DncCheck;
 }
+
+/**
+ * The engine's lifecycle: `idle` (campaigns load, nothing dials) → `reconciling` (begin():
+ * live dials a previous run left are adopted) → `running` (dialing) → `stopping` (no new dial;
+ * live ones finish) → `stopped` (settles still pending are left to the next start). stop() may
+ * come at any point before `stopped`.
+ */
+export type EngineStatus = 'idle' | 'reconciling' | 'running' | 'stopping' | 'stopped';
+
+export const ENGINE_TRANSITIONS = {
+  idle: ['reconciling', 'stopping'],
+  reconciling: ['running', 'stopping'],
+  running: ['stopping'],
+  stopping: ['stopped'],
+  stopped: [],
+} as const satisfies Transitions<EngineStatus>;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DaemonConfig } from '../../src/config/daemon-types.ts';
-import { Daemon } from '../../src/daemon.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { load } from './records.ts';

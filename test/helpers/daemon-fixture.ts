@@ -17,6 +17,10 @@ export interface FixtureOptions {
   maxConcurrency?: number;
   trunkConcurrency?: number;
   callsPerSecond?: number;
+  /** Default info. */
+  logLevel?: string;
+  /** More dialerd.yaml lines, appended as they are (e.g. an `api:` key). */
+  extraConfig?: string;
 }
 
 export interface Fixture {
@@ -41,7 +45,7 @@ export function makeFixture(o: FixtureOptions): Fixture {
   const configFile = path.join(dir, 'dialerd.yaml');
   writeFileSync(
     configFile,
-    `log_level: info
+    `log_level: ${o.logLevel ?? 'info'}
 max_concurrency: ${o.maxConcurrency ?? 50}
 shutdown_grace: ${o.shutdownGrace ?? '30s'}
 campaigns_dir: campaigns
@@ -50,7 +54,7 @@ pbxes:
   sim: { type: sim, outcomes: outcomes.yaml, seed: 1 }
 trunks:
   t1: { pbx: sim, endpoint: "SIM/{number}", concurrency: ${o.trunkConcurrency ?? 50}, calls_per_second: ${o.callsPerSecond ?? 100} }
-`,
+${o.extraConfig ?? ''}`,
   );
   return {
     dir,

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DaemonConfig } from '../../src/config/daemon-types.ts';
-import { Daemon } from '../../src/daemon.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
 import { silentLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Outcomes } from '../../src/pbx/sim/outcomes.ts';
 import { SimPbx } from '../../src/pbx/sim/sim-adapter.ts';

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { loadDaemonConfig } from '../../src/config/load-daemon.ts';
-import { Daemon } from '../../src/daemon.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
 import type { FinalEvent } from '../../src/engine/types.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { campaignYaml, contactsCsv, makeFixture } from '../helpers/daemon-fixture.ts';

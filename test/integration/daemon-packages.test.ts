@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { loadDaemonConfig } from '../../src/config/load-daemon.ts';
-import { Daemon } from '../../src/daemon.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';

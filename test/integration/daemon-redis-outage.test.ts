@@ -86,7 +86,7 @@ it('SIGTERM while Redis is down exits after the grace period; the unsettled dial
     d.signal('SIGTERM');
     const exit = await d.waitExit(12_000);
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(d.lines.at(-1)?.msg).toBe('stopped');
+    expect(d.lines.at(-1)?.msg).toBe('daemon: stopping -> stopped');
     await redis.start();
     // Never settled: the next start reconciles them (daemon-restart.test.ts).
     await until(async () => ((await s.liveDials()).length === 2 ? true : null), 'the two live dials still in Redis');

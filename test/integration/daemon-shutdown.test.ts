@@ -61,7 +61,7 @@ describe('dialerd run: SIGTERM', () => {
     const ended = d1.dials(stopAt);
     expect(ended).toHaveLength(3); // the calls live at the signal, each by its own end event
     expect(ended.every((l) => l.result === 'answered')).toBe(true);
-    expect(d1.lines.at(-1)?.msg).toBe('stopped');
+    expect(d1.lines.at(-1)?.msg).toBe('daemon: stopping -> stopped');
 
     const signalledAt = d1.lines[stopAt]!.time as number;
     const h1 = await allHistory(store, { campaign: 'c' });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDaemonConfig } from '../../src/config/load-daemon.ts';
-import { Daemon } from '../../src/daemon.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
 import type { CampaignChange } from '../../src/engine/types.ts';
 import type { FinalState, HistoryRow, Result } from '../../src/domain/types.ts';
 import { silentLogger } from '../../src/lib/logger.ts';

@@ -1,6 +1,6 @@
 /** The whole daemon in-process, as `dialerd run` composes it, recording what it announces. */
 import { loadDaemonConfig } from '../../../src/config/load-daemon.ts';
-import { Daemon } from '../../../src/daemon.ts';
+import { Daemon } from '../../../src/daemon/daemon.ts';
 import type { HistoryRow } from '../../../src/domain/types.ts';
 import type { CampaignChange, FinalEvent } from '../../../src/engine/types.ts';
 import { logger } from './fixtures.ts';
