@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import { mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
-import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
+import type { CampaignSpec, DialRecord, FinalState, HistoryRow, PauseReason, Result } from '../domain/types.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
 import { Lifecycle } from '../lib/lifecycle.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
@@ -25,6 +25,7 @@ import { CampaignControl } from './campaign-control.ts';
 import { cancelTimers, type CampaignCtx } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
 import { DialBook } from './dial-book.ts';
+import { InFlight } from './in-flight.ts';
 import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
 import { stormDial } from './storm-guards.ts';
@@ -37,6 +38,7 @@ const BATCH = 64;
 export class Engine extends EventEmitter {
   private readonly control: CampaignControl;
   private readonly dials = new DialBook();
+  private readonly tails = new InFlight();
   private readonly limiters: RateBook;
   /** Each trunk's effective calls-per-second under carrier backpressure. */
   private readonly trunkRates: TrunkRates;
@@ -350,6 +352,15 @@ export class Engine extends EventEmitter {
     }
     const row = historyRow(d, endedAt, facts, mapped, { ...out, record, final, nextAt: record.nextAt });
     if (!(await this.persistSettle(d, record, row))) return; // stopped: still in the store's live dials
+    const lost = facts.outcomeLost === true;
+    await this.tails.run(() => this.afterSettle(d, { ctx, row, record, final, result: mapped.result, pause: out.pauseCampaign, lost }));
+  }
+
+  /** What a persisted settle sets off: events, guards, budgets, auto-complete (stop() waits for it). */
+  private async afterSettle(d: LiveDialState, s: Settled): Promise<void> {
+    const { ctx, row, record, final, result, pause, lost } = s;
+    const spec = d.spec;
+    const endedAt = row.endedAt;
     this.dials.remove(d);
     this.deps.logger.info(
       { campaign: spec.id, record: row.record, dialId: d.id, number: row.number, result: row.result, q850: row.q850, sip: row.sip, action: row.action },
@@ -358,10 +369,10 @@ export class Engine extends EventEmitter {
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
     this.trunkRates.settled(d.trunk.name, row.result, endedAt);
-    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: facts.outcomeLost === true });
-    if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, facts.outcomeLost === true));
+    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: lost });
+    if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, lost));
     await this.control.budgets.counted(ctx, row);
-    if (ctx) await this.control.afterResult(ctx, mapped.result, out.pauseCampaign);
+    if (ctx) await this.control.afterResult(ctx, result, pause);
     this.kickAll();
   }
 
@@ -453,6 +464,7 @@ export class Engine extends EventEmitter {
       if (!(await this.waitIdle(forceAfterMs))) this.deps.logger.warn({ live: this.dials.size }, 'calls still live after hangup; left to reconciliation');
     }
     for (const u of this.unsubscribe) u();
+    if (!(await this.tails.idle(forceAfterMs, this.deps.scheduler))) this.deps.logger.warn({ running: this.tails.size }, 'settles still running at stop');
     // End the settle retries still waiting (the store is down): their timers would keep the process alive.
     this.life.to('stopped');
     this.wakeStoreWaiters();
@@ -496,6 +508,17 @@ export class Engine extends EventEmitter {
       this.deps.logger.error({ err }, 'engine step failed');
     }
   }
+}
+
+/** A persisted settle, as its tail needs it. */
+interface Settled {
+  ctx: CampaignCtx | undefined;
+  row: HistoryRow;
+  record: DialRecord;
+  final: FinalState | null;
+  result: Result;
+  pause: boolean;
+  lost: boolean;
 }
 
 function errText(err: unknown): string {
