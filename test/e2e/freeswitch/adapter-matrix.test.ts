@@ -58,7 +58,7 @@ function planOf(row: LabRow): Plan | null {
     case 'answer-remote-bye-2s-q850-17':
       return { branch: { suffix: '217', kind: 'answer', holdMs: 2000, q850: 17 }, talk: [1.5, 2.8], result: 'answered' };
     case 'answer-we-hangup-2s':
-      return { branch: { suffix: '299', kind: 'answer', holdMs: 30_000 }, hangupOnAnswer: true, result: 'answered_short' };
+      return { branch: { suffix: '299', kind: 'answer', holdMs: 30_000 }, hangupOnAnswer: true, result: 'answered' }; // we cut it: answered, interrupted (never answered_short)
     case 'answer-amd-dialplan':
       return { branch: { suffix: '300', kind: 'answer', holdMs: 2000 }, amd: true, talk: [1.5, 2.8], result: 'answered' };
     default:
@@ -138,7 +138,8 @@ describe('ESL adapter on a real FreeSWITCH: the cause matrix', () => {
     // the port's order: progress* → answered? → ended
     const seq = col.sequence(id).filter((t, i, a) => t !== 'progress' || a.indexOf(t) === i);
     expect(seq).toEqual([...(row.order.includes('PROGRESS') ? ['progress'] : []), ...(row.answered ? ['answered'] : []), 'ended']);
-    expect(mapResult(raw, { shortCallSeconds: SHORT_CALL, overrides: { sip: {}, q850: {} } }).result).toBe(p.result);
+    const mapped = mapResult(raw, { shortCallSeconds: SHORT_CALL, overrides: { sip: {}, q850: {} } });
+    expect({ result: mapped.result, interrupted: mapped.interrupted === true }).toEqual({ result: p.result, interrupted: p.hangupOnAnswer === true });
   });
 
   // A dead carrier (issue 11): lab rows no-listener-t5 (sofia-sip's local 503 within ~20 ms, no
