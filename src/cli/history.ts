@@ -4,9 +4,8 @@
  * WHEN is read here (history-time.ts: ISO 8601, `now`, `today`, `yesterday`, `-1h`…, in --tz)
  * and sent to the API as epoch ms. Every format follows the API's `next` pages (one bounded page
  * in memory at a time; CSV is written page by page) and prints instants the same way: ISO 8601
- * with --tz's offset (default UTC). `--last N` walks the matching rows oldest first, keeping
- * only the newest N, and prints those newest first: the store pages in ascending order only, so
- * its cost grows with the matching history — narrow it with --from. Table cells and JSON are
+ * with --tz's offset (default UTC). `--last N` asks the API for `order=desc` and N rows: the
+ * newest first, read from the end of the history (no walk over older rows). Table cells and JSON are
  * terminal-safe; CSV is data, written as is (formula-safe).
  */
 import type { Command } from 'commander';
@@ -61,24 +60,19 @@ export function historyAsk(f: HistoryFlags, now: number): HistoryAsk | string {
   return { filter, zone, limit: f.limit !== undefined ? Number(f.limit) : Number.POSITIVE_INFINITY, last: f.last !== undefined ? Number(f.last) : null };
 }
 
-/** Each page of matching rows, oldest first, until `limit` rows or the end. */
+/** Each page of matching rows (oldest first, or newest first for --last) until the limit or the end. */
 async function* pages(api: ApiClient, ask: HistoryAsk): AsyncGenerator<HistoryRow[]> {
   let cursor: string | null = null;
   let got = 0;
+  const limit = ask.last ?? ask.limit;
+  const order: Record<string, string> = ask.last !== null ? { order: 'desc' } : {};
   do {
-    const q = new URLSearchParams({ ...ask.filter, limit: String(Math.min(ask.limit - got, MAX_HISTORY_PAGE)), format: 'json', ...(cursor ? { cursor } : {}) });
+    const q = new URLSearchParams({ ...ask.filter, ...order, limit: String(Math.min(limit - got, MAX_HISTORY_PAGE)), format: 'json', ...(cursor ? { cursor } : {}) });
     const r: HistoryReply = await api.json<HistoryReply>('GET', `/history?${q.toString()}`);
     got += r.rows.length;
     cursor = r.next;
     yield r.rows;
-  } while (cursor !== null && got < ask.limit);
-}
-
-/** The newest `n` rows, newest first, keeping at most `n` (plus one page) in memory. */
-export async function lastRows(source: AsyncIterable<HistoryRow[]>, n: number): Promise<HistoryRow[]> {
-  let kept: HistoryRow[] = [];
-  for await (const page of source) kept = [...kept, ...page].slice(-n);
-  return kept.reverse();
+  } while (cursor !== null && got < limit);
 }
 
 /** A row with its instants as text in `zone` (the JSON output). */
@@ -120,7 +114,7 @@ export function registerHistoryCommand(program: Command, io: Io, done: (code: nu
     }
     const instant = (ms: number): string => formatInstant(ms, ask.zone);
     done(await withApi(io, f, async (api) => {
-      if (format === 'csv' && ask.last === null) {
+      if (format === 'csv') {
         let all = '';
         let header = true;
         for await (const rows of pages(api, ask)) {
@@ -133,10 +127,8 @@ export function registerHistoryCommand(program: Command, io: Io, done: (code: nu
         return;
       }
       const rows: HistoryRow[] = [];
-      if (ask.last !== null) rows.push(...(await lastRows(pages(api, ask), ask.last)));
-      else for await (const page of pages(api, ask)) rows.push(...page);
-      if (format === 'csv') io.out(historyCsv(rows, { instant }));
-      else io.out(format === 'json' ? terminalJson(JSON.stringify(rows.map((r) => withLocalTimes(r, ask.zone)), null, 2)) : historyTable(rows, ask.zone));
+      for await (const page of pages(api, ask)) rows.push(...page);
+      io.out(format === 'json' ? terminalJson(JSON.stringify(rows.map((r) => withLocalTimes(r, ask.zone)), null, 2)) : historyTable(rows, ask.zone));
     }));
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyAsk, lastRows } from '../../src/cli/history.ts';
+import { historyAsk } from '../../src/cli/history.ts';
 import { formatInstant, parseWhen } from '../../src/cli/history-time.ts';
 import type { HistoryRow } from '../../src/domain/types.ts';
 import { historyCsv, historyCsvHeader } from '../../src/store/history-csv.ts';
@@ -45,17 +45,7 @@ describe('history instants', () => {
 const row = (i: number): HistoryRow =>
   ({ dialId: `d${i}`, campaign: 'c', record: `r${i}`, startedAt: NOW + i * 1000, answeredAt: null, endedAt: NOW + i * 1000 + 500, nextAt: null }) as HistoryRow;
 
-describe('--last and CSV', () => {
-  it('keeps the newest N across pages, newest first', async () => {
-    async function* pages() {
-      yield [row(1), row(2), row(3)];
-      yield [row(4), row(5)];
-      yield [];
-    }
-    expect((await lastRows(pages(), 3)).map((r) => r.dialId)).toEqual(['d5', 'd4', 'd3']);
-    expect((await lastRows(pages(), 10)).map((r) => r.dialId)).toEqual(['d5', 'd4', 'd3', 'd2', 'd1']);
-  });
-
+describe('history CSV', () => {
   it('CSV writes instants as the caller formats them, the header only when asked', () => {
     const csv = historyCsv([row(0)], { instant: (ms) => formatInstant(ms, 'Europe/Moscow') });
     const [head, line] = csv.split('\r\n');
