@@ -91,7 +91,7 @@ function historyTable(rows: HistoryRow[], zone: string): string {
 }
 
 /** Registers `history` on the program; `done(code)` receives the exit code. */
-export function registerHistoryCommand(program: Command, io: Io, done: (code: number) => void, now: () => number = Date.now): void {
+export function registerHistoryCommand(program: Command, io: Io, done: (code: number) => void): void {
   apiOptions(
     program
       .command('history')
@@ -106,7 +106,7 @@ export function registerHistoryCommand(program: Command, io: Io, done: (code: nu
       .option('--format <format>', 'table | csv | json (default table; --json = json)'),
   ).action(async (f: HistoryFlags) => {
     const format = f.json ? 'json' : (f.format ?? 'table');
-    const ask = historyAsk(f, now());
+    const ask = historyAsk(f, Date.now());
     const usage = !FORMATS.includes(format) ? `--format: "${format}" is not one of ${FORMATS.join(', ')}` : typeof ask === 'string' ? ask : null;
     if (usage !== null || typeof ask === 'string') {
       io.err(`dialerd: ${usage}`);
