@@ -1,5 +1,6 @@
 /**
- * GET /history: call history rows (domain.md §6), filtered. JSON answers one page (`limit`
+ * GET /history: call history rows (domain.md §6), filtered, oldest first (`order=desc`: newest
+ * first, the store pages backwards). JSON answers one page (`limit`
  * rows, default 1 000, at most 10 000) and `next`, the cursor of the following page or null at
  * the end. CSV (RFC 4180, formula-safe) streams every matching row (or the first `limit`) in
  * constant memory, reading the store a page at a time.
@@ -28,6 +29,7 @@ const Query = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1 })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
   },
   { additionalProperties: false },
 );
@@ -40,6 +42,7 @@ interface HistoryQuery {
   limit?: number;
   cursor?: string;
   format?: 'json' | 'csv';
+  order?: 'asc' | 'desc';
 }
 
 /** The JSON answer: one page and the cursor of the next (null at the end). */
@@ -67,6 +70,7 @@ export function historyFilter(q: HistoryQuery): HistoryFilter {
   }
   if (q.from !== undefined) f.from = parseInstant('from', q.from);
   if (q.to !== undefined) f.to = parseInstant('to', q.to);
+  if (q.order !== undefined) f.order = q.order;
   return f;
 }
 

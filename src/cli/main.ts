@@ -53,8 +53,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('validate')
     .description('check campaign files (and daemon configs); print every error as file:line:col')
     .argument('<files...>')
-    .action(async (files: string[]) => {
-      code = await validateCommand(files, io);
+    .option('--contacts', "also read each campaign's contact CSV and report bad rows and numbers (nothing is stored)")
+    .action(async (files: string[], o: { contacts?: boolean }) => {
+      code = await validateCommand(files, io, undefined, { contacts: Boolean(o.contacts) });
     });
 
   program

@@ -7,16 +7,25 @@ import { formatConfigError, type ConfigError } from '../config/config-error.ts';
 import { currentEnv } from '../config/env.ts';
 import { loadCampaignFile } from '../config/load-campaign.ts';
 import { loadDaemonConfig } from '../config/load-daemon.ts';
+import { checkContacts } from './validate-contacts.ts';
 import { readConfigText } from '../config/read-config.ts';
 import { parseYaml } from '../config/yaml-positions.ts';
+
+export interface ValidateOptions {
+  /** Also read each valid campaign's contact CSV (validate-contacts.ts). */
+  contacts?: boolean;
+}
 
 export interface ValidateIo {
   out: (s: string) => void;
   err: (s: string) => void;
 }
 
-/** Exit code: 0 all valid, 1 something invalid, 2 usage. Never throws. */
-export async function validateCommand(files: string[], io: ValidateIo, env: NodeJS.ProcessEnv = currentEnv()): Promise<number> {
+/**
+ * Exit code: 0 all valid, 1 something invalid (with `contacts`: also a contact file the daemon
+ * could not import at all; row problems are warnings), 2 usage. Never throws.
+ */
+export async function validateCommand(files: string[], io: ValidateIo, env: NodeJS.ProcessEnv = currentEnv(), opts: ValidateOptions = {}): Promise<number> {
   if (files.length === 0) {
     io.err('usage: dialerd validate FILE.yaml [FILE.yaml …]');
     return 2;
@@ -55,6 +64,7 @@ export async function validateCommand(files: string[], io: ValidateIo, env: Node
       const r = await loadCampaignFile(f, trunks ? { trunks } : {});
       const errors = r.ok ? await duplicateId(f, r.spec.id, ids) : r.errors;
       report(f, errors, r.ok ? r.warnings : []);
+      if (r.ok && errors.length === 0 && opts.contacts && !(await checkContacts(r.spec, io))) failed = true;
     });
   }
   return failed ? 1 : 0;

@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { didYouMean, type ConfigError } from './config-error.ts';
+import { didYouMean, zoneHint, type ConfigError } from './config-error.ts';
 import { isValidRegion } from '../domain/numbers.ts';
 import { isValidZone, parseDays, parseHours } from '../domain/windows.ts';
 import type { ParsedYaml } from './yaml-positions.ts';
@@ -64,7 +64,7 @@ function checkCallingHours(ch: unknown, y: ParsedYaml, errors: ConfigError[]): s
   let zone: string | null = null;
   if (typeof ch.timezone === 'string') {
     if (isValidZone(ch.timezone)) zone = ch.timezone;
-    else errors.push(y.errorAt(['calling_hours', 'timezone'], 'value', `unknown time zone "${ch.timezone}"${didYouMean(ch.timezone, allZones())}`));
+    else errors.push(y.errorAt(['calling_hours', 'timezone'], 'value', `unknown time zone "${ch.timezone}"${zoneHint(ch.timezone)}`));
   }
   if (Array.isArray(ch.windows)) {
     ch.windows.forEach((w: unknown, i) => {
@@ -120,12 +120,6 @@ function checkAttemptWarnings(a: unknown, y: ParsedYaml, warnings: ConfigError[]
   if (typeof a.per_number === 'number' && typeof a.per_record === 'number' && a.per_number > a.per_record) {
     warnings.push(y.errorAt(['attempts', 'per_number'], 'value', `${a.per_number} is more than per_record (${a.per_record}); per_record wins`));
   }
-}
-
-let zones: string[] | null = null;
-function allZones(): string[] {
-  zones ??= Intl.supportedValuesOf('timeZone');
-  return zones;
 }
 
 function isObj(v: unknown): v is Obj {

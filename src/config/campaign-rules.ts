@@ -4,7 +4,7 @@
  */
 import type { Action, Rule, RuleKey } from '../domain/types.ts';
 import { isRuleKey } from '../domain/types.ts';
-import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
+import { at, didYouMean, didYouMeanOrList, type ConfigError, type DocPath } from './config-error.ts';
 import { parseDuration } from './duration.ts';
 import { WORD_ACTIONS } from './campaign-schema.ts';
 import type { ParsedYaml } from './yaml-positions.ts';
@@ -86,7 +86,7 @@ function parseAction(v: unknown, path: DocPath, y: ParsedYaml, errors: ConfigErr
 
 function unknownKeys(v: Record<string, unknown>, known: string[], path: DocPath, y: ParsedYaml, errors: ConfigError[]): void {
   for (const k of Object.keys(v)) {
-    if (!known.includes(k)) errors.push(y.errorAt([...path, k], 'key', at(path, `unknown key "${k}"${didYouMean(k, known)}`), true));
+    if (!known.includes(k)) errors.push(y.errorAt([...path, k], 'key', at(path, `unknown key "${k}"${didYouMeanOrList(k, known)}`), true));
   }
 }
 

@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { isResult, RESULTS, type CampaignSpec } from '../domain/types.ts';
-import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
+import { at, didYouMeanOrList, type ConfigError, type DocPath } from './config-error.ts';
 import { checkCampaign } from './campaign-checks.ts';
 import { parseRules } from './campaign-rules.ts';
 import { readConfigText } from './read-config.ts';
@@ -59,7 +59,7 @@ function customizeCampaign(e: ErrorObject, path: DocPath, y: ParsedYaml): Config
   if (top === 'rules' && path.length >= 2) return 'drop';
   if (top === 'rules' && e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
-    return y.errorAt(['rules', key], 'key', `unknown result "${key}"${didYouMean(key, RESULT_NAMES)}`);
+    return y.errorAt(['rules', key], 'key', `unknown result "${key}"${didYouMeanOrList(key, RESULT_NAMES)}`);
   }
   if (top === 'causes' && (second === 'sip' || second === 'q850')) {
     if (e.keyword === 'additionalProperties') {
@@ -69,7 +69,7 @@ function customizeCampaign(e: ErrorObject, path: DocPath, y: ParsedYaml): Config
     }
     if (e.keyword === 'enum' && path.length === 3) {
       const got = String(e.data);
-      return isResult(got) ? null : y.errorAt(path, 'value', `unknown result "${got}"${didYouMean(got, RESULT_NAMES)}`);
+      return isResult(got) ? null : y.errorAt(path, 'value', `unknown result "${got}"${didYouMeanOrList(got, RESULT_NAMES)}`);
     }
   }
   return null;

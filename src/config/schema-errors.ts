@@ -2,7 +2,7 @@
  * Turns ajv's errors into ops-readable ConfigErrors placed on the offending YAML node.
  */
 import type { ErrorObject } from 'ajv';
-import { at, didYouMean, type ConfigError, type DocPath } from './config-error.ts';
+import { at, didYouMean, didYouMeanOrList, type ConfigError, type DocPath } from './config-error.ts';
 import type { ParsedYaml } from './yaml-positions.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { isSecretKey, redactUrl } from '../lib/redact.ts';
@@ -57,7 +57,7 @@ function generic(e: ErrorObject, path: DocPath, y: ParsedYaml): ConfigError {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
       const known = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
-      return y.errorAt([...path, key], 'key', at(path, `unknown key "${key}"${didYouMean(key, known)}`), true);
+      return y.errorAt([...path, key], 'key', at(path, `unknown key "${key}"${path.length > 0 ? didYouMeanOrList(key, known) : didYouMean(key, known)}`), true);
     }
     case 'required':
       return y.errorAt(path, 'parent', `missing required key "${String(p.missingProperty)}"`);

@@ -32,6 +32,11 @@ export function compareHistory(a: HistoryPosition, b: HistoryPosition): number {
   return a.dialId < b.dialId ? -1 : a.dialId > b.dialId ? 1 : 0;
 }
 
+/** The page order of a query: compareHistory, or its reverse for `order: 'desc'`. */
+export function historyOrder(f: HistoryFilter): (a: HistoryPosition, b: HistoryPosition) => number {
+  return f.order === 'desc' ? (a, b) => compareHistory(b, a) : compareHistory;
+}
+
 /** Whether a row passes the filter's campaign, result and [from, to) time range. */
 export function matchesHistory(r: HistoryRow, f: HistoryFilter): boolean {
   if (f.campaign !== undefined && r.campaign !== f.campaign) return false;

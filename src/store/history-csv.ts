@@ -1,6 +1,6 @@
 /**
  * Call history as CSV (RFC 4180, CRLF): one header line, one line per dial, written by
- * csv-stringify with the formula-safe options of lib/csv-safe.ts. Instants are ISO 8601 UTC,
+ * csv-stringify with the formula-safe options of lib/csv-safe.ts. Instants are ISO 8601 UTC (or as the caller formats them),
  * nulls are empty, numbers are numbers, flags are `true` / `false`.
  */
 import { stringify } from 'csv-stringify';
@@ -9,9 +9,11 @@ import { pipeline, Readable } from 'node:stream';
 import type { HistoryRow } from '../domain/types.ts';
 import { SAFE_CSV } from '../lib/csv-safe.ts';
 
-type Cell = (r: HistoryRow) => string | number | null;
+/** How an instant is written (epoch ms → text). */
+export type InstantFormat = (ms: number) => string;
+type Cell = (r: HistoryRow, t: (ms: number | null) => string | null) => string | number | null;
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const utcIso: InstantFormat = (ms) => new Date(ms).toISOString();
 
 const COLUMNS: [string, Cell][] = [
   ['dial_id', (r) => r.dialId],
@@ -24,9 +26,9 @@ const COLUMNS: [string, Cell][] = [
   ['caller_id', (r) => r.callerId],
   ['trunk', (r) => r.trunk],
   ['pbx', (r) => r.pbx],
-  ['started_at', (r) => iso(r.startedAt)],
-  ['answered_at', (r) => iso(r.answeredAt)],
-  ['ended_at', (r) => iso(r.endedAt)],
+  ['started_at', (r, t) => t(r.startedAt)],
+  ['answered_at', (r, t) => t(r.answeredAt)],
+  ['ended_at', (r, t) => t(r.endedAt)],
   ['ring_seconds', (r) => r.ringSeconds],
   ['talk_seconds', (r) => r.talkSeconds],
   ['result', (r) => r.result],
@@ -37,7 +39,7 @@ const COLUMNS: [string, Cell][] = [
   ['amd_status', (r) => r.amdStatus],
   ['amd_cause', (r) => r.amdCause],
   ['action', (r) => r.action],
-  ['next_at', (r) => iso(r.nextAt)],
+  ['next_at', (r, t) => t(r.nextAt)],
   ['final', (r) => r.final],
   ['held', (r) => (r.held === true ? 'true' : 'false')],
 ];
@@ -47,7 +49,8 @@ export function historyCsvHeader(): string {
 }
 
 const OPTIONS = { ...SAFE_CSV, header: true, columns: COLUMNS.map(([name]) => name) };
-const cells = (r: HistoryRow): (string | number | null)[] => COLUMNS.map(([, cell]) => cell(r));
+const cells = (r: HistoryRow, instant: InstantFormat = utcIso): (string | number | null)[] =>
+  COLUMNS.map(([, cell]) => cell(r, (ms) => (ms === null ? null : instant(ms))));
 
 /**
  * CSV text of `rows` as a stream (header first, even for no rows): rows are pulled as the
@@ -66,7 +69,10 @@ async function* cellsOf(rows: AsyncIterable<HistoryRow>): AsyncGenerator<(string
   for await (const r of rows) yield cells(r);
 }
 
-/** The CSV text of `rows` at once (small exports, tests). */
-export function historyCsv(rows: HistoryRow[]): string {
-  return stringifySync(rows.map(cells), OPTIONS);
+/** The CSV text of `rows` at once (small exports, pages, tests); `header: false` for a page after the first. */
+export function historyCsv(rows: HistoryRow[], opts: { instant?: InstantFormat; header?: boolean } = {}): string {
+  return stringifySync(
+    rows.map((r) => cells(r, opts.instant)),
+    { ...OPTIONS, header: opts.header ?? true },
+  );
 }

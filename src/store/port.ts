@@ -74,6 +74,8 @@ export interface HistoryFilter {
   from?: number;
   /** Epoch ms, exclusive, on startedAt. */
   to?: number;
+  /** `desc`: newest first (pages walk back in time; `after` means "before" it). Default `asc`. */
+  order?: 'asc' | 'desc';
 }
 
 /** A place in history order (startedAt, then dialId); a page starts strictly after it. */
@@ -150,7 +152,7 @@ export interface Store {
   usage(scope: 'campaign' | 'trunk', name: string): Promise<Totals>;
   /**
    * One page of call history: the first `limit` rows matching the filter strictly after
-   * `after`, ordered by startedAt then dialId (rows sharing a startedAt are split across pages
+   * `after`, ordered by startedAt then dialId (reversed with `order: 'desc'`) (rows sharing a startedAt are split across pages
    * without loss or repeat). Work and memory per call are bounded by `limit` (plus, on redis,
    * the rows sharing one startedAt millisecond), never by the history's size: a caller pages
    * with `after: page.next` until `next` is null (store/history-pages.ts does). Rows settled

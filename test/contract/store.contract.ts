@@ -368,6 +368,18 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         // A position between rows (no row has it) is fine: strictly after it.
         expect(hIds((await s.history({ limit: 10, after: { startedAt: T0 + 2000, dialId: 'h1' } })).rows)).toEqual(['h2', 'h3', 'h4']);
       });
+
+      it("order: 'desc' pages newest first; `after` is then the position the page starts before", async () => {
+        const p1 = await s.history({ limit: 2, order: 'desc' });
+        expect(p1).toEqual({ rows: [rows[3], rows[2]], next: { startedAt: T0 + 3000, dialId: 'h3' } });
+        const p2 = await s.history({ limit: 2, order: 'desc', after: p1.next! });
+        expect(hIds(p2.rows)).toEqual(['h2', 'h0']);
+        expect(await s.history({ limit: 2, order: 'desc', after: p2.next! })).toEqual({ rows: [rows[0]], next: null });
+        expect(hIds((await s.history({ limit: 10, order: 'desc', campaign: 'c1', from: T0 + 2000, to: T0 + 4000 })).rows)).toEqual(['h2', 'h0']);
+        expect(hIds((await s.history({ limit: 10, order: 'desc', to: T0 + 3000, after: { startedAt: T0 + 4000, dialId: 'h4' } })).rows)).toEqual(['h2', 'h0', 'h1']);
+        expect(await s.history({ limit: 10, order: 'desc', from: T0 + 2000, after: { startedAt: T0 + 2000, dialId: 'h0' } })).toEqual({ rows: [], next: null });
+        expect(hIds((await s.history({ limit: 10, order: 'desc', after: { startedAt: T0 + 2000, dialId: 'h1' } })).rows)).toEqual(['h0', 'h1']);
+      });
     });
 
     describe('history pages across equal startedAt', () => {
@@ -381,8 +393,8 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       const sorted = (f: (h: HistoryRow) => boolean): string[] =>
         many.filter(f).sort((a, b) => a.startedAt - b.startedAt || (a.dialId < b.dialId ? -1 : 1)).map((h) => h.dialId);
 
-      for (const limit of [1, 3, 7, 16, 60]) {
-        it(`limit ${limit}: walking \`next\` yields every row once, in order, no page over the limit`, async () => {
+      for (const [limit, order] of [1, 3, 7, 16, 60].flatMap((l) => [[l, 'asc'], [l, 'desc']] as const)) {
+        it(`limit ${limit}, ${order}: walking \`next\` yields every row once, in order, no page over the limit`, async () => {
           for (const [f, keep] of [
             [{}, () => true],
             [{ campaign: 'c1' }, (h: HistoryRow) => h.campaign === 'c1'],
@@ -391,7 +403,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
             const seen: string[] = [];
             let after: HistoryPosition | undefined;
             for (;;) {
-              const page = await s.history({ ...f, limit, ...(after ? { after } : {}) });
+              const page = await s.history({ ...f, order, limit, ...(after ? { after } : {}) });
               expect(page.rows.length).toBeLessThanOrEqual(limit);
               seen.push(...hIds(page.rows));
               if (page.next === null) break;
@@ -399,7 +411,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
               expect(page.next).toEqual({ startedAt: page.rows.at(-1)!.startedAt, dialId: page.rows.at(-1)!.dialId });
               after = page.next;
             }
-            expect(seen).toEqual(sorted(keep));
+            expect(seen).toEqual(order === 'asc' ? sorted(keep) : sorted(keep).reverse());
           }
         });
       }

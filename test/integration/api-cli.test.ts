@@ -125,7 +125,7 @@ describe('dialerd history', () => {
     const lines = tableOut.out.split('\n');
     expect(lines[0]).toMatch(/^STARTED\s+CAMPAIGN\s+RECORD\s+NUMBER\s+RESULT\s+RING\s+TALK\s+ACTION\s+FINAL$/);
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+beta\s+r[12]\s+\+74959\d{6}\s+answered\s+\d+(\.\d+)?\s+\d+(\.\d+)?\s+done\s+done$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\s+beta\s+r[12]\s+\+74959\d{6}\s+answered\s+\d+(\.\d+)?\s+\d+(\.\d+)?\s+done\s+done$/),
       expect.stringMatching(/\s+beta\s+r[12]\s+/),
     ]);
     const csv = await cli('history', '--campaign', 'beta', '--format', 'csv');
@@ -134,6 +134,25 @@ describe('dialerd history', () => {
     const json = await cli('history', '--result', 'answered', '--campaign', 'beta', '--limit', '1', '--json');
     expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ campaign: 'beta', result: 'answered' })]);
     expect((await cli('history', '--campaign', 'beta', '--to', '2000-01-01T00:00:00Z')).out).toBe('no calls');
+  });
+
+  it('--last N newest first; --tz prints the same local instant with its offset in table, JSON and CSV; relative --from/--to', async () => {
+    const all = JSON.parse((await cli('history', '--campaign', 'beta', '--json')).out) as { dialId: string; startedAt: string }[];
+    expect(all[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    const last = JSON.parse((await cli('history', '--campaign', 'beta', '--last', '1', '--json')).out) as { dialId: string }[];
+    expect(last.map((r) => r.dialId)).toEqual([all.at(-1)!.dialId]);
+    const msk = JSON.parse((await cli('history', '--campaign', 'beta', '--tz', 'Europe/Moscow', '--json')).out) as { startedAt: string }[];
+    const started = msk.map((r) => r.startedAt);
+    expect(started.every((s) => s.endsWith('+03:00'))).toBe(true);
+    expect(started.map(Date.parse)).toEqual(all.map((r) => Date.parse(r.startedAt)));
+    const table = (await cli('history', '--campaign', 'beta', '--tz', 'Europe/Moscow')).out.split('\n').slice(1);
+    expect(table.map((l) => l.split(/\s+/)[0])).toEqual(started);
+    const csv = (await cli('history', '--campaign', 'beta', '--tz', 'Europe/Moscow', '--format', 'csv')).out.split('\r\n');
+    const col = historyCsvHeader().split(',').indexOf('started_at');
+    expect(csv.slice(1, 3).map((l) => l.split(',')[col])).toEqual(started);
+    expect((await cli('history', '--campaign', 'beta', '--from', '-1d', '--to', 'now', '--json')).out).toBe((await cli('history', '--campaign', 'beta', '--json')).out);
+    expect((await cli('history', '--campaign', 'beta', '--to', 'yesterday')).out).toBe('no calls');
+    expect((await cli('history', '--from', 'soon')).code).toBe(2);
   });
 });
 

@@ -48,7 +48,7 @@ describe('api and notify in dialerd.yaml', () => {
     expect(errors).toEqual([
       '5:16: api.listen: "localhost" is not a listen address (host:port, e.g. 127.0.0.1:8480)',
       '6:20: notify.webhook: "ftp://x" is not an http(s) URL (http://host:8088)',
-      '6:31: notify: unknown key "retries"',
+      '6:31: notify: unknown key "retries" (expected one of webhook, header)',
     ]);
     expect((await load(['api: { listen: "127.0.0.1:70000", auth: none }'])).errors).toEqual(['5:16: api.listen: port out of range in "127.0.0.1:70000" (1..65535)']);
   });

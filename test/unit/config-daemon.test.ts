@@ -84,7 +84,7 @@ describe('loadDaemonConfig', () => {
 
   it('reports only the matching PBX type\'s problems', async () => {
     const { errors } = await load(['pbxes:', '  fs1: { type: freeswitch, host: h, port: 99999, password: p, app: x }', 'trunks:', '  a: { pbx: fs1, endpoint: "{number}" }']);
-    expect(errors).toEqual(['2:43: pbxes.fs1.port: 99999 is out of range (must be <= 65535)', '2:63: pbxes.fs1: unknown key "app"']);
+    expect(errors).toEqual(['2:43: pbxes.fs1.port: 99999 is out of range (must be <= 65535)', '2:63: pbxes.fs1: unknown key "app" (expected one of type, host, port, password_env, password)']);
   });
 
   it('resolves a sim outcomes file against the config file and wants it to exist', async () => {

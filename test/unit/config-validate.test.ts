@@ -86,3 +86,34 @@ describe('validateCommand', () => {
     expect(err).toEqual([`${good}: unexpected error: disk full`]);
   });
 });
+
+describe('validateCommand --contacts', () => {
+  const withContacts = (id: string, csv: string) => [`id: ${id}`, 'state: running', 'trunk: a', `contacts: { file: ${csv}, region: RU }`, 'numbers: { countries: [RU] }'];
+
+  it('reads the CSV with the import, prints each problem with file:line as a warning and the counts; exit 0', async () => {
+    const csv = join(dir, 'rows.csv');
+    await writeFile(csv, ['id,phone', '1,+74951234567', '2,+74951234567', '3,abc', '4,+12025550123', '4,+74957654321', '5,84951112233,x'].join('\n') + '\n');
+    const f = await write('rows.yaml', withContacts('rows', 'rows.csv'));
+    const c = capture();
+    expect(await validateCommand([f], c.io, {}, { contacts: true })).toBe(0);
+    expect(c.out).toEqual([`${f}: ok`, `${csv}: 6 rows, 5 records (2 valid, 3 invalid); numbers not dialled: 1 duplicate, 1 letters, 1 country; rows skipped: 1 duplicate id, 0 bad id; 5 warnings`]);
+    expect(c.err).toEqual([
+      `${csv}:3: warning: record "2" has no dialable number: duplicate: "+74951234567" (+74951234567, line 2)`,
+      `${csv}:4: warning: record "3" has no dialable number: letters: "abc"`,
+      expect.stringMatching(new RegExp(`^${csv}:5: warning: record "4" has no dialable number: country`)),
+      `${csv}:6: warning: duplicate id "4"; row skipped`,
+      `${csv}:7: warning: expected 2 fields, found 3`,
+    ]);
+  });
+
+  it('a CSV the daemon could not import at all is an error (exit 1); without --contacts it is not read', async () => {
+    await writeFile(join(dir, 'nophone.csv'), 'id,name\n1,x\n');
+    const f = await write('nophone.yaml', withContacts('nophone', 'nophone.csv'));
+    const c = capture();
+    expect(await validateCommand([f], c.io, {}, { contacts: true })).toBe(1);
+    expect(c.err).toEqual([`contacts: ${join(dir, 'nophone.csv')}: no phone column (phone, phone1…N or phones)`]);
+    const quiet = capture();
+    expect(await validateCommand([f], quiet.io, {})).toBe(0);
+    expect(quiet.err).toEqual([]);
+  });
+});

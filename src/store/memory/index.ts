@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DialRecord, FinalState, HistoryRow } from '../../domain/types.ts';
 import { isFinal } from '../../domain/types.ts';
-import { cloneRecord, compareHistory, matchesHistory, toPage } from '../common.ts';
+import { cloneRecord, compareHistory, historyOrder, matchesHistory, toPage } from '../common.ts';
 import type { CampaignCounts, CampaignRuntime, HistoryPosition, HistoryQuery, LiveDial, Settlement, Store } from '../port.ts';
 import { CampaignBucket } from './bucket.ts';
 
@@ -130,8 +130,8 @@ export function createMemoryStore(): Store {
     async history(q: HistoryQuery) {
       const sources = q.campaign !== undefined ? [hist.get(q.campaign) ?? []] : [...hist.values()];
       // limit + 1 per campaign tells whether a row follows the page.
-      const found = sources.flatMap((rows) => firstMatches(rows, q, q.limit + 1));
-      if (sources.length > 1) found.sort(compareHistory);
+      const found = sources.flatMap((rows) => (q.order === 'desc' ? lastMatches : firstMatches)(rows, q, q.limit + 1));
+      if (sources.length > 1) found.sort(historyOrder(q));
       const page = toPage(found, q.limit);
       return { ...page, rows: page.rows.map((r) => ({ ...r })) };
     },
@@ -185,6 +185,27 @@ function firstMatches(rows: HistoryRow[], q: HistoryQuery, n: number): HistoryRo
   for (let i = lo; i < rows.length && out.length < n; i++) {
     const r = rows[i]!;
     if (q.to !== undefined && r.startedAt >= q.to) break;
+    if (matchesHistory(r, q)) out.push(r);
+  }
+  return out;
+}
+
+/** Up to `n` rows of one campaign's sorted history matching `q`, newest first, strictly before `q.after`. */
+function lastMatches(rows: HistoryRow[], q: HistoryQuery, n: number): HistoryRow[] {
+  const cursor = q.after !== undefined && (q.to === undefined || q.after.startedAt < q.to) ? q.after : null;
+  // dialId '' sorts before every id, so "before" this position is "startedAt < to".
+  const end: HistoryPosition = cursor ?? { startedAt: q.to ?? Number.POSITIVE_INFINITY, dialId: '' };
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareHistory(rows[mid]!, end) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  const out: HistoryRow[] = [];
+  for (let i = lo - 1; i >= 0 && out.length < n; i--) {
+    const r = rows[i]!;
+    if (q.from !== undefined && r.startedAt < q.from) break;
     if (matchesHistory(r, q)) out.push(r);
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { HistoryRow } from '../../domain/types.ts';
-import { compareHistory, matchesHistory, toPage } from '../common.ts';
+import { compareHistory, historyOrder, matchesHistory, toPage } from '../common.ts';
 import type { HistoryPage, HistoryQuery } from '../port.ts';
 import { decodeHistory } from './codec.ts';
 import type { StoreKeys } from './keys.ts';
@@ -18,8 +18,9 @@ const CHUNK = 1_000;
 export async function queryHistory(client: Redis, keys: StoreKeys, q: HistoryQuery): Promise<HistoryPage> {
   const campaigns = q.campaign !== undefined ? [q.campaign] : await client.smembers(keys.histc);
   const found: HistoryRow[] = [];
-  for (const c of campaigns) found.push(...(await campaignRows(client, keys.hist(c), q, q.limit + 1)));
-  found.sort(compareHistory);
+  const rowsOf = q.order === 'desc' ? campaignRowsDesc : campaignRows;
+  for (const c of campaigns) found.push(...(await rowsOf(client, keys.hist(c), q, q.limit + 1)));
+  found.sort(historyOrder(q));
   return toPage(found, q.limit);
 }
 
@@ -48,6 +49,34 @@ async function campaignRows(client: Redis, key: string, q: HistoryQuery, want: n
     keep(await scoreGroup(client, key, last));
     if (page.length < chunk * 2) break;
     min = `(${last}`;
+  }
+  return out;
+}
+
+/** campaignRows walking back in time (ZREVRANGEBYSCORE): rows strictly before `q.after`, whole score groups. */
+async function campaignRowsDesc(client: Redis, key: string, q: HistoryQuery, want: number): Promise<HistoryRow[]> {
+  const min = q.from !== undefined ? String(q.from) : '-inf';
+  const out: HistoryRow[] = [];
+  const keep = (rows: HistoryRow[]): void => {
+    for (const r of rows) if (matchesHistory(r, q) && (!q.after || compareHistory(r, q.after) < 0)) out.push(r);
+  };
+  let max = q.to !== undefined ? `(${q.to}` : '+inf';
+  if (q.after && (q.to === undefined || q.after.startedAt < q.to)) {
+    if (q.from !== undefined && q.after.startedAt < q.from) return [];
+    keep(await scoreGroup(client, key, q.after.startedAt));
+    max = `(${q.after.startedAt}`;
+  }
+  const chunk = Math.min(want, CHUNK);
+  while (out.length < want) {
+    const page = await client.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', 0, chunk);
+    if (page.length === 0) break;
+    const last = Number(page[page.length - 1]);
+    const after: HistoryRow[] = [];
+    for (let i = 0; i < page.length; i += 2) if (Number(page[i + 1]) > last) after.push(decodeHistory(page[i]!));
+    keep(after);
+    keep(await scoreGroup(client, key, last));
+    if (page.length < chunk * 2) break;
+    max = `(${last}`;
   }
   return out;
 }
