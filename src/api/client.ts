@@ -56,31 +56,7 @@ export class ApiClient {
     return (await this.send('GET', path)).text();
   }
 
-  /**
-   * A GET whose text answer is passed on chunk by chunk as it arrives (CSV exports of any size).
-   * The timeout is an idle one: it runs until the headers come and again between chunks, so an
-   * export may take as long as it needs while a stalled daemon still fails it.
-   */
-  async *textChunks(path: string): AsyncGenerator<string> {
-    const idle = new AbortController();
-    let timer = setTimeout(() => idle.abort(new Error(`no data for ${this.timeoutMs} ms`)), this.timeoutMs);
-    const rearm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(new Error(`no data for ${this.timeoutMs} ms`)), this.timeoutMs);
-    };
-    try {
-      const body = (await this.send('GET', path, undefined, idle.signal)).body;
-      if (!body) return;
-      for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
-        rearm();
-        yield chunk;
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async send(method: string, path: string, body?: unknown, signal: AbortSignal = AbortSignal.timeout(this.timeoutMs)): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
       const headers: Record<string, string> = this.token === null ? {} : { authorization: `Bearer ${this.token}` };
@@ -90,7 +66,7 @@ export class ApiClient {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal,
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       const e = err as { cause?: { code?: string; message?: string }; message?: string };
