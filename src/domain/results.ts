@@ -188,8 +188,9 @@ function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
  *       `answered_short`, else `answered`; NOTSURE sets `amdNotSure`.
  * 3. Not answered and `cancelledByUs` → `cancelled` (this covers Asterisk's 487/127 and
  *    FreeSWITCH's ORIGINATOR_CANCEL when we sent the CANCEL); not answered and `outcomeLost`
- *    (the call ended while the PBX link was down) → `error`: a technical error, retried with
- *    backoff and not counted as an attempt until `technical_errors.free` in a row.
+ *    (it ended while the PBX link was down, or a previous run left it live and the PBX no longer
+ *    has it) → `lost`: it may have rung or been answered, so it is counted, under its own rule
+ *    (default retry after 1 h), never redialled at once.
  * 4. Not answered, first match of:
  *    a. a dead carrier (carrierDead: no provisional response, and a SIP failure the switch made
  *       up without hearing the carrier, or the ring timeout) → `error`;
@@ -211,7 +212,7 @@ export function mapResult(facts: RawFacts, opts: MapOptions): MappedResult {
   if (facts.originateFailed === true) return { result: 'error', amdNotSure: false };
   if (facts.answered) return mapAnswered(facts, opts.shortCallSeconds);
   if (facts.cancelledByUs) return { result: 'cancelled', amdNotSure: false };
-  if (facts.outcomeLost === true) return { result: 'error', amdNotSure: false };
+  if (facts.outcomeLost === true) return { result: 'lost', amdNotSure: false };
   return { result: mapUnanswered(facts, opts.overrides), amdNotSure: false };
 }
 

@@ -27,8 +27,14 @@ export interface LiveDialState {
   amdCause: string | null;
   /** The PBX accepted our hang-up (the end may also arrive first, with `EndFacts.soft`). */
   hungUp: boolean;
-  /** Settle has begun: later end events are ignored. */
+  /** Settle has begun: later end events are ignored (but see `verdict`). */
   settling: boolean;
+  /**
+   * The settle under way is reconciliation's verdict (`lost`), not the PBX's end: a real end
+   * arriving before the verdict is written replaces it (`realEnd`).
+   */
+  verdict?: boolean;
+  realEnd?: { at: number; facts: EndFacts };
 }
 
 /** A dial's state as it starts (or, after a restart, as it is adopted): nothing heard from the PBX yet. */
@@ -55,6 +61,7 @@ export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFac
     cancelledByUs: d.hungUp || f.soft,
     originateFailed: f.originateFailed,
     outcomeLost: f.outcomeLost,
+    pbxDown: f.pbxDown === true,
     progress: f.progress,
     farEndResponded: f.farEndResponded,
   };
