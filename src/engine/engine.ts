@@ -12,7 +12,7 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { mapResult } from '../domain/results.ts';
+import { endedBySwitch, mapResult } from '../domain/results.ts';
 import { currentAttempt, decide } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
@@ -358,7 +358,7 @@ export class Engine extends EventEmitter {
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
     this.trunkRates.settled(d.trunk.name, row.result, endedAt);
     // A lost outcome or a PBX gone away is no evidence about the trunk or the campaign.
-    const noEvidence = facts.outcomeLost === true || facts.pbxDown === true;
+    const noEvidence = facts.outcomeLost === true || facts.pbxDown === true || endedBySwitch(facts);
     await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: noEvidence });
     const ctx = this.control.campaigns.get(spec.id);
     if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, noEvidence));

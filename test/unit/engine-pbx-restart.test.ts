@@ -1,6 +1,7 @@
 /**
  * A PBX restart mid-campaign: originates refused because the PBX link is down are technical
- * errors that never pause the campaign with `errors` (it pauses `pbx_down`, which clears itself),
+ * errors, and so are ringing calls the switch cut as it shut down; neither pauses the campaign
+ * with `errors` (it pauses `pbx_down`, which clears itself),
  * and a manual resume of an `errors` pause survives the next start (the count is persisted as 0).
  */
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,17 @@ describe('a PBX restart mid-campaign', () => {
     pbx.setLink('up');
     await settle();
     expect(engine.campaign('c1')!.status.state).toBe('running');
+  });
+
+  it('ringing calls the PBX cut as it shut down (cause 0, no SIP code) are technical errors, not failed, and never pause with `errors`', async () => {
+    const { engine, store, pbx } = await running();
+    for (const d of [...pbx.dials.values()]) pbx.accept(d.req.dialId);
+    await settle();
+    for (const d of [...pbx.dials.values()]) pbx.end(d.req.dialId, { q850: 0, sip: null, progress: true });
+    await settle();
+    expect((await allHistory(store, {})).map((r) => r.result)).toEqual(['error', 'error', 'error']);
+    expect(engine.campaign('c1')!.status.state).toBe('running');
+    expect((await store.getRecord('c1', 'r1'))!.attempts).toBe(0);
   });
 
   it('other refusals still count toward `errors`', async () => {

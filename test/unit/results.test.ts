@@ -61,6 +61,14 @@ describe('mapResult: before anything else', () => {
     expect(result({ outcomeLost: true, cancelledByUs: true })).toBe('cancelled');
   });
 
+  it('an unanswered dial the switch ended itself (no SIP code, no cause: Asterisk at core stop) is a technical error, not failed', () => {
+    expect(result({ q850: 0, sip: null })).toBe('error');
+    expect(result({ q850: null, sip: null, progress: true })).toBe('error');
+    expect(result({ q850: 0, sip: 486 })).toBe('busy');
+    expect(result({ q850: 0, sip: null, ringTimeoutHit: true })).toBe('no_answer');
+    expect(result({ q850: 0, sip: null, cancelledByUs: true })).toBe('cancelled');
+  });
+
   it('487 we did not send the CANCEL for is no_answer (Asterisk 127/487, FreeSWITCH ORIGINATOR_CANCEL)', () => {
     expect(result({ q850: 127, sip: 487 })).toBe('no_answer');
     expect(result({ q850: 16, causeName: 'ORIGINATOR_CANCEL' })).toBe('no_answer');
