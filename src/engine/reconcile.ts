@@ -9,8 +9,7 @@
  * store is down) replaces it (engine.settle). After the verdict is written a late end is
  * ignored: the dial is no longer held, the store's settle is idempotent, one history row.
  */
-import { emptyEndFacts, type EndFacts, type PbxAdapter } from '../pbx/port.ts';
-import type { Store } from '../store/port.ts';
+import { emptyEndFacts, type EndFacts } from '../pbx/port.ts';
 import type { Caps } from './caps.ts';
 import type { CampaignCtx } from './campaigns.ts';
 import type { DialBook } from './dial-book.ts';
@@ -49,10 +48,10 @@ export interface ReconcileHost {
 export async function reconcilePbx(h: ReconcileHost, pbxName: string): Promise<{ adopted: number; lost: number }> {
   let adopted = 0;
   let lost = 0;
-  const store: Store = h.deps.store;
+  const store = h.deps.store;
   const mine = (await store.liveDials()).filter((l) => l.pbx === pbxName && !h.dials.has(l.dialId));
   if (mine.length === 0) return { adopted, lost };
-  const pbx: PbxAdapter | undefined = h.deps.pbxes.get(pbxName);
+  const pbx = h.deps.pbxes.get(pbxName);
   const known = new Set(pbx ? await pbx.liveDials() : []);
   for (const live of mine) {
     const ctx = h.campaigns.get(live.campaign);
