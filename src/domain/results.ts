@@ -158,7 +158,19 @@ function byCause(cause: number | null, overrides: CauseOverrides): Result {
   return 'failed';
 }
 
+/**
+ * The switch itself ended an unanswered dial: no final SIP response, no cause at all (Q.850 0 or
+ * none, no FreeSWITCH cause name), not our ring timer, not our hang-up. Asterisk reports its
+ * ringing channels so when it shuts down (`core stop`). Not the subscriber's doing: `error`, and
+ * like a lost outcome no evidence for the campaign's error count or the trunk guards.
+ */
+export function endedBySwitch(f: RawFacts): boolean {
+  return !f.answered && !f.cancelledByUs && f.originateFailed !== true && f.outcomeLost !== true && !f.ringTimeoutHit
+    && f.sip === null && (f.q850 === null || f.q850 === 0) && f.causeName === null;
+}
+
 function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
+  if (endedBySwitch(f)) return 'error';
   if (carrierDead(f)) return 'error';
   if (isFreeswitchInternal(f.causeName) && f.sip === null) return FREESWITCH_CAUSE_MAP[f.causeName]!;
   // Our own ring timer ended it: any SIP code is the answer to the switch's own CANCEL
@@ -188,9 +200,11 @@ function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {
  *       `answered_short`, else `answered`; NOTSURE sets `amdNotSure`.
  * 3. Not answered and `cancelledByUs` → `cancelled` (this covers Asterisk's 487/127 and
  *    FreeSWITCH's ORIGINATOR_CANCEL when we sent the CANCEL); not answered and `outcomeLost`
- *    (the call ended while the PBX link was down) → `error`: a technical error, retried with
- *    backoff and not counted as an attempt until `technical_errors.free` in a row.
+ *    (it ended while the PBX link was down, or a previous run left it live and the PBX no longer
+ *    has it) → `lost`: it may have rung or been answered, so it is counted, under its own rule
+ *    (default retry after 1 h), never redialled at once.
  * 4. Not answered, first match of:
+ *    0. ended by the switch itself (endedBySwitch: no SIP code, no cause) → `error`;
  *    a. a dead carrier (carrierDead: no provisional response, and a SIP failure the switch made
  *       up without hearing the carrier, or the ring timeout) → `error`;
  *    b. no SIP code and a FreeSWITCH-internal cause name (above 127, q850 reads 16):
@@ -211,7 +225,7 @@ export function mapResult(facts: RawFacts, opts: MapOptions): MappedResult {
   if (facts.originateFailed === true) return { result: 'error', amdNotSure: false };
   if (facts.answered) return mapAnswered(facts, opts.shortCallSeconds);
   if (facts.cancelledByUs) return { result: 'cancelled', amdNotSure: false };
-  if (facts.outcomeLost === true) return { result: 'error', amdNotSure: false };
+  if (facts.outcomeLost === true) return { result: 'lost', amdNotSure: false };
   return { result: mapUnanswered(facts, opts.overrides), amdNotSure: false };
 }
 

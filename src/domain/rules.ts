@@ -25,6 +25,8 @@ export const DEFAULT_RULES: Readonly<Record<RuleKey, Rule>> = Object.freeze({
   error: { repeat: null, then: { kind: 'retry_after', seconds: 1 * M } },
   // We aborted the dial ourselves: the record goes back to waiting, nothing is counted.
   cancelled: { repeat: null, then: { kind: 'retry_after', seconds: 0 } },
+  // Its outcome could not be recovered (restart, PBX link): it may have rung or been answered, so not at once.
+  lost: { repeat: null, then: { kind: 'retry_after', seconds: 1 * H } },
   // Not a result: an answered call we cut (shutdown). A real conversation, never a short call: called again later.
   interrupted: { repeat: null, then: { kind: 'retry_after', seconds: 1 * H } },
 });

@@ -21,6 +21,7 @@ export const RESULTS = [
   'trunk_rejected',
   'error',
   'cancelled',
+  'lost',
 ] as const;
 export type Result = (typeof RESULTS)[number];
 
@@ -67,8 +68,14 @@ export interface RawFacts {
   cancelledByUs: boolean;
   /** The dial never left: the PBX refused the originate, link down, unknown gateway. */
   originateFailed?: boolean;
-  /** The call ended while the PBX link was down: how it ended is unknown. */
+  /**
+   * How the dial ended cannot be recovered: it ended while the PBX link was down (the adapter
+   * found it gone after reconnecting), or a previous daemon run left it live and the PBX no
+   * longer has it. Result `lost`: counted, its own rule; no evidence for the trunk guards.
+   */
   outcomeLost?: boolean;
+  /** The PBX went away: the originate was refused with DIALERD_ERR_PBX_DOWN. Technical, never the campaign's error count. */
+  pbxDown?: boolean;
   /** A provisional response (ringing, session progress) came before the end; null/absent: not known. */
   progress?: boolean | null;
   /** Some SIP message from the carrier reached the PBX; null/absent: the PBX does not tell. */

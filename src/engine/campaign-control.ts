@@ -159,9 +159,10 @@ export class CampaignControl {
     const refused = ctx.status.state === 'paused' ? this.breakers.refusal(ctx.spec.trunk, now) : null;
     if (refused) throw new DialerdError('DIALERD_ERR_RESUME_REFUSED', `${refused.reason} (${refused.detail}) still holds`);
     this.resumeBreaker(ctx, now);
+    // Before the event, which persists it: a resume must survive the next restart.
+    ctx.consecutiveErrors = 0;
     await this.event(ctx, { type: 'resume', activeReasons: this.activeReasons(ctx), now, startAt: ctx.spec.startAt }, null);
     this.armTimers(ctx);
-    ctx.consecutiveErrors = 0;
     this.host.kick(ctx);
   }
 
@@ -251,8 +252,12 @@ export class CampaignControl {
     return trunk ? this.deps.pbxes.get(trunk.pbx) : undefined;
   }
 
-  async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean): Promise<void> {
-    ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : result === 'cancelled' ? ctx.consecutiveErrors : 0;
+  /**
+   * `noEvidence`: the outcome was lost or the PBX went away; like `cancelled` it leaves the
+   * campaign's consecutive-error count alone (a PBX restart must never pause it with `errors`).
+   */
+  async afterResult(ctx: CampaignCtx, result: string, pauseRule: boolean, noEvidence = false): Promise<void> {
+    if (!noEvidence && result !== 'cancelled') ctx.consecutiveErrors = result === 'error' ? ctx.consecutiveErrors + 1 : 0;
     if (ctx.status.state === 'running') {
       if (pauseRule) await this.event(ctx, { type: 'pause', reason: 'rule', detail: 'a rule asked to pause the campaign' }, 'rule');
       else if (ctx.consecutiveErrors >= ctx.spec.maxConsecutiveErrors) {

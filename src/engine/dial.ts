@@ -3,8 +3,9 @@
  * become a history row. The only place that turns PBX events into RawFacts.
  */
 import type { TrunkConfig } from '../config/daemon-types.ts';
-import type { CampaignSpec, DialRecord, HistoryRow, RawFacts } from '../domain/types.ts';
-import type { RetryOutcome } from '../domain/retry.ts';
+import type { CampaignSpec, DialRecord, FinalState, HistoryRow, RawFacts } from '../domain/types.ts';
+import { decide, type RetryOutcome } from '../domain/retry.ts';
+import { mapResult } from '../domain/results.ts';
 import type { MappedResult } from '../domain/types.ts';
 import type { EndFacts, PbxAdapter } from '../pbx/port.ts';
 import type { LiveDial } from '../store/port.ts';
@@ -27,8 +28,14 @@ export interface LiveDialState {
   amdCause: string | null;
   /** The PBX accepted our hang-up (the end may also arrive first, with `EndFacts.soft`). */
   hungUp: boolean;
-  /** Settle has begun: later end events are ignored. */
+  /** Settle has begun: later end events are ignored (but see `verdict`). */
   settling: boolean;
+  /**
+   * The settle under way is reconciliation's verdict (`lost`), not the PBX's end: a real end
+   * arriving before the verdict is written replaces it (`realEnd`).
+   */
+  verdict?: boolean;
+  realEnd?: { at: number; facts: EndFacts };
 }
 
 /** A dial's state as it starts (or, after a restart, as it is adopted): nothing heard from the PBX yet. */
@@ -55,6 +62,7 @@ export function rawFacts(d: LiveDialState, endedAt: number, f: EndFacts): RawFac
     cancelledByUs: d.hungUp || f.soft,
     originateFailed: f.originateFailed,
     outcomeLost: f.outcomeLost,
+    pbxDown: f.pbxDown === true,
     progress: f.progress,
     farEndResponded: f.farEndResponded,
   };
@@ -100,4 +108,33 @@ export function historyRow(d: LiveDialState, endedAt: number, facts: RawFacts, m
 
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
+}
+
+/** A dial's outcome: what it ended as, and what follows (its record, its history row). */
+export interface Outcome {
+  spec: CampaignSpec;
+  endedAt: number;
+  facts: RawFacts;
+  mapped: MappedResult;
+  out: RetryOutcome;
+  record: DialRecord;
+  final: FinalState | null;
+  row: HistoryRow;
+}
+
+/** The outcome of `d` ending as `end`; a record not final in a completed campaign is cancelled. */
+export function dialOutcome(d: LiveDialState, end: { at: number; facts: EndFacts }, campaignCompleted: boolean): Outcome {
+  const spec = d.spec;
+  const endedAt = end.at;
+  const facts = rawFacts(d, endedAt, end.facts);
+  const mapped = mapResult(facts, { shortCallSeconds: spec.attempts.shortCallSeconds, overrides: spec.causes });
+  const out = decide({ record: d.record, result: mapped.result, interrupted: mapped.interrupted, endedAt, attempts: spec.attempts, rules: spec.rules });
+  let record = out.record;
+  let final = out.final;
+  if (campaignCompleted && final === null) {
+    record = { ...record, state: 'cancelled', nextAt: null, finalReason: 'campaign completed' };
+    final = 'cancelled';
+  }
+  const row = historyRow(d, endedAt, facts, mapped, { ...out, record, final, nextAt: record.nextAt });
+  return { spec, endedAt, facts, mapped, out, record, final, row };
 }

@@ -12,11 +12,12 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { mapResult } from '../domain/results.ts';
-import { currentAttempt, decide } from '../domain/retry.ts';
+import { endedBySwitch } from '../domain/results.ts';
+import { currentAttempt } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
-import type { CampaignSpec, DialRecord, FinalState, HistoryRow, PauseReason, Result } from '../domain/types.ts';
+import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
+import { isDialerdError } from '../lib/errors.ts';
 import { Lifecycle } from '../lib/lifecycle.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
 import { admit } from './admission.ts';
@@ -24,9 +25,10 @@ import { Caps } from './caps.ts';
 import { CampaignControl } from './campaign-control.ts';
 import { cancelTimers, type CampaignCtx } from './campaigns.ts';
 import { recoverClaims } from './recover.ts';
+import { EarlyEnds, reconcilePbx } from './reconcile.ts';
 import { DialBook } from './dial-book.ts';
 import { InFlight } from './in-flight.ts';
-import { dialState, historyRow, liveDial, rawFacts, type LiveDialState } from './dial.ts';
+import { dialOutcome, dialState, historyRow, liveDial, type LiveDialState, type Outcome } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
 import { stormDial } from './storm-guards.ts';
 import { TrunkRates } from './trunk-rates.ts';
@@ -38,6 +40,9 @@ const BATCH = 64;
 export class Engine extends EventEmitter {
   private readonly control: CampaignControl;
   private readonly dials = new DialBook();
+  /** Ends of dials not held (yet): reconciliation settles them with these real facts. */
+  private readonly early = new EarlyEnds();
+  /** Tails of persisted settles (guards, budgets, auto-complete): stop() waits for them. */
   private readonly tails = new InFlight();
   private readonly limiters: RateBook;
   /** Each trunk's effective calls-per-second under carrier backpressure. */
@@ -308,7 +313,8 @@ export class Engine extends EventEmitter {
         .catch(async (err: unknown) => {
           // The PBX certainly did not create the call (port contract): the dial never left.
           this.deps.logger.warn({ campaign: spec.id, record: rec.id, dialId: d.id, err }, 'originate refused');
-          await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, causeText: errText(err) });
+          const pbxDown = isDialerdError(err, 'DIALERD_ERR_PBX_DOWN');
+          await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), originateFailed: true, pbxDown, causeText: errText(err) });
         }),
     );
   }
@@ -328,6 +334,8 @@ export class Engine extends EventEmitter {
       return;
     }
     const d = this.dials.get(e.dialId);
+    if (e.type === 'ended' && !d) this.early.put(e.dialId, e.at, e.facts);
+    if (e.type === 'ended' && d?.verdict) d.realEnd ??= { at: e.at, facts: e.facts };
     if (!d || d.settling) return;
     if (e.type === 'answered') d.answeredAt ??= e.at;
     else if (e.type === 'amd') {
@@ -336,31 +344,19 @@ export class Engine extends EventEmitter {
     } else if (e.type === 'ended') void this.guard(this.settle(d, e.at, e.facts));
   }
 
-  private async settle(d: LiveDialState, endedAt: number, f: EndFacts): Promise<void> {
+  /** `verdict`: reconciliation's `lost`; a real end arriving before it is written replaces it. */
+  private async settle(d: LiveDialState, at: number, f: EndFacts, verdict = false): Promise<void> {
     if (d.settling) return;
     d.settling = true;
-    const spec = d.spec;
-    const facts = rawFacts(d, endedAt, f);
-    const mapped = mapResult(facts, { shortCallSeconds: spec.attempts.shortCallSeconds, overrides: spec.causes });
-    const out = decide({ record: d.record, result: mapped.result, interrupted: mapped.interrupted, endedAt, attempts: spec.attempts, rules: spec.rules });
-    const ctx = this.control.campaigns.get(spec.id);
-    let record = out.record;
-    let final = out.final;
-    if (ctx?.status.state === 'completed' && final === null) {
-      record = { ...record, state: 'cancelled', nextAt: null, finalReason: 'campaign completed' };
-      final = 'cancelled';
-    }
-    const row = historyRow(d, endedAt, facts, mapped, { ...out, record, final, nextAt: record.nextAt });
-    if (!(await this.persistSettle(d, record, row))) return; // stopped: still in the store's live dials
-    const lost = facts.outcomeLost === true;
-    await this.tails.run(() => this.afterSettle(d, { ctx, row, record, final, result: mapped.result, pause: out.pauseCampaign, lost }));
+    d.verdict = verdict;
+    const s = await this.persistSettle(d, () => dialOutcome(d, d.realEnd ?? { at, facts: f }, this.control.campaigns.get(d.spec.id)?.status.state === 'completed'));
+    if (!s) return; // stopped: still in the store's live dials
+    await this.tails.run(() => this.afterSettle(d, s));
   }
 
   /** What a persisted settle sets off: events, guards, budgets, auto-complete (stop() waits for it). */
-  private async afterSettle(d: LiveDialState, s: Settled): Promise<void> {
-    const { ctx, row, record, final, result, pause, lost } = s;
-    const spec = d.spec;
-    const endedAt = row.endedAt;
+  private async afterSettle(d: LiveDialState, s: Outcome): Promise<void> {
+    const { spec, row, record, final, facts, mapped, endedAt } = s;
     this.dials.remove(d);
     this.deps.logger.info(
       { campaign: spec.id, record: row.record, dialId: d.id, number: row.number, result: row.result, q850: row.q850, sip: row.sip, action: row.action },
@@ -369,23 +365,28 @@ export class Engine extends EventEmitter {
     this.emit('dial', row, record);
     if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
     this.trunkRates.settled(d.trunk.name, row.result, endedAt);
-    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: lost });
-    if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, lost));
+    // A lost outcome or a PBX gone away is no evidence about the trunk or the campaign.
+    const noEvidence = facts.outcomeLost === true || facts.pbxDown === true || endedBySwitch(facts);
+    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: noEvidence });
+    const ctx = this.control.campaigns.get(spec.id);
+    if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, noEvidence));
     await this.control.budgets.counted(ctx, row);
-    if (ctx) await this.control.afterResult(ctx, result, pause);
+    if (ctx) await this.control.afterResult(ctx, mapped.result, s.out.pauseCampaign, noEvidence);
     this.kickAll();
   }
 
   /**
-   * Persist until it sticks: an attempt is never lost because the store blinked. False when the
+   * Persist until it sticks: an attempt is never lost because the store blinked. Each try
+   * rebuilds the outcome (a real end may have replaced a verdict meanwhile). Null when the
    * engine stopped first (the dial stays in the store's live dials for the next start).
    */
-  private async persistSettle(d: LiveDialState, record: DialRecord, history: ReturnType<typeof historyRow>): Promise<boolean> {
+  private async persistSettle<T extends { record: DialRecord; row: ReturnType<typeof historyRow> }>(d: LiveDialState, build: () => T): Promise<T | null> {
     for (let attempt = 0; ; attempt++) {
-      if (this.life.is('stopped')) return false;
+      if (this.life.is('stopped')) return null;
+      const s = build();
       try {
-        await this.deps.store.settle({ dialId: d.id, record, history });
-        return true;
+        await this.deps.store.settle({ dialId: d.id, record: s.record, history: s.row });
+        return s;
       } catch (err) {
         this.deps.logger.error({ dialId: d.id, err }, 'settle failed; retrying');
         await new Promise<void>((r) => {
@@ -406,47 +407,14 @@ export class Engine extends EventEmitter {
     }
   }
 
-  // ---- restart reconciliation ------------------------------------------------------------
+  // ---- restart reconciliation (reconcile.ts) ---------------------------------------------
 
-  /**
-   * After a daemon restart: dials the store says were live are adopted when their PBX still
-   * has them (they count against the caps and settle normally), and settled as `cancelled`
-   * (not counted; the record waits again) when the PBX no longer knows them.
-   */
-  async reconcile(pbxName: string): Promise<{ adopted: number; lost: number }> {
-    let adopted = 0;
-    let lost = 0;
-    const mine = (await this.deps.store.liveDials()).filter((l) => l.pbx === pbxName && !this.dials.has(l.dialId));
-    if (mine.length === 0) return { adopted, lost };
-    const pbx = this.deps.pbxes.get(pbxName);
-    const known = new Set(pbx ? await pbx.liveDials() : []);
-    for (const live of mine) {
-      const ctx = this.control.campaigns.get(live.campaign);
-      const rec = await this.deps.store.getRecord(live.campaign, live.record);
-      const trunk = this.deps.trunks[live.trunk];
-      if (!ctx || !rec || !trunk || !pbx) continue;
-      const d = dialState({
-        id: live.dialId,
-        spec: ctx.spec,
-        record: { ...rec, state: 'dialing', numberIndex: live.numberIndex, dials: live.dial },
-        number: live.number,
-        attempt: live.attempt,
-        slot: this.caps.adopt(live.campaign, live.trunk),
-        pbx,
-        trunk,
-        startedAt: live.startedAt,
-        answeredAt: live.answeredAt,
-      });
-      this.dials.add(d);
-      if (known.has(live.dialId)) adopted++;
-      else {
-        lost++;
-        d.hungUp = true; // we cannot know how it ended: not counted, the record waits again
-        await this.settle(d, this.deps.scheduler.now(), { ...emptyEndFacts(), causeText: 'lost across a daemon restart' });
-      }
-    }
-    if (adopted + lost > 0) this.deps.logger.info({ pbx: pbxName, adopted, lost }, 'reconciled live dials');
-    return { adopted, lost };
+  /** Adopt the store's live dials the PBX still has, settle the others `lost`; see reconcile.ts. */
+  reconcile(pbxName: string): Promise<{ adopted: number; lost: number }> {
+    return reconcilePbx(
+      { deps: this.deps, campaigns: this.control.campaigns, caps: this.caps, dials: this.dials, early: this.early, settle: (d, at, f, v) => this.settle(d, at, f, v) },
+      pbxName,
+    );
   }
 
   // ---- shutdown --------------------------------------------------------------------------
@@ -508,17 +476,6 @@ export class Engine extends EventEmitter {
       this.deps.logger.error({ err }, 'engine step failed');
     }
   }
-}
-
-/** A persisted settle, as its tail needs it. */
-interface Settled {
-  ctx: CampaignCtx | undefined;
-  row: HistoryRow;
-  record: DialRecord;
-  final: FinalState | null;
-  result: Result;
-  pause: boolean;
-  lost: boolean;
 }
 
 function errText(err: unknown): string {

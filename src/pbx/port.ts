@@ -96,6 +96,8 @@ export interface EndFacts {
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
+  /** Set by the engine, never by an adapter: the originate was refused because the PBX link is down. */
+  pbxDown?: boolean;
   /** A provisional response (180/183) came before the end (FreeSWITCH CHANNEL_PROGRESS(_MEDIA) / progress_uepoch; ARI Ringing state or Dial RINGING/PROGRESS); null: not known. */
   progress: boolean | null;
   /**

@@ -1,7 +1,8 @@
 /**
  * `dialerd run` killed (SIGKILL) mid-campaign with calls live, then started again on the same
  * Redis: no record lost, none dialed twice at the same time, no attempt counted twice; the dials
- * the dead process left live are settled `cancelled` (not counted) and their records dial again;
+ * the dead process left live, which the new process's PBX no longer has, are settled `lost`
+ * (counted: with the default `per_record: 1` their records are exhausted, never dialled again);
  * records a crash left `dialing` with no live dial (between claim and putLiveDial) are recovered.
  */
 import { writeFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-it('SIGKILL with live calls, then a start: lost dials cancelled and redialed, stuck claims recovered, every record done once', async () => {
+it('SIGKILL with live calls, then a start: lost dials recorded lost (counted, not redialled), stuck claims recovered, every record final once', async () => {
   const d1 = DaemonProcess.start(f.configFile);
   daemons.push(d1);
   await until(async () => ((await store.liveDials()).length === 3 ? true : null), 'three live dials');
@@ -63,12 +64,13 @@ it('SIGKILL with live calls, then a start: lost dials cancelled and redialed, st
 
   const h = await allHistory(store, { campaign: 'c' });
   expect(new Set(h.map((r) => r.dialId)).size).toBe(h.length);
-  const cancelled = h.filter((r) => r.result === 'cancelled');
-  expect(cancelled.map((r) => r.dialId).sort()).toEqual(left.map((l) => l.dialId).sort());
-  expect(cancelled.every((r) => r.action === 'retry_after')).toBe(true);
+  const lost = h.filter((r) => r.result === 'lost');
+  expect(lost.map((r) => r.dialId).sort()).toEqual(left.map((l) => l.dialId).sort());
+  expect(lost.every((r) => r.action === 'retry_after')).toBe(true);
+  const lostRecords = new Set(left.map((l) => l.record));
   const answered = h.filter((r) => r.result === 'answered');
-  expect(answered.map((r) => r.record).sort()).toEqual(Array.from({ length: RECORDS }, (_, i) => `r${i + 1}`).sort());
-  expect(h).toHaveLength(RECORDS + 3);
+  expect(answered.map((r) => r.record).sort()).toEqual(Array.from({ length: RECORDS }, (_, i) => `r${i + 1}`).filter((r) => !lostRecords.has(r)).sort());
+  expect(h).toHaveLength(RECORDS);
 
   // Never two dials of one record at the same time.
   const byRecord = new Map<string, HistoryRow[]>();
@@ -76,13 +78,13 @@ it('SIGKILL with live calls, then a start: lost dials cancelled and redialed, st
   for (const rows of byRecord.values()) {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.startedAt).toBeGreaterThanOrEqual(rows[i - 1]!.endedAt);
   }
-  // Attempts counted once: the cancelled dial is not an attempt.
+  // Attempts counted once each: the lost dial is the record's one attempt.
   for (let i = 1; i <= RECORDS; i++) {
     const r = await store.getRecord('c', `r${i}`);
-    expect(r).toMatchObject({ state: 'done', attempts: 1 });
+    expect(r).toMatchObject({ state: lostRecords.has(`r${i}`) ? 'exhausted' : 'done', attempts: 1 });
   }
   const counts = await store.counts('c');
-  expect(counts.states).toEqual({ done: RECORDS });
-  expect(counts.results).toEqual({ answered: RECORDS, cancelled: 3 });
+  expect(counts.states).toEqual({ done: RECORDS - 3, exhausted: 3 });
+  expect(counts.results).toEqual({ answered: RECORDS - 3, lost: 3 });
   expect(await store.liveDials()).toEqual([]);
 }, 60_000);

@@ -54,11 +54,19 @@ describe('mapResult: before anything else', () => {
     expect(result({ cancelledByUs: true, q850: 17, sip: 486 }, { sip: { 486: 'failed' }, q850: {} })).toBe('cancelled');
   });
 
-  it('a call that ended while the PBX link was down is a technical error unless we know it was answered', () => {
-    expect(result({ outcomeLost: true })).toBe('error');
-    expect(result({ outcomeLost: true, q850: null, sip: null })).toBe('error');
+  it('a call whose outcome was lost (link down, or gone across a restart) is lost unless we know it was answered', () => {
+    expect(result({ outcomeLost: true })).toBe('lost');
+    expect(result({ outcomeLost: true, q850: null, sip: null })).toBe('lost');
     expect(result({ outcomeLost: true, answered: true, talkSeconds: 60 })).toBe('answered');
     expect(result({ outcomeLost: true, cancelledByUs: true })).toBe('cancelled');
+  });
+
+  it('an unanswered dial the switch ended itself (no SIP code, no cause: Asterisk at core stop) is a technical error, not failed', () => {
+    expect(result({ q850: 0, sip: null })).toBe('error');
+    expect(result({ q850: null, sip: null, progress: true })).toBe('error');
+    expect(result({ q850: 0, sip: 486 })).toBe('busy');
+    expect(result({ q850: 0, sip: null, ringTimeoutHit: true })).toBe('no_answer');
+    expect(result({ q850: 0, sip: null, cancelledByUs: true })).toBe('cancelled');
   });
 
   it('487 we did not send the CANCEL for is no_answer (Asterisk 127/487, FreeSWITCH ORIGINATOR_CANCEL)', () => {
@@ -280,6 +288,7 @@ describe('default tables', () => {
       { result: 'trunk_rejected', q850: [], sip: [401, 403, 407] },
       { result: 'error', q850: [], sip: [] },
       { result: 'cancelled', q850: [], sip: [] },
+      { result: 'lost', q850: [], sip: [] },
     ]);
   });
 

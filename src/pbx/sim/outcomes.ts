@@ -15,7 +15,7 @@ import { parseDuration as parseDurationText } from '../../config/duration.ts';
 const parseDuration = (v: unknown): number | null => (typeof v === 'string' ? parseDurationText(v) : null);
 
 export type OutcomeForm =
-  | { kind: 'result'; result: Exclude<Result, 'cancelled'> }
+  | { kind: 'result'; result: Exclude<Result, 'cancelled' | 'lost'> }
   | { kind: 'sip'; code: number }
   | { kind: 'q850'; code: number }
   | { kind: 'answer'; talkSeconds: number }
@@ -43,8 +43,8 @@ export class OutcomesError extends Error {
   }
 }
 
-function parseResultName(v: unknown, where: string, errors: string[]): Exclude<Result, 'cancelled'> | null {
-  if (isResult(v) && v !== 'cancelled') return v;
+function parseResultName(v: unknown, where: string, errors: string[]): Exclude<Result, 'cancelled' | 'lost'> | null {
+  if (isResult(v) && v !== 'cancelled' && v !== 'lost') return v;
   errors.push(`${where}: unknown result ${JSON.stringify(v)}`);
   return null;
 }

@@ -1,0 +1,86 @@
+/**
+ * Restart reconciliation: the dials the store says were live (a previous run's, or ours before
+ * the link dropped) are adopted when their PBX still has them (they count against the caps and
+ * settle normally), and settled `lost` (counted, its own rule) when the PBX no longer knows them.
+ *
+ * A real end wins over the verdict: an `ended` event for a dial the engine does not hold yet
+ * (it arrived before or while the PBX's live list was read) is kept in `EarlyEnds` and settles
+ * the dial with its real facts; one arriving while the verdict's write is still pending (the
+ * store is down) replaces it (engine.settle). After the verdict is written a late end is
+ * ignored: the dial is no longer held, the store's settle is idempotent, one history row.
+ */
+import { emptyEndFacts, type EndFacts } from '../pbx/port.ts';
+import type { Caps } from './caps.ts';
+import type { CampaignCtx } from './campaigns.ts';
+import type { DialBook } from './dial-book.ts';
+import { dialState, type LiveDialState } from './dial.ts';
+import type { EngineDeps } from './types.ts';
+
+/** Ends of dials the engine did not hold when they came: bounded, oldest dropped first. */
+export class EarlyEnds {
+  private readonly ends = new Map<string, { at: number; facts: EndFacts }>();
+  constructor(private readonly max = 10_000) {}
+
+  put(dialId: string, at: number, facts: EndFacts): void {
+    this.ends.delete(dialId);
+    this.ends.set(dialId, { at, facts });
+    if (this.ends.size > this.max) this.ends.delete(this.ends.keys().next().value!);
+  }
+
+  take(dialId: string): { at: number; facts: EndFacts } | undefined {
+    const e = this.ends.get(dialId);
+    this.ends.delete(dialId);
+    return e;
+  }
+}
+
+export interface ReconcileHost {
+  deps: Pick<EngineDeps, 'store' | 'pbxes' | 'trunks' | 'scheduler' | 'logger'>;
+  campaigns: Map<string, CampaignCtx>;
+  caps: Caps;
+  dials: DialBook;
+  early: EarlyEnds;
+  /** `verdict`: reconciliation's `lost`, which a real end may still replace. */
+  settle(d: LiveDialState, at: number, facts: EndFacts, verdict: boolean): Promise<void>;
+}
+
+/** Reconcile one PBX's dials; see the module comment. */
+export async function reconcilePbx(h: ReconcileHost, pbxName: string): Promise<{ adopted: number; lost: number }> {
+  let adopted = 0;
+  let lost = 0;
+  const store = h.deps.store;
+  const mine = (await store.liveDials()).filter((l) => l.pbx === pbxName && !h.dials.has(l.dialId));
+  if (mine.length === 0) return { adopted, lost };
+  const pbx = h.deps.pbxes.get(pbxName);
+  const known = new Set(pbx ? await pbx.liveDials() : []);
+  for (const live of mine) {
+    const ctx = h.campaigns.get(live.campaign);
+    const rec = await store.getRecord(live.campaign, live.record);
+    const trunk = h.deps.trunks[live.trunk];
+    if (!ctx || !rec || !trunk || !pbx || h.dials.has(live.dialId)) continue;
+    const d = dialState({
+      id: live.dialId,
+      spec: ctx.spec,
+      record: { ...rec, state: 'dialing', numberIndex: live.numberIndex, dials: live.dial },
+      number: live.number,
+      attempt: live.attempt,
+      slot: h.caps.adopt(live.campaign, live.trunk),
+      pbx,
+      trunk,
+      startedAt: live.startedAt,
+      answeredAt: live.answeredAt,
+    });
+    h.dials.add(d);
+    const real = h.early.take(live.dialId);
+    if (real) {
+      adopted++;
+      await h.settle(d, real.at, real.facts, false);
+    } else if (known.has(live.dialId)) adopted++;
+    else {
+      lost++;
+      await h.settle(d, h.deps.scheduler.now(), { ...emptyEndFacts(), outcomeLost: true, causeText: 'gone from the PBX across a daemon restart' }, true);
+    }
+  }
+  if (adopted + lost > 0) h.deps.logger.info({ pbx: pbxName, adopted, lost }, 'reconciled live dials');
+  return { adopted, lost };
+}
