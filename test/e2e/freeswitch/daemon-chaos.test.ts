@@ -76,6 +76,8 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
     const liveAtCut = o.daemon.engine.live();
     await proxy.down();
     await until(() => !fsUp(), 'the adapter sees the link down', 10_000);
+    // calls end unheard (the adapter must find out on reconnect)
+    await until(async () => (await fsChannelCount()) <= Math.max(0, liveAtCut - 5), 'calls ending while the link is down', 10_000);
     await proxy.up();
     await until(fsUp, 'the link up again', 30_000);
 
@@ -138,7 +140,7 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
     const wrong = Object.keys({ ...invites, ...dialled }).filter((n) => (invites[n] ?? 0) > (dialled[n] ?? 0) || (invites[n] ?? 0) < (reached[n] ?? 0));
     expect(wrong.map((n) => ({ n, invites: invites[n], dials: dialled[n], reached: reached[n] }))).toEqual([]);
     expect(overlappingNumbers(calls)).toEqual([]);
-  });
+  }, 180_000);
 });
 
 function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
