@@ -21,7 +21,8 @@ import { ESL, startCarrier } from './harness.ts';
 const GLOBAL = 12;
 const PER_CAMPAIGN = 10;
 const RECORDS = 50;
-const BRANCHES: Branch[] = [{ suffix: '210', kind: 'answer', holdMs: 1000 }];
+/** 100 is not dialled: SIPp refuses a scenario that sets a variable (the ring branch's CSeq) it never reads. */
+const BRANCHES: Branch[] = [{ suffix: '210', kind: 'answer', holdMs: 1000 }, { suffix: '100', kind: 'ring' }];
 /** Asterisk's pjsip.conf endpoint `carrier` (its SIPp port). */
 const AST_CARRIER_PORT = 15070;
 
