@@ -14,6 +14,8 @@ export interface ConfigOptions {
   store?: string;
   /** Where the daemon reaches ESL (default FreeSWITCH itself; a LinkProxy's port to cut the link). */
   eslPort?: number;
+  /** The trunk's `breaker:` value (default the daemon's). */
+  breaker?: string;
 }
 
 /** Writes the config directory: `campaigns` maps a campaign id to its contact CSV and YAML body (without id/contacts). */
@@ -29,7 +31,7 @@ store: ${o.store ?? '{ type: memory }'}
 pbxes:
   fs1: { type: freeswitch, host: ${ESL.host}, port: ${o.eslPort ?? ESL.port}, password_env: DIALERD_E2E_ESL_PASSWORD }
 trunks:
-  carrier: { pbx: fs1, endpoint: "sofia/gateway/carrier/{number}", concurrency: 20, calls_per_second: 50 }
+  carrier: { pbx: fs1, endpoint: "sofia/gateway/carrier/{number}", concurrency: 20, calls_per_second: 50${o.breaker ? `, breaker: ${o.breaker}` : ''} }
 `);
   for (const [id, c] of Object.entries(campaigns)) {
     writeFileSync(path.join(dir, 'contacts', `${id}.csv`), c.csv);
