@@ -9,8 +9,17 @@ import path from 'node:path';
 import { startDaemon as startDaemonWith, type Observed } from '../shared/daemon.ts';
 import { ESL } from './harness.ts';
 
+export interface ConfigOptions {
+  /** The `store:` value (default the memory store). */
+  store?: string;
+  /** Where the daemon reaches ESL (default FreeSWITCH itself; a LinkProxy's port to cut the link). */
+  eslPort?: number;
+  /** The trunk's `breaker:` value (default the daemon's). */
+  breaker?: string;
+}
+
 /** Writes the config directory: `campaigns` maps a campaign id to its contact CSV and YAML body (without id/contacts). */
-export function writeConfig(campaigns: Record<string, { yaml: string; csv: string }>): string {
+export function writeConfig(campaigns: Record<string, { yaml: string; csv: string }>, o: ConfigOptions = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'dialerd-e2e-fs-'));
   mkdirSync(path.join(dir, 'campaigns'));
   mkdirSync(path.join(dir, 'contacts'));
@@ -18,11 +27,11 @@ export function writeConfig(campaigns: Record<string, { yaml: string; csv: strin
 max_concurrency: 50
 shutdown_grace: 5s
 campaigns_dir: campaigns
-store: { type: memory }
+store: ${o.store ?? '{ type: memory }'}
 pbxes:
-  fs1: { type: freeswitch, host: ${ESL.host}, port: ${ESL.port}, password_env: DIALERD_E2E_ESL_PASSWORD }
+  fs1: { type: freeswitch, host: ${ESL.host}, port: ${o.eslPort ?? ESL.port}, password_env: DIALERD_E2E_ESL_PASSWORD }
 trunks:
-  carrier: { pbx: fs1, endpoint: "sofia/gateway/carrier/{number}", concurrency: 20, calls_per_second: 50 }
+  carrier: { pbx: fs1, endpoint: "sofia/gateway/carrier/{number}", concurrency: 20, calls_per_second: 50${o.breaker ? `, breaker: ${o.breaker}` : ''} }
 `);
   for (const [id, c] of Object.entries(campaigns)) {
     writeFileSync(path.join(dir, 'contacts', `${id}.csv`), c.csv);
