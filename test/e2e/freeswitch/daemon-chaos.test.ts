@@ -6,8 +6,9 @@
  * carrier's INVITEs against dialerd's history), every record ends final as its number scripts.
  *
  * "As scripted" across the chaos: a dial cut by the chaos may end `error` (outcome lost, FreeSWITCH
- * gone: technical, retried after 1 s and counted, `free: 0`), `cancelled` (hung up by the stopping
- * daemon before the answer: not counted, retried) or answered and `interrupted` (hung up by the
+ * gone: technical, retried after 1 s and counted, `free: 0`), `lost` (live when the daemon was
+ * stopped and gone when the next one reconciled: counted, retried after 1 s), `cancelled` (hung up
+ * by the stopping daemon before the answer: not counted, retried) or answered and `interrupted` (hung up by the
  * stopping daemon: retried after 1 s); the record's last dial is its number's result (answered →
  * `done`, 486 → `busy` → `exhausted`), and no number is ever in two calls at once.
  */
@@ -31,7 +32,7 @@ const num = (i: number): string => `+4420${70000 + i}${busy(i) ? '486' : '210'}`
 const CAMPAIGN = `concurrency: ${CAP}\ncalls_per_second: 50\nring_timeout: 10s
 attempts: { per_record: 6, short_call: 0s, technical_errors: { first_delay: 1s, factor: 1, max_delay: 1s, free: 0 } }
 complete_when_done: true
-rules:\n  answered: done\n  busy: stop_record\n  interrupted: { retry_after: 1s }\n`;
+rules:\n  answered: done\n  busy: stop_record\n  interrupted: { retry_after: 1s }\n  lost: { retry_after: 1s }\n`;
 
 describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart and a daemon restart', () => {
   let redis: RedisServer;
@@ -141,7 +142,7 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
       const dials = [...(byRecord.get(id) ?? [])].sort((a, b) => a.startedAt - b.startedAt);
       const last = dials.at(-1);
       expect({ id, state: finals.get(id), stored: states[i], last: last?.interrupted ? 'interrupted' : last?.result }).toEqual({ id, state: want.state, stored: want.state, last: want.last });
-      for (const d of dials.slice(0, -1)) expect([d.result === 'answered' && d.interrupted ? 'interrupted' : d.result], `${id} cut dial`).toEqual([expect.stringMatching(/^(error|cancelled|interrupted)$/)]);
+      for (const d of dials.slice(0, -1)) expect([d.result === 'answered' && d.interrupted ? 'interrupted' : d.result], `${id} cut dial`).toEqual([expect.stringMatching(/^(error|cancelled|interrupted|lost)$/)]);
       // never two dials of one record at once
       for (let k = 1; k < dials.length; k++) expect(dials[k]!.startedAt, `${id} overlapping dials`).toBeGreaterThanOrEqual(dials[k - 1]!.endedAt);
     }
