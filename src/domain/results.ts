@@ -159,14 +159,16 @@ function byCause(cause: number | null, overrides: CauseOverrides): Result {
 }
 
 /**
- * The switch itself ended an unanswered dial: no final SIP response, no cause at all (Q.850 0 or
- * none, no FreeSWITCH cause name), not our ring timer, not our hang-up. Asterisk reports its
- * ringing channels so when it shuts down (`core stop`). Not the subscriber's doing: `error`, and
- * like a lost outcome no evidence for the campaign's error count or the trunk guards.
+ * The switch itself ended an unanswered dial: no final SIP response and no cause at all (Q.850 0 or
+ * none, no FreeSWITCH cause name: Asterisk's ringing channels at `core stop`), or FreeSWITCH's own
+ * SYSTEM_SHUTDOWN (`fsctl shutdown`); not our ring timer, not our hang-up. Not the subscriber's
+ * doing: `error`, and like a lost outcome no evidence for the campaign's error count or the
+ * trunk guards (a PBX restart must not open the trunk breaker).
  */
 export function endedBySwitch(f: RawFacts): boolean {
+  const noCause = (f.q850 === null || f.q850 === 0) && f.causeName === null;
   return !f.answered && !f.cancelledByUs && f.originateFailed !== true && f.outcomeLost !== true && !f.ringTimeoutHit
-    && f.sip === null && (f.q850 === null || f.q850 === 0) && f.causeName === null;
+    && f.sip === null && (noCause || f.causeName === 'SYSTEM_SHUTDOWN');
 }
 
 function mapUnanswered(f: RawFacts, overrides: CauseOverrides): Result {

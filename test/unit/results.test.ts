@@ -5,6 +5,7 @@ import {
   FREESWITCH_CAUSE_MAP,
   defaultMappingMarkdown,
   describeDefaultMapping,
+  endedBySwitch,
   mapResult,
   parseAmdCause,
 } from '../../src/domain/results.ts';
@@ -67,6 +68,14 @@ describe('mapResult: before anything else', () => {
     expect(result({ q850: 0, sip: 486 })).toBe('busy');
     expect(result({ q850: 0, sip: null, ringTimeoutHit: true })).toBe('no_answer');
     expect(result({ q850: 0, sip: null, cancelledByUs: true })).toBe('cancelled');
+  });
+
+  it("FreeSWITCH's SYSTEM_SHUTDOWN on an unanswered dial is the switch's doing: error, and no evidence for the guards", () => {
+    const shutdown = { q850: 16, sip: null, causeName: 'SYSTEM_SHUTDOWN' };
+    expect(result(shutdown)).toBe('error');
+    expect(endedBySwitch(facts(shutdown))).toBe(true);
+    expect(endedBySwitch(facts({ ...shutdown, answered: true, talkSeconds: 5 }))).toBe(false);
+    expect(endedBySwitch(facts({ q850: 41, sip: 503, causeName: 'NORMAL_TEMPORARY_FAILURE' }))).toBe(false);
   });
 
   it('487 we did not send the CANCEL for is no_answer (Asterisk 127/487, FreeSWITCH ORIGINATOR_CANCEL)', () => {
