@@ -62,8 +62,8 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
     const cfg = writeConfig({ chaos: { csv, yaml: CAMPAIGN } }, {
       store: `{ type: redis, url: "${redis.url}/0", prefix: "chaos:" }`,
       eslPort: proxy.port,
-      // The FreeSWITCH restart ends ~20 dials SYSTEM_SHUTDOWN (error): the trunk breaker opens, as
-      // it should; a short cooldown lets its probe dial resume the campaign within the test.
+      // The FreeSWITCH restart ends ~20 dials SYSTEM_SHUTDOWN: `error`, no evidence for the breaker;
+      // should dials the restart refuses open it anyway, a short cooldown lets a resume go on.
       breaker: '{ cooldown: 2s }',
     });
     const rows: HistoryRow[] = [];
@@ -100,8 +100,8 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
     await until(() => !fsUp(), 'the adapter sees FreeSWITCH gone', 10_000);
     await freeswitch('start');
     await until(fsUp, 'the adapter back on the new FreeSWITCH', 60_000);
-    // FreeSWITCH ends the calls it has SYSTEM_SHUTDOWN (`error`): the trunk breaker opens
-    // (trunk_down) and, as documented, waits for a resume by hand once its cooldown is over.
+    // Should the trunk breaker have opened (trunk_down), it waits, as documented, for a resume by
+    // hand once its cooldown is over.
     const engine = o.daemon.engine;
     if (breakerOpened()) await until(() => engine.resume('chaos').then(() => true, () => false), 'a resume after the breaker cooldown', 30_000);
 

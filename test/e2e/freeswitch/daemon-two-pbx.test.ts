@@ -91,9 +91,14 @@ describe('one daemon, two PBXes: a global max_concurrency across Asterisk and Fr
         `${both}/${samples.length} samples with both), max ${maxConcurrent(calls)} carrier calls at once`,
     );
 
-    expect(maxTotal(samples)).toBeLessThanOrEqual(GLOBAL);
-    expect(maxTotal(samples)).toBeGreaterThanOrEqual(GLOBAL - 2);
+    // The global cap is judged on the carriers' message traces: every call of both switches on one
+    // clock, to the millisecond. The switches' own counts bound each campaign; their sum is not one
+    // instant (two queries in turn, and FreeSWITCH lists a channel ~200 ms after it ended, see
+    // src/pbx/esl liveDials), so it may read one over the cap while the carriers never saw it.
     expect(maxConcurrent(calls)).toBeLessThanOrEqual(GLOBAL);
+    expect(maxConcurrent(calls)).toBeGreaterThanOrEqual(GLOBAL - 2);
+    expect(Math.max(...samples.map((s) => s[0]!))).toBeLessThanOrEqual(PER_CAMPAIGN);
+    expect(Math.max(...samples.map((s) => s[1]!))).toBeLessThanOrEqual(PER_CAMPAIGN);
     // at least a second of both switches carrying calls
     expect(both).toBeGreaterThanOrEqual(5);
     expect(samples.length).toBeGreaterThan(elapsed * 3);
