@@ -85,7 +85,7 @@ rules:\n  answered: done\n  busy: { repeat: { times: 1, every: 1s }, then: stop_
         yaml: `concurrency: 10\ncalls_per_second: 100\nring_timeout: 10s\non_answer: { context: dialerd-hold, extension: s }
 attempts: { per_record: 9, short_call: 2s, technical_errors: { first_delay: 1s, factor: 1, max_delay: 1s, free: 9 } }
 complete_when_done: true
-rules:\n  answered: done\n  answered_short: { retry_after: 1s }\n  failed: { retry_after: 1s }\n  no_answer: { retry_after: 1s }\n  congestion: { retry_after: 1s }\n`,
+rules:\n  answered: done\n  answered_short: { retry_after: 1s }\n  failed: { retry_after: 1s }\n  no_answer: { retry_after: 1s }\n  congestion: { retry_after: 1s }\n  lost: { retry_after: 1s }\n`,
       },
     });
     o = await startDaemon(cfg);
