@@ -11,6 +11,7 @@ import { SimPbx } from '../../src/pbx/sim/sim-adapter.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { makeRecords, makeSpec } from './spec.ts';
+import type { ManualPbx } from '../fakes/manual-pbx.ts';
 
 export const T0 = Date.UTC(2026, 11, 1, 6, 0);
 
@@ -67,4 +68,22 @@ export async function finals(store: Store, id = 'c1'): Promise<number> {
 /** Switch the simulated carrier's default outcome (e.g. `answered`: the carrier is fixed). */
 export function switchOutcomes(r: Rig, text: string): void {
   r.outcomes.defaultMix = parseOutcomes(`default: ${text}`).defaultMix;
+}
+
+/**
+ * An engine on one ManualPbx named `pbx` (trunk `t1`, concurrency 5): for tests that drive the
+ * PBX's events by hand. `newDialId` names the dials in order.
+ */
+export function manualEngine(o: { store: Store; scheduler: VirtualScheduler; pbx: ManualPbx; newDialId: () => string }): Engine {
+  return new Engine({
+    store: o.store,
+    scheduler: o.scheduler,
+    logger: silentLogger(),
+    pbxes: new Map([['pbx', o.pbx]]),
+    trunks: { t1: { name: 't1', pbx: 'pbx', endpoint: 'X/{number}', concurrency: 5, callsPerSecond: 1000 } },
+    maxConcurrency: 5,
+    zones: { zonesFor: () => [] },
+    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
+    newDialId: o.newDialId,
+  });
 }

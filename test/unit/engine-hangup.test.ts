@@ -3,13 +3,11 @@
  * refused (link down) keeps its real result, and one whose hang-up went through is `cancelled`.
  */
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.ts';
-import { SlidingWindowLimiter } from '../../src/engine/rate.ts';
-import { silentLogger } from '../../src/lib/logger.ts';
 import { settle, VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { ManualPbx } from '../fakes/manual-pbx.ts';
+import { manualEngine } from '../helpers/engine-rig.ts';
 import { makeRecord, makeSpec } from '../helpers/spec.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 9);
@@ -19,17 +17,7 @@ async function oneLiveDial() {
   const store = createMemoryStore();
   const pbx = new ManualPbx('pbx', () => scheduler.now());
   await pbx.start();
-  const engine = new Engine({
-    store,
-    scheduler,
-    logger: silentLogger(),
-    pbxes: new Map([['pbx', pbx]]),
-    trunks: { t1: { name: 't1', pbx: 'pbx', endpoint: 'X/{number}', concurrency: 5, callsPerSecond: 1000 } },
-    maxConcurrency: 5,
-    zones: { zonesFor: () => [] },
-    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
-    newDialId: () => 'd1',
-  });
+  const engine = manualEngine({ store, scheduler, pbx, newDialId: () => 'd1' });
   await engine.addRecords('c1', [makeRecord('c1', 'r1', ['+79160000001'], T0)]);
   await engine.upsertCampaign(makeSpec({ id: 'c1' }), { has: () => false });
   await engine.begin();

@@ -5,15 +5,13 @@
  * and a manual resume of an `errors` pause survives the next start (the count is persisted as 0).
  */
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.ts';
-import { SlidingWindowLimiter } from '../../src/engine/rate.ts';
 import { DialerdError } from '../../src/lib/errors.ts';
-import { silentLogger } from '../../src/lib/logger.ts';
 import { settle, VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { ManualPbx } from '../fakes/manual-pbx.ts';
+import { manualEngine } from '../helpers/engine-rig.ts';
 import { makeRecord, makeSpec } from '../helpers/spec.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 9);
@@ -24,17 +22,7 @@ async function running(store: Store = createMemoryStore(), withRecords = true) {
   const pbx = new ManualPbx('pbx', () => scheduler.now());
   await pbx.start();
   let n = 0;
-  const engine = new Engine({
-    store,
-    scheduler,
-    logger: silentLogger(),
-    pbxes: new Map([['pbx', pbx]]),
-    trunks: { t1: { name: 't1', pbx: 'pbx', endpoint: 'X/{number}', concurrency: 5, callsPerSecond: 1000 } },
-    maxConcurrency: 5,
-    zones: { zonesFor: () => [] },
-    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
-    newDialId: () => `d${++n}`,
-  });
+  const engine = manualEngine({ store, scheduler, pbx, newDialId: () => `d${++n}` });
   if (withRecords) await engine.addRecords('c1', [1, 2, 3, 4, 5, 6].map((i) => makeRecord('c1', `r${i}`, [`+7916000000${i}`], T0)));
   await engine.upsertCampaign(spec, { has: () => false });
   await engine.begin();

@@ -4,15 +4,14 @@
  * order of: the PBX's live list answering, the end event, the verdict being written.
  */
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.ts';
-import { SlidingWindowLimiter } from '../../src/engine/rate.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { DialerdError } from '../../src/lib/errors.ts';
-import { silentLogger } from '../../src/lib/logger.ts';
 import { settle, VirtualScheduler } from '../../src/lib/virtual-scheduler.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import type { Store } from '../../src/store/port.ts';
 import { ManualPbx } from '../fakes/manual-pbx.ts';
+import { manualEngine } from '../helpers/engine-rig.ts';
 import { makeRecord, makeSpec } from '../helpers/spec.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 9);
@@ -20,17 +19,7 @@ const HOUR = 3600_000;
 const BUSY = { q850: 17, sip: 486 };
 
 function engineOn(store: Store, scheduler: VirtualScheduler, pbx: ManualPbx, ids: string[]): Engine {
-  return new Engine({
-    store,
-    scheduler,
-    logger: silentLogger(),
-    pbxes: new Map([['pbx', pbx]]),
-    trunks: { t1: { name: 't1', pbx: 'pbx', endpoint: 'X/{number}', concurrency: 5, callsPerSecond: 1000 } },
-    maxConcurrency: 5,
-    zones: { zonesFor: () => [] },
-    rateLimiter: (cps) => new SlidingWindowLimiter(cps),
-    newDialId: () => ids.shift()!,
-  });
+  return manualEngine({ store, scheduler, pbx, newDialId: () => ids.shift()! });
 }
 
 /** A first run dials d1 (accepted, ringing) and dies; a second engine on a fresh PBX link is built, not begun. */
