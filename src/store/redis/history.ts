@@ -18,65 +18,49 @@ const CHUNK = 1_000;
 export async function queryHistory(client: Redis, keys: StoreKeys, q: HistoryQuery): Promise<HistoryPage> {
   const campaigns = q.campaign !== undefined ? [q.campaign] : await client.smembers(keys.histc);
   const found: HistoryRow[] = [];
-  const rowsOf = q.order === 'desc' ? campaignRowsDesc : campaignRows;
-  for (const c of campaigns) found.push(...(await rowsOf(client, keys.hist(c), q, q.limit + 1)));
+  for (const c of campaigns) found.push(...(await campaignRows(client, keys.hist(c), q, q.limit + 1)));
   found.sort(historyOrder(q));
   return toPage(found, q.limit);
 }
 
-/** At least `want` matching rows of one zset after the query's position (whole score groups), or all that remain. */
+/**
+ * At least `want` matching rows of one zset past the query's position in its order (whole score
+ * groups), or all that remain. Ascending walks ZRANGEBYSCORE from `from` to `to`; descending walks
+ * ZREVRANGEBYSCORE from `to` back to `from`.
+ */
 async function campaignRows(client: Redis, key: string, q: HistoryQuery, want: number): Promise<HistoryRow[]> {
-  const max = q.to !== undefined ? `(${q.to}` : '+inf';
+  const desc = q.order === 'desc';
+  const low = q.from !== undefined ? String(q.from) : '-inf';
+  const high = q.to !== undefined ? `(${q.to}` : '+inf';
+  let start = desc ? high : low;
+  const end = desc ? low : high;
   const out: HistoryRow[] = [];
+  const past = (r: HistoryRow): boolean => !q.after || (desc ? compareHistory(r, q.after) < 0 : compareHistory(r, q.after) > 0);
   const keep = (rows: HistoryRow[]): void => {
-    for (const r of rows) if (matchesHistory(r, q) && (!q.after || compareHistory(r, q.after) > 0)) out.push(r);
+    for (const r of rows) if (matchesHistory(r, q) && past(r)) out.push(r);
   };
-  let min = q.from !== undefined ? String(q.from) : '-inf';
-  if (q.after && (q.from === undefined || q.after.startedAt >= q.from)) {
-    if (q.to !== undefined && q.after.startedAt >= q.to) return [];
-    keep(await scoreGroup(client, key, q.after.startedAt));
-    min = `(${q.after.startedAt}`;
+  const at = q.after?.startedAt;
+  // A position before the walk's start changes nothing; one past its end leaves nothing.
+  const beforeStart = at === undefined || (desc ? q.to !== undefined && at >= q.to : q.from !== undefined && at < q.from);
+  if (!beforeStart) {
+    if (desc ? q.from !== undefined && at < q.from : q.to !== undefined && at >= q.to) return [];
+    keep(await scoreGroup(client, key, at));
+    start = `(${at}`;
   }
   const chunk = Math.min(want, CHUNK);
   while (out.length < want) {
-    const page = await client.zrangebyscore(key, min, max, 'WITHSCORES', 'LIMIT', 0, chunk);
+    const page = desc
+      ? await client.zrevrangebyscore(key, start, end, 'WITHSCORES', 'LIMIT', 0, chunk)
+      : await client.zrangebyscore(key, start, end, 'WITHSCORES', 'LIMIT', 0, chunk);
     if (page.length === 0) break;
     const last = Number(page[page.length - 1]);
-    const before: HistoryRow[] = [];
-    for (let i = 0; i < page.length; i += 2) if (Number(page[i + 1]) < last) before.push(decodeHistory(page[i]!));
-    keep(before);
+    const whole: HistoryRow[] = [];
+    for (let i = 0; i < page.length; i += 2) if (Number(page[i + 1]) !== last) whole.push(decodeHistory(page[i]!));
+    keep(whole);
     // The last score may continue past this chunk: read its whole group.
     keep(await scoreGroup(client, key, last));
     if (page.length < chunk * 2) break;
-    min = `(${last}`;
-  }
-  return out;
-}
-
-/** campaignRows walking back in time (ZREVRANGEBYSCORE): rows strictly before `q.after`, whole score groups. */
-async function campaignRowsDesc(client: Redis, key: string, q: HistoryQuery, want: number): Promise<HistoryRow[]> {
-  const min = q.from !== undefined ? String(q.from) : '-inf';
-  const out: HistoryRow[] = [];
-  const keep = (rows: HistoryRow[]): void => {
-    for (const r of rows) if (matchesHistory(r, q) && (!q.after || compareHistory(r, q.after) < 0)) out.push(r);
-  };
-  let max = q.to !== undefined ? `(${q.to}` : '+inf';
-  if (q.after && (q.to === undefined || q.after.startedAt < q.to)) {
-    if (q.from !== undefined && q.after.startedAt < q.from) return [];
-    keep(await scoreGroup(client, key, q.after.startedAt));
-    max = `(${q.after.startedAt}`;
-  }
-  const chunk = Math.min(want, CHUNK);
-  while (out.length < want) {
-    const page = await client.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', 0, chunk);
-    if (page.length === 0) break;
-    const last = Number(page[page.length - 1]);
-    const after: HistoryRow[] = [];
-    for (let i = 0; i < page.length; i += 2) if (Number(page[i + 1]) > last) after.push(decodeHistory(page[i]!));
-    keep(after);
-    keep(await scoreGroup(client, key, last));
-    if (page.length < chunk * 2) break;
-    max = `(${last}`;
+    start = `(${last}`;
   }
   return out;
 }
