@@ -154,18 +154,20 @@ export function createMemoryStore(): Store {
  * their dialIds do not sort in arrival order).
  */
 function insertSorted(rows: HistoryRow[], r: HistoryRow): void {
-  if (rows.length === 0 || compareHistory(rows[rows.length - 1]!, r) <= 0) {
-    rows.push(r);
-    return;
-  }
+  if (rows.length === 0 || compareHistory(rows[rows.length - 1]!, r) <= 0) rows.push(r);
+  else rows.splice(firstIndex(rows, (x) => compareHistory(x, r) > 0), 0, r);
+}
+
+/** The first index of sorted `rows` where `from` holds (it holds for every later row too), or rows.length. */
+function firstIndex(rows: HistoryRow[], from: (r: HistoryRow) => boolean): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareHistory(rows[mid]!, r) > 0) hi = mid;
+    if (from(rows[mid]!)) hi = mid;
     else lo = mid + 1;
   }
-  rows.splice(lo, 0, r);
+  return lo;
 }
 
 /** Up to `n` rows of one campaign's sorted history matching `q`, strictly after `q.after`. */
@@ -174,15 +176,8 @@ function firstMatches(rows: HistoryRow[], q: HistoryQuery, n: number): HistoryRo
   // dialId '' sorts before every id, so "at or after" this position is "startedAt ≥ from".
   const start: HistoryPosition = cursor ?? { startedAt: q.from ?? Number.NEGATIVE_INFINITY, dialId: '' };
   const past = (r: HistoryRow): boolean => (cursor ? compareHistory(r, start) > 0 : compareHistory(r, start) >= 0);
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (past(rows[mid]!)) hi = mid;
-    else lo = mid + 1;
-  }
   const out: HistoryRow[] = [];
-  for (let i = lo; i < rows.length && out.length < n; i++) {
+  for (let i = firstIndex(rows, past); i < rows.length && out.length < n; i++) {
     const r = rows[i]!;
     if (q.to !== undefined && r.startedAt >= q.to) break;
     if (matchesHistory(r, q)) out.push(r);
@@ -195,15 +190,8 @@ function lastMatches(rows: HistoryRow[], q: HistoryQuery, n: number): HistoryRow
   const cursor = q.after !== undefined && (q.to === undefined || q.after.startedAt < q.to) ? q.after : null;
   // dialId '' sorts before every id, so "before" this position is "startedAt < to".
   const end: HistoryPosition = cursor ?? { startedAt: q.to ?? Number.POSITIVE_INFINITY, dialId: '' };
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareHistory(rows[mid]!, end) >= 0) hi = mid;
-    else lo = mid + 1;
-  }
   const out: HistoryRow[] = [];
-  for (let i = lo - 1; i >= 0 && out.length < n; i--) {
+  for (let i = firstIndex(rows, (r) => compareHistory(r, end) >= 0) - 1; i >= 0 && out.length < n; i--) {
     const r = rows[i]!;
     if (q.from !== undefined && r.startedAt < q.from) break;
     if (matchesHistory(r, q)) out.push(r);
