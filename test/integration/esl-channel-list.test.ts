@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dialRequest } from '../helpers/dial-request.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter } from '../../src/pbx/esl/adapter.ts';
 import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
@@ -36,18 +37,17 @@ async function start(lag: { newMs: number; endedMs: number }) {
   return { fake, adapter, rec };
 }
 
-const dial = (number: string): DialRequest => ({
-  dialId: randomUUID(),
-  campaign: 'c1',
-  record: `r-${number}`,
-  number,
-  endpoint: `sofia/gateway/carrier-a/${number}`,
-  callerId: null,
-  ringTimeoutSeconds: 30,
-  vars: {},
-  amd: { enabled: false, params: {} },
-  onAnswer: { context: 'dialerd', extension: '', priority: 1 },
-});
+const dial = (number: string): DialRequest =>
+  dialRequest(`sofia/gateway/carrier-a/${number}`, {
+    dialId: randomUUID(),
+    campaign: 'c1',
+    record: `r-${number}`,
+    number,
+    callerId: null,
+    ringTimeoutSeconds: 30,
+    vars: {},
+    onAnswer: { context: 'dialerd', extension: '', priority: 1 },
+  });
 
 describe('ESL adapter, while show channels lags behind the channels', () => {
   it('liveDials lists a ringing dial the channel list does not show yet', async () => {

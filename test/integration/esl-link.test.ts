@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
+import { dialRequest } from '../helpers/dial-request.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter, type EslAdapterDeps } from '../../src/pbx/esl/adapter.ts';
 import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
@@ -30,18 +31,17 @@ async function start(scripts: Record<string, NumberScript>, deps: Partial<EslAda
   return { fake, adapter, rec };
 }
 
-const dial = (number: string): DialRequest => ({
-  dialId: randomUUID(),
-  campaign: 'c1',
-  record: `r-${number}`,
-  number,
-  endpoint: `sofia/gateway/carrier-a/${number}`,
-  callerId: null,
-  ringTimeoutSeconds: 30,
-  vars: {},
-  amd: { enabled: false, params: {} },
-  onAnswer: { context: 'dialerd', extension: '', priority: 1 },
-});
+const dial = (number: string): DialRequest =>
+  dialRequest(`sofia/gateway/carrier-a/${number}`, {
+    dialId: randomUUID(),
+    campaign: 'c1',
+    record: `r-${number}`,
+    number,
+    callerId: null,
+    ringTimeoutSeconds: 30,
+    vars: {},
+    onAnswer: { context: 'dialerd', extension: '', priority: 1 },
+  });
 
 const up = (rec: Recorder) => rec.waitFor((e) => e.type === 'status' && e.status === 'up', 'up');
 
