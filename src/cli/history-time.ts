@@ -5,13 +5,8 @@
  * (`2026-11-22T12:00:00+03:00`, `Z` in UTC), milliseconds only when there are some — the same
  * text in the table, JSON and CSV.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { parseDuration } from '../config/duration.ts';
-
-/** True for an IANA zone name (or `UTC`). */
-export function isZone(zone: string): boolean {
-  return zone === 'UTC' || IANAZone.isValidZone(zone);
-}
 
 /** Epoch ms for `text` read in `zone` at `now`, or null when it is none of the accepted forms. */
 export function parseWhen(text: string, zone: string, now: number): number | null {

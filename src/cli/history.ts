@@ -15,7 +15,8 @@ import { MAX_HISTORY_PAGE, type HistoryReply } from '../api/routes-history.ts';
 import { historyCsv } from '../store/history-csv.ts';
 import { terminalJson } from '../lib/terminal-safe.ts';
 import { apiOptions, table, withApi, type ApiFlags } from './campaign.ts';
-import { formatInstant, isZone, parseWhen } from './history-time.ts';
+import { isValidZone } from '../domain/windows.ts';
+import { formatInstant, parseWhen } from './history-time.ts';
 import type { Io } from './main.ts';
 
 interface HistoryFlags extends ApiFlags {
@@ -43,7 +44,7 @@ const INSTANT_FIELDS = ['startedAt', 'answeredAt', 'endedAt', 'nextAt'] as const
 /** The flags checked; a string is the usage error to print (exit 2). */
 export function historyAsk(f: HistoryFlags, now: number): HistoryAsk | string {
   const zone = f.tz ?? 'UTC';
-  if (!isZone(zone)) return `--tz: "${zone}" is not an IANA time zone (e.g. Europe/Moscow, UTC)`;
+  if (!isValidZone(zone)) return `--tz: "${zone}" is not an IANA time zone (e.g. Europe/Moscow, UTC)`;
   const filter: Record<string, string> = {};
   if (f.campaign !== undefined) filter.campaign = f.campaign;
   if (f.result !== undefined) filter.result = f.result;
