@@ -19,6 +19,7 @@
  *   longer value (with a warning); the API answers 400 (the caller can fix and resend).
  * Pure: no I/O.
  */
+import { BIDI, C1, SEPARATORS } from './text-controls.ts';
 
 export const MAX_VAR_NAME_LENGTH = 64;
 export const MAX_VAR_VALUE_LENGTH = 1024;
@@ -29,8 +30,8 @@ export const FREESWITCH_VAR_PREFIX = 'dialerd_var_';
 export const ASTERISK_VAR_PREFIX = 'DIALERD_VAR_';
 
 const NAME_RE = new RegExp(VAR_NAME_PATTERN);
-const SPACE_LIKE = /\r\n|[\t\n\v\f\r\u2028\u2029]/g;
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const SPACE_LIKE = new RegExp(`\\r\\n|[\\t\\n\\v\\f\\r${SEPARATORS}]`, 'g');
+const CONTROLS = new RegExp(`[\\u0000-\\u001f${C1}${BIDI}]`, 'g');
 
 /** Whether `s` holds a character cleanVarValue would replace or remove. */
 export function hasControlChars(s: string): boolean {

@@ -6,10 +6,12 @@
  * the operator reads, and the escape shows what was there.
  */
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_KEEP_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+import { BIDI, C1, SEPARATORS } from '../domain/text-controls.ts';
+
+const UNSAFE = new RegExp(`[\\u0000-\\u001f${C1}${SEPARATORS}${BIDI}]`, 'g');
+const UNSAFE_KEEP_LINES = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${C1}${SEPARATORS}${BIDI}]`, 'g');
 // Those JSON.stringify leaves raw inside strings (it escapes only C0, quote and backslash).
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = new RegExp(`[${C1}${SEPARATORS}${BIDI}]`, 'g');
 
 const visible = (c: string): string => {
   const n = c.charCodeAt(0);
