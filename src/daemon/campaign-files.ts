@@ -213,7 +213,7 @@ export class CampaignFiles {
 
   private async importContacts(spec: CampaignSpec, total: number, signal?: AbortSignal): Promise<void> {
     const { logger, imports } = this.opts;
-    imports.begin({ campaign: spec.id, name: spec.name, trunk: spec.trunk, total });
+    imports.begin({ campaign: spec.id, name: spec.name, trunk: spec.trunk, total }, total >= BACKGROUND_ROWS);
     try {
       const report = await importContacts(
         {

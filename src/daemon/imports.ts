@@ -17,9 +17,10 @@ export class Imports {
     private readonly now: () => number = Date.now,
   ) {}
 
-  begin(c: { campaign: string; name: string; trunk: string; total: number }): void {
-    this.running.set(c.campaign, { ...c, rows: 0, percent: 0, loggedAt: this.now() });
-    this.log(c.campaign, 0, c.total);
+  /** `log`: progress lines for this one (a list small enough to import during the start logs none). */
+  begin(c: { campaign: string; name: string; trunk: string; total: number }, log = true): void {
+    this.running.set(c.campaign, { ...c, rows: 0, percent: 0, loggedAt: log ? this.now() : Infinity });
+    if (log) this.log(c.campaign, 0, c.total);
   }
 
   /** `rows` read so far by the import of `campaign`. */
