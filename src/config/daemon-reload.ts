@@ -59,7 +59,7 @@ function shown(c: DaemonConfig): Record<string, unknown> {
     log_level: c.logLevel,
     max_concurrency: c.maxConcurrency,
     shutdown_grace_seconds: c.shutdownGraceSeconds,
-    notify: c.notify ? { webhook: redactUrl(c.notify.webhook), header: c.notify.header?.name ?? null } : null,
+    notify: { webhook: c.notify ? redactUrl(c.notify.webhook) : null, header: c.notify?.header?.name ?? null },
     trunks,
   };
 }

@@ -2,7 +2,7 @@
  * SIGHUP tells what happened (issue 12): per campaign file the field diff of what changed
  * (`concurrency 8 → 3`); a rejected edit at file:line:col shown by `campaign status` (API and CLI)
  * until a valid version loads; dialerd.yaml reloaded where safe (a raised global cap takes effect
- * at once, trunk caps too), what needs a restart named and kept, an invalid
+ * at once, a trunk's cap and the log level too), what needs a restart named and kept, an invalid
  * dialerd.yaml kept out; each reload counted in `dialerd_config_reloads_total{result}`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { main } from '../../src/cli/main.ts';
 import type { HistoryRow } from '../../src/domain/types.ts';
 import { campaignYaml, contactsCsv, makeFixture, type Fixture } from '../helpers/daemon-fixture.ts';
 import { DaemonProcess, campaignTo, type LogLine } from '../helpers/daemon-process.ts';
+import { until } from '../helpers/until.ts';
 
 let f: Fixture;
 let d: DaemonProcess | null = null;
@@ -90,19 +91,24 @@ it('SIGHUP logs what changed, shows a rejected edit until it is fixed, reloads d
   expect(maxOverlap(x.filter((r) => r.startedAt < raisedAt))).toBe(1);
   expect(maxOverlap(x.filter((r) => r.startedAt > raisedAt))).toBe(4);
 
-  // 2. What needs a restart is named, and the running one kept (the trunk's caps still apply).
+  // 2. What needs a restart is named, and the running one kept; the trunk's cap and the log level (now warn) are taken.
   editConfig(/store: \{ type: memory \}/, 'store: { type: redis, url: "redis://127.0.0.1:1" }');
   editConfig(/endpoint: "SIM\/\{number\}", concurrency: 50/, 'endpoint: "SIM/9{number}", concurrency: 7');
+  editConfig(/log_level: debug\n/, 'log_level: warn\n');
   mark = d.mark();
   d.signal('SIGHUP');
-  expect((await d.waitFor(reloadDone, 'the second reload', 10_000, mark)).result).toBe('ok');
-  const after2 = d.lines.slice(mark).map((l) => l.msg);
-  expect(after2).toContain('store changed: needs a restart; kept the running one');
-  expect(after2).toContain('trunks.t1 (endpoint) changed: needs a restart; kept the running one');
-  expect(after2).toContain('dialerd.yaml: trunks.t1.concurrency 50 → 7');
+  await until(async () => /^dialerd_config_reloads_total\{result="ok"\} 2$/m.test(await metrics()), 'the second reload counted');
+  const after2 = d.lines.slice(mark);
+  expect(after2.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([
+    'store changed: needs a restart; kept the running one',
+    'trunks.t1 (endpoint) changed: needs a restart; kept the running one',
+  ]);
+  // Logged just before the level moved to warn; nothing at info after it.
+  expect(after2.filter((l) => l.level === 30).map((l) => l.msg)).toEqual(['dialerd.yaml: log_level "debug" → "warn", trunks.t1.concurrency 50 → 7']);
 
   // 3. An invalid campaign edit: rejected at file:line:col, shown by status (API, CLI) while it is pending.
   const file = f.writeCampaign('a', paused(3).replace('concurrency: 3', 'concurrency: lots'));
+  editConfig(/log_level: warn\n/, 'log_level: info\n');
   mark = d.mark();
   d.signal('SIGHUP');
   expect((await d.waitFor(reloadDone, 'the third reload', 10_000, mark)).msg).toMatch(/^reload done \(rejected\): .* 1 rejected$/);
