@@ -171,7 +171,7 @@ export class CampaignFiles {
       const outcome = prev ? await this.apply(spec, dnc, prev.contactsMtime) : 'importing';
       const bg = { spec, dnc, done: Promise.resolve() };
       bg.done = this.importContacts(spec, total, signal)
-        .then(async () => void (signal?.aborted || (await this.apply(bg.spec, bg.dnc, mtime, false))))
+        .then(async () => void (signal?.aborted || (await this.apply(bg.spec, bg.dnc, mtime, !prev))))
         .catch((err: unknown) => this.importFailed(spec, err, signal))
         .finally(() => this.background.delete(spec.id));
       this.background.set(spec.id, bg);
@@ -183,7 +183,7 @@ export class CampaignFiles {
     }
   }
 
-  /** A valid version runs: log what it changed (unless `report` is false), clear a pending rejection. */
+  /** A valid version runs: log what it changed (unless `report` is false: a re-import ending), clear a pending rejection. */
   private async apply(spec: CampaignSpec, dnc: DncList, contactsMtime: number, report = true): Promise<FileOutcome> {
     const prev = this.loaded.get(spec.id);
     this.loaded.set(spec.id, { spec, dnc, contactsMtime });
