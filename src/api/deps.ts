@@ -18,4 +18,30 @@ export interface ApiDeps {
   /** The daemon's clock (virtual in the demo): records added through the API are due at its now. */
   clock: Clock;
   logger: Logger;
+  /** What only the daemon knows (its files, imports, reloads); absent when the API runs alone (tests). */
+  daemon?: DaemonInfo;
+}
+
+export interface DaemonInfo {
+  /** The campaign's rejected edit (`file:line:col: …`) while one is pending, else null. */
+  rejected(campaign: string): string | null;
+  /** Its contacts import in progress, else null. */
+  importing(campaign: string): ImportProgress | null;
+  /** Campaigns importing their list for the first time: not in the engine until it is in. */
+  importingIds(): string[];
+  /** SIGHUPs since start by result. */
+  reloads(): { ok: number; rejected: number };
+  /** Contact rows read per campaign since start. */
+  importRows(): ReadonlyMap<string, number>;
+}
+
+/** One import in progress. `total` is the file's line count (an estimate, see countRows). */
+export interface ImportProgress {
+  campaign: string;
+  /** The campaign's name and trunk: a campaign imported for the first time is not in the engine yet. */
+  name: string;
+  trunk: string;
+  rows: number;
+  total: number;
+  percent: number;
 }

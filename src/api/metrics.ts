@@ -87,6 +87,27 @@ export function createMetrics(deps: ApiDeps, storeUp: () => boolean): Metrics {
       this.set(storeUp() ? 1 : 0);
     },
   });
+  const { daemon } = deps;
+  new Counter({
+    name: 'dialerd_config_reloads_total',
+    help: 'SIGHUP reloads since the daemon started: ok, or rejected (dialerd.yaml or a campaign file was invalid and kept its running version).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [result, n] of Object.entries(daemon?.reloads() ?? { ok: 0, rejected: 0 })) this.inc({ result }, n);
+    },
+  });
+  new Counter({
+    name: 'dialerd_import_rows_total',
+    help: 'Contact list rows read by imports since the daemon started, by campaign.',
+    labelNames: ['campaign'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [campaign, n] of daemon?.importRows() ?? []) this.inc({ campaign }, n);
+    },
+  });
   const onDial = (row: HistoryRow): void => void dials.inc({ campaign: row.campaign, result: row.result });
   engine.on('dial', onDial);
   return { registry, close: () => void engine.off('dial', onDial) };

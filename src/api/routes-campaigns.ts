@@ -57,7 +57,7 @@ export function campaignRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { engine } = deps;
 
   app.get('/campaigns', async (): Promise<{ campaigns: CampaignView[] }> => {
-    const ids = engine.campaignIds().sort();
+    const ids = [...new Set([...engine.campaignIds(), ...(deps.daemon?.importingIds() ?? [])])].sort();
     return { campaigns: await Promise.all(ids.map((id) => campaignView(deps, id))) };
   });
 

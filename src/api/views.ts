@@ -1,5 +1,5 @@
 /** The JSON shapes the API answers with for campaigns and health. */
-import type { CampaignState, PauseReason, RecordState, Result } from '../domain/types.ts';
+import type { CampaignSpec, CampaignState, PauseReason, RecordState, Result } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
 import type { PbxLinkStatus } from '../pbx/port.ts';
 import type { ApiDeps } from './deps.ts';
@@ -21,6 +21,23 @@ export interface CampaignView {
   /** Dials per result. */
   results: Partial<Record<Result, number>>;
   dials: number;
+  /** The version running now (null while a first import runs). */
+  settings: CampaignSettings | null;
+  /** A rejected edit of its file (`file:line:col: …`) while one is pending; cleared when a valid version loads. */
+  configRejected: string | null;
+  /** Its contacts import in progress (`rows` of an estimated `total`), else null. */
+  importing: { rows: number; total: number; percent: number } | null;
+}
+
+/** The running version's main settings, as its file names them. */
+export interface CampaignSettings {
+  file: string;
+  /** The desired state written in the file. */
+  state: CampaignState;
+  concurrency: number;
+  callsPerSecond: number;
+  ringTimeoutSeconds: number;
+  completeWhenDone: boolean;
 }
 
 /** GET /health. `ok` = the store is up and every PBX link is up. */
@@ -35,8 +52,18 @@ export interface HealthView {
 /** Throws DIALERD_ERR_CAMPAIGN_NOT_FOUND for an id the engine does not hold. */
 export async function campaignView(deps: ApiDeps, id: string): Promise<CampaignView> {
   const ctx = deps.engine.campaign(id);
-  if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
-  const counts = await deps.store.counts(id);
+  const importing = deps.daemon?.importing(id) ?? null;
+  const progress = importing && { rows: importing.rows, total: importing.total, percent: importing.percent };
+  const tallies = async (): Promise<Pick<CampaignView, 'records' | 'results' | 'dials' | 'configRejected' | 'importing'>> => {
+    const counts = await deps.store.counts(id);
+    return { records: counts.states, results: counts.results, dials: counts.dials, configRejected: deps.daemon?.rejected(id) ?? null, importing: progress };
+  };
+  if (!ctx) {
+    if (!importing) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
+    // Its first import: not in the engine (nor dialing) until the whole list is in.
+    const { name, trunk } = importing;
+    return { id, name, state: 'draft', pauseReason: null, pauseDetail: null, trunk, trunkCallsPerSecond: deps.engine.trunkCps(trunk), live: 0, ...(await tallies()), settings: null };
+  }
   return {
     id,
     name: ctx.spec.name,
@@ -46,10 +73,14 @@ export async function campaignView(deps: ApiDeps, id: string): Promise<CampaignV
     trunk: ctx.spec.trunk,
     trunkCallsPerSecond: deps.engine.trunkCps(ctx.spec.trunk),
     live: deps.engine.liveFor(id),
-    records: counts.states,
-    results: counts.results,
-    dials: counts.dials,
+    ...(await tallies()),
+    settings: settingsOf(ctx.spec),
   };
+}
+
+function settingsOf(s: CampaignSpec): CampaignSettings {
+  const { concurrency, callsPerSecond, ringTimeoutSeconds, completeWhenDone } = s;
+  return { file: s.source, state: s.state, concurrency, callsPerSecond, ringTimeoutSeconds, completeWhenDone };
 }
 
 export function healthView(deps: ApiDeps, storeUp: boolean): HealthView {

@@ -17,6 +17,7 @@ import { FINAL_STATES } from '../domain/types.ts';
 import { isDialerdError } from '../lib/errors.ts';
 import { terminalJson, terminalSafe, terminalText } from '../lib/terminal-safe.ts';
 import type { Io } from './main.ts';
+import { configLines, importingText } from './status-config.ts';
 
 /** Options every API command takes. */
 export interface ApiFlags {
@@ -78,7 +79,8 @@ const counts = (o: Record<string, number | undefined>): string =>
     .join(', ') || '-';
 
 const stateText = (c: CampaignView): string =>
-  c.state === 'paused' ? `paused (${c.pauseReason ?? '?'}${c.pauseDetail ? `: ${c.pauseDetail}` : ''})` : c.state;
+  (c.state === 'paused' ? `paused (${c.pauseReason ?? '?'}${c.pauseDetail ? `: ${c.pauseDetail}` : ''})` : c.state) +
+  (c.importing ? `, ${importingText(c)}` : '');
 
 function listText(cs: CampaignView[]): string {
   if (cs.length === 0) return 'no campaigns';
@@ -98,6 +100,7 @@ function statusText(c: CampaignView): string {
     `records   ${counts(c.records)}`,
     `results   ${counts(c.results)}`,
     `dials     ${c.dials}`,
+    ...configLines(c),
   ].join('\n');
 }
 

@@ -1,6 +1,6 @@
 /**
  * `dialerd run --config FILE [--demo] [--speed N]`: the daemon. SIGTERM/SIGINT stop it
- * gracefully (a second signal forces), SIGHUP reloads campaign files.
+ * gracefully (a second signal forces), SIGHUP reloads dialerd.yaml (its reloadable parts) and the campaign files.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -29,7 +29,8 @@ export interface RunFlags {
 export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   // The demo works with no setup: a random API token when the variable api.token_env names is unset.
   const demoToken = flags.demo ? randomBytes(24).toString('base64url') : undefined;
-  const loaded = await loadDaemonConfig(flags.config, currentEnv(), demoToken === undefined ? {} : { demoApiToken: demoToken });
+  const loadConfig = (): ReturnType<typeof loadDaemonConfig> => loadDaemonConfig(flags.config, currentEnv(), demoToken === undefined ? {} : { demoApiToken: demoToken });
+  const loaded = await loadConfig();
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(formatConfigError(e));
     return 1;
@@ -58,7 +59,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   process.on('SIGINT', () => onStop('SIGINT'));
   process.on('SIGHUP', () => void daemon?.reload());
   try {
-    daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler, signal: abort.signal });
+    daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler, signal: abort.signal, loadConfig });
   } catch (err) {
     if (abort.signal.aborted) return 0;
     throw err;

@@ -60,6 +60,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Problems kept in the report (default 1000); counting goes on past it. */
   maxProblems?: number;
+  /** Told the rows read so far before each batch is handed on, and at the end (progress). */
+  progress?: (rows: number) => void;
   /** importContacts stops between batches once it aborts (rejecting with its reason). */
   signal?: AbortSignal;
 }
@@ -139,11 +141,13 @@ export async function* readContacts(opts: ImportOptions): AsyncGenerator<DialRec
     else report.valid++;
     batch.push(record);
     if (batch.length >= batchSize) {
+      opts.progress?.(report.rows);
       yield batch;
       batch = [];
     }
   }
   if (layout === null) throw new DialerdError('DIALERD_ERR_CONTACTS', `${opts.file}: no header row`);
+  opts.progress?.(report.rows);
   if (batch.length > 0) yield batch;
   return report;
 }

@@ -4,9 +4,11 @@
  * shutdown that waits for (and aborts) a start still running.
  */
 import { randomUUID } from 'node:crypto';
+import type { DaemonInfo } from '../api/deps.ts';
 import { startApi, type ApiServer } from '../api/server.ts';
 import { WebhookNotifier } from '../api/webhook.ts';
 import type { DaemonConfig, PbxConfig } from '../config/daemon-types.ts';
+import type { DaemonLoadResult } from '../config/load-daemon.ts';
 import { Engine } from '../engine/engine.ts';
 import { SlidingWindowLimiter } from '../engine/rate.ts';
 import { realScheduler, type Scheduler, type Timer } from '../lib/clock.ts';
@@ -17,6 +19,8 @@ import { createPbx } from '../pbx/factory.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import type { Store } from '../store/port.ts';
 import { CampaignFiles } from './campaign-files.ts';
+import { reloadDaemonConfig } from './config-reload.ts';
+import { Imports } from './imports.ts';
 import { connectStore } from './store.ts';
 
 export interface DaemonOptions {
@@ -31,6 +35,8 @@ export interface DaemonOptions {
   signal?: AbortSignal;
   /** How often DNC files are checked for changes (ms). */
   dncRefreshMs?: number;
+  /** Read dialerd.yaml again (SIGHUP); absent: only the campaign files reload. */
+  loadConfig?: () => Promise<DaemonLoadResult>;
 }
 
 /**
@@ -59,6 +65,11 @@ export class Daemon {
   /** Aborted by stop(): every start step checks it; the long ones (an import) end early by it. */
   private readonly abort = new AbortController();
   private readonly files: CampaignFiles;
+  private readonly imports: Imports;
+  /** The config running now: SIGHUP replaces its reloadable parts. */
+  private config: DaemonConfig;
+  /** SIGHUPs since start by result: `rejected` when dialerd.yaml or any campaign file was. */
+  private readonly reloads = { ok: 0, rejected: 0 };
   private starting: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   /** Reloads run one after another: two at once would both import a new campaign's contacts. */
@@ -76,7 +87,9 @@ export class Daemon {
   ) {
     this.engine = engine;
     this.life = new Lifecycle('daemon', 'created', TRANSITIONS, opts.logger);
-    this.files = new CampaignFiles({ config: opts.config, logger: opts.logger, engine, store, scheduler });
+    this.config = opts.config;
+    this.imports = new Imports(opts.logger);
+    this.files = new CampaignFiles({ config: opts.config, logger: opts.logger, engine, store, scheduler, imports: this.imports });
   }
 
   /** Open the store (waiting for it, until `opts.signal` aborts), build the PBX adapters and the engine. */
@@ -145,19 +158,51 @@ export class Daemon {
     return this.api?.url ?? null;
   }
 
-  /** SIGHUP: reload campaign files. An invalid file keeps its previous version running. */
+  /**
+   * SIGHUP: reload dialerd.yaml (its reloadable parts) and the campaign files. Whatever is invalid
+   * keeps its running version; each reload is counted `ok` or `rejected` (dialerd_config_reloads_total).
+   */
   reload(): Promise<void> {
     this.reloading = this.reloading.then(async () => {
       await this.starting.catch(() => undefined); // a SIGHUP during start reloads once start has loaded the files
       if (!this.life.is('running')) return; // shutting down: the store may be closed already
-      this.opts.logger.info('reloading campaign files');
-      await this.files.loadCampaigns(this.abort.signal);
-    }).catch((err) => this.opts.logger.error({ err }, 'reload failed; the running campaigns are unchanged'));
+      const { logger, loadConfig } = this.opts;
+      let rejected = false;
+      if (loadConfig) {
+        const r = await reloadDaemonConfig(this.config, loadConfig, { logger, apply: (next, before) => this.applyConfig(next, before) });
+        this.config = r.config;
+        rejected = r.rejected;
+      }
+      logger.info('reloading campaign files');
+      const outcomes = await this.files.loadCampaigns(this.abort.signal);
+      await this.files.refreshDnc();
+      const n = (o: string): number => outcomes.filter((x) => x === o).length;
+      rejected ||= n('rejected') > 0;
+      this.reloads[rejected ? 'rejected' : 'ok']++;
+      const summary = `${n('changed')} changed, ${n('unchanged')} unchanged, ${n('new')} new, ${n('importing')} importing, ${n('rejected')} rejected`;
+      logger.info({ result: rejected ? 'rejected' : 'ok' }, `reload done (${rejected ? 'rejected' : 'ok'}): campaign files ${summary}`);
+    }).catch((err) => {
+      this.reloads.rejected++;
+      this.opts.logger.error({ err }, 'reload failed; the running campaigns are unchanged');
+    });
     return this.reloading;
   }
 
-  private attachWebhook(): void {
-    const { config, logger } = this.opts;
+  /** dialerd.yaml's reloadable parts changed: caps and rates, log level, webhook (grace is read at stop). */
+  private applyConfig(next: DaemonConfig, before: DaemonConfig): void {
+    this.engine.setLimits(next.maxConcurrency, next.trunks);
+    this.opts.logger.level = next.logLevel;
+    if (JSON.stringify(next.notify ?? null) !== JSON.stringify(before.notify ?? null)) {
+      const old = this.webhook;
+      this.webhook = null;
+      old?.detach();
+      void old?.notifier.close();
+      this.attachWebhook(next);
+    }
+  }
+
+  private attachWebhook(config = this.config): void {
+    const { logger } = this.opts;
     if (!config.notify?.webhook) return;
     const notifier = new WebhookNotifier({ url: config.notify.webhook, header: config.notify.header, scheduler: this.scheduler, logger });
     this.webhook = { notifier, detach: notifier.attach(this.engine) };
@@ -169,7 +214,14 @@ export class Daemon {
     // The API is ops' window on the dialer, not the dialer: a port clash is logged loudly
     // (and /health stays unreachable for monitoring) but never stops the calls.
     try {
-      this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger }, config.api);
+      const daemon: DaemonInfo = {
+        rejected: (id) => this.files.rejected(id),
+        importing: (id) => this.imports.get(id),
+        importingIds: () => this.imports.campaigns(),
+        reloads: () => this.reloads,
+        importRows: () => this.imports.rowsTotal(),
+      };
+      this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger, daemon }, config.api);
     } catch (err) {
       logger.error({ err }, 'control API NOT started; dialing goes on without it');
     }
@@ -192,7 +244,7 @@ export class Daemon {
    * then the stop steps: stop taking work → let live calls finish (by event) up to the grace
    * period → hang up the rest → close adapters → close the store. Each step in its own try/catch.
    */
-  stop(graceMs = this.opts.config.shutdownGraceSeconds * 1000): Promise<void> {
+  stop(graceMs = this.config.shutdownGraceSeconds * 1000): Promise<void> {
     this.stopping ??= (async () => {
       this.life.to('stopping');
       this.abort.abort();
@@ -212,6 +264,7 @@ export class Daemon {
   private stopSteps(graceMs: number): Step[] {
     return [
       { name: 'dnc', run: () => this.dncTimer?.cancel() },
+      { name: 'imports', run: () => this.files.idle() },
       { name: 'api', run: () => this.api?.close() },
       { name: 'engine', run: () => this.engine.stop(graceMs) },
       { name: 'webhook', run: () => (this.webhook?.detach(), this.webhook?.notifier.close()) },

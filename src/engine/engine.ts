@@ -134,6 +134,16 @@ export class Engine extends EventEmitter {
     return this.control.fileMissing(id, why);
   }
 
+  /**
+   * dialerd.yaml reloaded (SIGHUP): the global cap and the trunks' caps and rates apply from the
+   * next dial; live dials over a lowered cap finish. `trunks` must name the same trunks.
+   */
+  setLimits(maxConcurrency: number, trunks: EngineDeps['trunks']): void {
+    this.caps.setGlobal(maxConcurrency);
+    this.deps.trunks = trunks; // every part reads the trunks through these deps
+    if (this.life.is('running')) this.kickAll();
+  }
+
   /** Add records (import, or to a running campaign). Ids already present are left alone. */
   async addRecords(id: string, records: DialRecord[]): Promise<number> {
     const added = await this.deps.store.addRecords(id, records);
