@@ -4,6 +4,7 @@
  * shutdown that waits for (and aborts) a start still running.
  */
 import { randomUUID } from 'node:crypto';
+import { storeLatency, type StoreLatency } from '../api/metrics-store.ts';
 import { startApi, type ApiServer } from '../api/server.ts';
 import { WebhookNotifier } from '../api/webhook.ts';
 import type { DaemonConfig, PbxConfig } from '../config/daemon-types.ts';
@@ -16,6 +17,7 @@ import { createZoneResolver } from '../lib/phone-zones.ts';
 import { createPbx } from '../pbx/factory.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import type { Store } from '../store/port.ts';
+import { timedStore } from '../store/timed.ts';
 import { CampaignFiles } from './campaign-files.ts';
 import { connectStore } from './store.ts';
 
@@ -73,6 +75,7 @@ export class Daemon {
     readonly pbxes: Map<string, PbxAdapter>,
     private readonly scheduler: Scheduler,
     engine: Engine,
+    private readonly storeLatency: StoreLatency,
   ) {
     this.engine = engine;
     this.life = new Lifecycle('daemon', 'created', TRANSITIONS, opts.logger);
@@ -83,7 +86,9 @@ export class Daemon {
   static async create(opts: DaemonOptions): Promise<Daemon> {
     const { config, logger } = opts;
     const scheduler = opts.scheduler ?? realScheduler;
-    const store = opts.store ?? (await connectStore(config, logger, scheduler, opts.signal));
+    // Wrapped once here, so every store call (engine, API, campaign files) is timed for /metrics.
+    const latency = storeLatency();
+    const store = timedStore(opts.store ?? (await connectStore(config, logger, scheduler, opts.signal)), latency.observe);
     if (store.kind === 'memory') {
       logger.warn('store is MEMORY: a restart loses every record, counter and call history row. Use `store: { type: redis }` in production.');
     }
@@ -103,7 +108,7 @@ export class Daemon {
       rateLimiter: (cps) => new SlidingWindowLimiter(cps),
       newDialId: () => `dialerd-${randomUUID()}`,
     });
-    return new Daemon(opts, store, pbxes, scheduler, engine);
+    return new Daemon(opts, store, pbxes, scheduler, engine, latency.histogram);
   }
 
   get status(): DaemonStatus {
@@ -169,7 +174,10 @@ export class Daemon {
     // The API is ops' window on the dialer, not the dialer: a port clash is logged loudly
     // (and /health stays unreachable for monitoring) but never stops the calls.
     try {
-      this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger }, config.api);
+      this.api = await startApi(
+        { engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger, storeLatency: this.storeLatency },
+        config.api,
+      );
     } catch (err) {
       logger.error({ err }, 'control API NOT started; dialing goes on without it');
     }
