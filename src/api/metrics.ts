@@ -3,7 +3,7 @@
  * collide). Gauges are read from the engine and the store at scrape time. Counters that must
  * survive a restart (dials by result; a trunk's dials and talk seconds) are read from the store's
  * own counters at scrape time rather than counted here; the rest count since this process started
- * (Prometheus' rate() handles restarts). README "Metrics" lists them all.
+ * (Prometheus' rate() handles restarts). README "Metrics and dashboard" lists them all.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CAMPAIGN_STATES } from '../domain/types.ts';

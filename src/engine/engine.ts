@@ -107,14 +107,12 @@ export class Engine extends EventEmitter {
     return this.trunkRates.cps(trunk, this.deps.scheduler.now());
   }
 
-  /** Every configured trunk right now (metrics): live dials, its concurrency cap, its rate, its breaker. */
+  /** Every configured trunk right now (metrics): live dials, its concurrency cap, its breaker. */
   trunkViews(): TrunkView[] {
-    const now = this.deps.scheduler.now();
     return Object.values(this.deps.trunks).map((t) => ({
       name: t.name,
       live: this.caps.liveOnTrunk(t.name),
       concurrency: t.concurrency,
-      cps: this.trunkRates.cps(t.name, now),
       breaker: this.control.breakers.state(t.name).mode,
     }));
   }

@@ -41,8 +41,6 @@ export interface TrunkView {
   live: number;
   /** Its concurrency cap. */
   concurrency: number;
-  /** Its calls per second now (lowered by carrier congestion). */
-  cps: number;
   breaker: BreakerState['mode'];
 }
 
