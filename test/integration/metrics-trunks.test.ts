@@ -2,7 +2,7 @@
  * The trunk and store metrics on /metrics after dials driven one by one on a ManualPbx: live dials
  * against the caps while calls are up, results by SIP/Q.850 code, the breaker, the store-latency
  * histogram; then a restart on the same store: the counters read from the store keep their values,
- * the per-process ones start again.
+ * the per-process ones start again; two trunk faults in a row open the trunk's breaker.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ let pbx: ManualPbx;
 function config(): DaemonConfig {
   return {
     pbxes: { manual: { name: 'manual', type: 'sim', outcomes: null, seed: 1 } },
-    trunks: { t: { name: 't', pbx: 'manual', endpoint: 'SIM/{number}', concurrency: 2, callsPerSecond: 50 } },
+    trunks: { t: { name: 't', pbx: 'manual', endpoint: 'SIM/{number}', concurrency: 2, callsPerSecond: 50, breaker: { after: 2, cooldownSeconds: 60 } } },
     store: { type: 'memory' },
     campaignsDir: path.join(dir, 'campaigns'),
     logLevel: 'error',
@@ -127,5 +127,25 @@ describe('trunk and store metrics', () => {
     expect(m.value('dialerd_trunk_talk_seconds_total', { trunk: 't' })).toBe(first.value('dialerd_trunk_talk_seconds_total', { trunk: 't' }));
     expect(m.value('dialerd_trunk_results_total', { trunk: 't' })).toBeUndefined();
     expect(m.value('dialerd_store_operation_seconds_count', { op: 'settle', outcome: 'ok' })).toBeUndefined();
+  });
+
+  it('two dials refused for funds (SIP 402) open the breaker: the gauge says open', async () => {
+    const add = await fetch(`${daemon!.apiUrl}/campaigns/m/records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(rows(2, 2).map(([id, phone]) => ({ id: `x${id}`, phones: [phone] }))),
+    });
+    expect(add.status).toBe(200);
+    for (const id of await liveDials(2)) {
+      pbx.accept(id);
+      pbx.end(id, { q850: 21, sip: 402 });
+    }
+    await settled(5);
+    const m = await until(async () => {
+      const s = await scrape();
+      return s.value('dialerd_trunk_breaker_state', { trunk: 't', state: 'open' }) === 1 ? s : null;
+    }, 'breaker open on /metrics');
+    expect(m.value('dialerd_trunk_breaker_state', { trunk: 't', state: 'closed' })).toBe(0);
+    expect(m.value('dialerd_trunk_results_total', { trunk: 't', result: 'insufficient_funds', sip: '402', q850: '21' })).toBe(2);
   });
 });
