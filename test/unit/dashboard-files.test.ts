@@ -45,7 +45,7 @@ describe('Grafana', () => {
   const g = services.grafana;
 
   it('is provisioned from docker/grafana: the datasource is the compose Prometheus, the provider reads the mounted dashboards', () => {
-    expect(mountOf(g, './docker/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    for (const kind of ['datasources', 'dashboards']) expect(mountOf(g, `./docker/grafana/provisioning/${kind}`)).toBe(`/etc/grafana/provisioning/${kind}`);
     const ds = (parse(read('docker/grafana/provisioning/datasources/prometheus.yaml')) as { datasources: { type: string; url: string; isDefault: boolean }[] }).datasources;
     expect(ds).toEqual([expect.objectContaining({ type: 'prometheus', url: `http://${flag(services.prometheus, 'web.listen-address')}`, isDefault: true })]);
     const providers = (parse(read('docker/grafana/provisioning/dashboards/dialerd.yaml')) as { providers: { type: string; options: { path: string } }[] }).providers;
