@@ -4,11 +4,12 @@ import type { Clock } from '../domain/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import type { Store } from '../store/port.ts';
+import type { StoreLatency } from './metrics-store.ts';
 
 /** The Engine methods the API calls (it never reaches into engine state otherwise). */
 export type ControlEngine = Pick<
   Engine,
-  'campaignIds' | 'campaign' | 'live' | 'liveFor' | 'trunkCps' | 'pause' | 'resume' | 'complete' | 'addRecords' | 'removeRecord' | 'on' | 'off'
+  'campaignIds' | 'campaign' | 'live' | 'liveFor' | 'trunkCps' | 'trunkViews' | 'maxConcurrency' | 'pause' | 'resume' | 'complete' | 'addRecords' | 'removeRecord' | 'on' | 'off'
 >;
 
 export interface ApiDeps {
@@ -18,6 +19,8 @@ export interface ApiDeps {
   /** The daemon's clock (virtual in the demo): records added through the API are due at its now. */
   clock: Clock;
   logger: Logger;
+  /** The store-latency histogram the daemon's timed store feeds (absent: not exported). */
+  storeLatency?: StoreLatency;
   /** What only the daemon knows (its files, imports, reloads); absent when the API runs alone (tests). */
   daemon?: DaemonInfo;
 }

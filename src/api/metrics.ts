@@ -1,11 +1,15 @@
 /**
  * Prometheus metrics (prom-client, on a registry of our own so two daemons in one process do not
- * collide). Gauges are read from the engine and the store at scrape time; the dial counter counts
- * settled dials since this process started (Prometheus' rate() handles restarts).
+ * collide). Gauges are read from the engine and the store at scrape time. Counters that must
+ * survive a restart (dials by result; a trunk's dials and talk seconds) are read from the store's
+ * own counters at scrape time rather than counted here; the rest count since this process started
+ * (Prometheus' rate() handles restarts). README "Metrics and dashboard" lists them all.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { CAMPAIGN_STATES, type HistoryRow } from '../domain/types.ts';
+import { CAMPAIGN_STATES } from '../domain/types.ts';
 import type { ApiDeps } from './deps.ts';
+import { processRegistry } from './metrics-process.ts';
+import { trunkMetrics } from './metrics-trunks.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -15,12 +19,22 @@ export interface Metrics {
 
 export function createMetrics(deps: ApiDeps, storeUp: () => boolean): Metrics {
   const { engine, store, pbxes } = deps;
-  const registry = new Registry();
-  const dials = new Counter({
+  // one registry holding this daemon's metrics and the process's shared ones
+  const registry = Registry.merge([processRegistry()]);
+  if (deps.storeLatency) registry.registerMetric(deps.storeLatency);
+  new Counter({
     name: 'dialerd_dials_total',
-    help: 'Settled dials by campaign and result, since the daemon started.',
+    help: 'Settled dials by campaign and result, from the store (survives restarts).',
     labelNames: ['campaign', 'result'] as const,
     registers: [registry],
+    async collect() {
+      this.reset();
+      if (!storeUp()) return;
+      for (const id of engine.campaignIds()) {
+        const c = await store.counts(id);
+        for (const [result, n] of Object.entries(c.results)) this.inc({ campaign: id, result }, n ?? 0);
+      }
+    },
   });
   new Gauge({
     name: 'dialerd_live_dials',
@@ -30,6 +44,24 @@ export function createMetrics(deps: ApiDeps, storeUp: () => boolean): Metrics {
     collect() {
       this.reset();
       for (const id of engine.campaignIds()) this.set({ campaign: id }, engine.liveFor(id));
+    },
+  });
+  new Gauge({
+    name: 'dialerd_campaign_max_concurrency',
+    help: "Each campaign's concurrency cap.",
+    labelNames: ['campaign'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const id of engine.campaignIds()) this.set({ campaign: id }, engine.campaign(id)?.spec.concurrency ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'dialerd_max_concurrency',
+    help: 'The daemon-wide concurrency cap (max_concurrency).',
+    registers: [registry],
+    collect() {
+      this.set(engine.maxConcurrency());
     },
   });
   new Gauge({
@@ -108,7 +140,6 @@ export function createMetrics(deps: ApiDeps, storeUp: () => boolean): Metrics {
       for (const [campaign, n] of daemon?.importRows() ?? []) this.inc({ campaign }, n);
     },
   });
-  const onDial = (row: HistoryRow): void => void dials.inc({ campaign: row.campaign, result: row.result });
-  engine.on('dial', onDial);
-  return { registry, close: () => void engine.off('dial', onDial) };
+  const detachTrunks = trunkMetrics(registry, deps, storeUp);
+  return { registry, close: detachTrunks };
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DaemonInfo } from '../api/deps.ts';
+import { storeLatency, type StoreLatency } from '../api/metrics-store.ts';
 import { startApi, type ApiServer } from '../api/server.ts';
 import { WebhookNotifier } from '../api/webhook.ts';
 import type { DaemonConfig, PbxConfig } from '../config/daemon-types.ts';
@@ -18,6 +19,7 @@ import { createZoneResolver } from '../lib/phone-zones.ts';
 import { createPbx } from '../pbx/factory.ts';
 import type { PbxAdapter } from '../pbx/port.ts';
 import type { Store } from '../store/port.ts';
+import { timedStore } from '../store/timed.ts';
 import { CampaignFiles } from './campaign-files.ts';
 import { reloadDaemonConfig } from './config-reload.ts';
 import { Imports } from './imports.ts';
@@ -84,6 +86,7 @@ export class Daemon {
     readonly pbxes: Map<string, PbxAdapter>,
     private readonly scheduler: Scheduler,
     engine: Engine,
+    private readonly storeLatency: StoreLatency,
   ) {
     this.engine = engine;
     this.life = new Lifecycle('daemon', 'created', TRANSITIONS, opts.logger);
@@ -96,7 +99,9 @@ export class Daemon {
   static async create(opts: DaemonOptions): Promise<Daemon> {
     const { config, logger } = opts;
     const scheduler = opts.scheduler ?? realScheduler;
-    const store = opts.store ?? (await connectStore(config, logger, scheduler, opts.signal));
+    // Wrapped once here, so every store call (engine, API, campaign files) is timed for /metrics.
+    const latency = storeLatency();
+    const store = timedStore(opts.store ?? (await connectStore(config, logger, scheduler, opts.signal)), latency.observe);
     if (store.kind === 'memory') {
       logger.warn('store is MEMORY: a restart loses every record, counter and call history row. Use `store: { type: redis }` in production.');
     }
@@ -116,7 +121,7 @@ export class Daemon {
       rateLimiter: (cps) => new SlidingWindowLimiter(cps),
       newDialId: () => `dialerd-${randomUUID()}`,
     });
-    return new Daemon(opts, store, pbxes, scheduler, engine);
+    return new Daemon(opts, store, pbxes, scheduler, engine, latency.histogram);
   }
 
   get status(): DaemonStatus {
@@ -221,7 +226,10 @@ export class Daemon {
         reloads: () => this.reloads,
         importRows: () => this.imports.rowsTotal(),
       };
-      this.api = await startApi({ engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger, daemon }, config.api);
+      this.api = await startApi(
+        { engine: this.engine, store: this.store, pbxes: this.pbxes, clock: this.scheduler, logger, daemon, storeLatency: this.storeLatency },
+        config.api,
+      );
     } catch (err) {
       logger.error({ err }, 'control API NOT started; dialing goes on without it');
     }

@@ -25,6 +25,10 @@ export class Caps {
     this.global = n;
   }
 
+  globalCap(): number {
+    return this.global;
+  }
+
   live(): number {
     return this.total;
   }

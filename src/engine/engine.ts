@@ -32,7 +32,7 @@ import { dialOutcome, dialState, historyRow, liveDial, type LiveDialState, type 
 import { RateBook, type RateLimiter } from './rate.ts';
 import { stormDial } from './storm-guards.ts';
 import { TrunkRates } from './trunk-rates.ts';
-import { ENGINE_TRANSITIONS, type DncCheck, type EngineDeps, type EngineEvents, type EngineStatus } from './types.ts';
+import { ENGINE_TRANSITIONS, type DncCheck, type EngineDeps, type EngineEvents, type EngineStatus, type TrunkView } from './types.ts';
 
 /** Records claimed per store round trip. */
 const BATCH = 64;
@@ -105,6 +105,21 @@ export class Engine extends EventEmitter {
   /** A trunk's calls-per-second right now: its configured rate unless carrier congestion lowered it. */
   trunkCps(trunk: string): number {
     return this.trunkRates.cps(trunk, this.deps.scheduler.now());
+  }
+
+  /** Every configured trunk right now (metrics): live dials, its concurrency cap, its breaker. */
+  trunkViews(): TrunkView[] {
+    return Object.values(this.deps.trunks).map((t) => ({
+      name: t.name,
+      live: this.caps.liveOnTrunk(t.name),
+      concurrency: t.concurrency,
+      breaker: this.control.breakers.state(t.name).mode,
+    }));
+  }
+
+  /** The daemon-wide concurrency cap (`max_concurrency`). */
+  maxConcurrency(): number {
+    return this.caps.globalCap();
   }
 
   // ---- campaigns (state lives in CampaignControl) -----------------------------------------

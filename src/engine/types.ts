@@ -1,6 +1,7 @@
 /** What the engine needs and what it announces. Narrow interfaces so a test fake is an object literal. */
 import type { CampaignSpec, CampaignState, DialRecord, FinalState, HistoryRow, PauseReason, RecordState } from '../domain/types.ts';
 import type { TrunkConfig } from '../config/daemon-types.ts';
+import type { BreakerState } from '../domain/guards.ts';
 import type { Scheduler } from '../lib/clock.ts';
 import type { Transitions } from '../lib/lifecycle.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -31,6 +32,16 @@ export interface EngineDeps {
   rateLimiter: (callsPerSecond: number) => RateLimiter;
   /** Unique dial ids (our channel ids). */
   newDialId: () => string;
+}
+
+/** A trunk as the engine sees it right now. */
+export interface TrunkView {
+  name: string;
+  /** Dials live on it. */
+  live: number;
+  /** Its concurrency cap. */
+  concurrency: number;
+  breaker: BreakerState['mode'];
 }
 
 export interface CampaignChange {

@@ -15,6 +15,8 @@ function deps(): ApiDeps {
     liveFor: () => 0,
     live: () => 0,
     trunkCps: (t: string) => (t === 'carrier-a' ? 2.5 : 0),
+    trunkViews: () => [],
+    maxConcurrency: () => 10,
     on: () => engine,
     off: () => engine,
   };

@@ -51,8 +51,8 @@ describe('asterisk-compose.yml', () => {
     expect(services.asterisk?.volumes?.some((v) => v.endsWith(':/etc/asterisk/ari.conf:ro'))).toBe(false);
   });
 
-  it('pins every image to a version; dialerd to package.json’s', () => {
-    for (const [name, s] of Object.entries(services)) expect(s.image, name).toMatch(/:\d+\.\d+\.\d+(-[a-z0-9]+)?$/);
+  it('pins every image to a version (Prometheus tags theirs vN.N.N); dialerd to package.json’s', () => {
+    for (const [name, s] of Object.entries(services)) expect(s.image, name).toMatch(/:v?\d+\.\d+\.\d+(-[a-z0-9]+)?$/);
     expect(services.dialerd?.image).toBe(`dialerd:${pkg.version}`);
   });
 
