@@ -67,6 +67,20 @@ export interface CampaignCounts {
   dials: number;
 }
 
+/** Dials and answers (domain/progress.ts `isAnswer`) counted in one minute or one hour. */
+export interface RateCounts {
+  dials: number;
+  answers: number;
+}
+
+/** A campaign's recent dials by their startedAt, as `rates` reads them. */
+export interface RecentRates {
+  /** `[i]`: the minute (epoch minute) i minutes before now's; `[0]` is the current minute. RATE_MINUTES entries. */
+  minutes: RateCounts[];
+  /** `[i]`: the hour (UTC, epoch hour) i hours before now's; `[0]` is the current hour. RATE_HOURS entries. */
+  hours: RateCounts[];
+}
+
 export interface HistoryFilter {
   campaign?: string;
   result?: Result;
@@ -150,6 +164,14 @@ export interface Store {
    * row, so it survives restarts and costs O(1) to read however long the history grows.
    */
   usage(scope: 'campaign' | 'trunk', name: string): Promise<Totals>;
+  /**
+   * A campaign's dials and answers per minute (the last RATE_MINUTES) and per UTC hour (the last
+   * RATE_HOURS) of their startedAt, counted by `settle` in the same atomic step as the history row
+   * (held dials stay counted, as in `counts`). Buckets older than that are dropped as newer ones
+   * are written, so memory and the work of a read are bounded (store/rate-buckets.ts); a dial
+   * settled after its bucket aged out is not counted there. Buckets after `now` are not returned.
+   */
+  rates(campaign: string, now: number): Promise<RecentRates>;
   /**
    * One page of call history: the first `limit` rows matching the filter strictly after
    * `after`, ordered by startedAt then dialId (reversed with `order: 'desc'`) (rows sharing a startedAt are split across pages
