@@ -22,6 +22,9 @@ import type {
   Result,
 } from '../domain/types.ts';
 import type { Totals } from '../domain/budget.ts';
+import type { RecentRates } from '../domain/rates.ts';
+
+export type { RateCounts, RecentRates } from '../domain/rates.ts';
 
 /** A campaign's runtime state (what the daemon decided), as opposed to the file's desired state. */
 export interface CampaignRuntime {
@@ -65,20 +68,6 @@ export interface CampaignCounts {
   /** Dials per result. */
   results: Partial<Record<Result, number>>;
   dials: number;
-}
-
-/** Dials and answers (domain/progress.ts `isAnswer`) counted in one minute or one hour. */
-export interface RateCounts {
-  dials: number;
-  answers: number;
-}
-
-/** A campaign's recent dials by their startedAt, as `rates` reads them. */
-export interface RecentRates {
-  /** `[i]`: the minute (epoch minute) i minutes before now's; `[0]` is the current minute. RATE_MINUTES entries. */
-  minutes: RateCounts[];
-  /** `[i]`: the hour (UTC, epoch hour) i hours before now's; `[0]` is the current hour. RATE_HOURS entries. */
-  hours: RateCounts[];
 }
 
 export interface HistoryFilter {

@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DialRecord, FinalState, HistoryRow } from '../../domain/types.ts';
 import { isFinal } from '../../domain/types.ts';
-import { isAnswer } from '../../domain/answers.ts';
+import { isAnswer } from '../../domain/rates.ts';
 import { cloneRecord, compareHistory, historyOrder, matchesHistory, toPage } from '../common.ts';
 import type { CampaignCounts, CampaignRuntime, HistoryPosition, HistoryQuery, LiveDial, Settlement, Store } from '../port.ts';
 import { RateBuckets } from '../rate-buckets.ts';

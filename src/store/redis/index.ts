@@ -6,7 +6,7 @@
  */
 import type { CampaignCounts, CampaignRuntime, LiveDial, Store } from '../port.ts';
 import { hourOf, minuteOf, RATE_HOURS, RATE_MINUTES, recentRates } from '../rate-buckets.ts';
-import { isAnswer } from '../../domain/answers.ts';
+import { isAnswer } from '../../domain/rates.ts';
 import { addRecordsBulk } from './add-records.ts';
 import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
 import { connect, guard, type ConnectionOptions } from './connection.ts';
