@@ -1,4 +1,6 @@
 /** The JSON shapes the API answers with for campaigns and health. */
+import { estimateEta, percentFinal, type Eta } from '../domain/eta.ts';
+import { rateSamples, summarizeRates, type RateSpan } from '../domain/rates.ts';
 import type { CampaignState, PauseReason, RecordState, Result } from '../domain/types.ts';
 import { DialerdError } from '../lib/errors.ts';
 import type { PbxLinkStatus } from '../pbx/port.ts';
@@ -21,6 +23,16 @@ export interface CampaignView {
   /** Dials per result. */
   results: Partial<Record<Result, number>>;
   dials: number;
+  /** Records in a final state, of all records; `percentFinal` with one decimal (100 with no records). */
+  progress: { total: number; final: number; percentFinal: number };
+  /** Dials and answers (`answered`, `answered_short`) started in the last 60 minutes, and answers ÷ dials. */
+  lastHour: RateSpan;
+  /** The same since midnight UTC (`since`, epoch ms). */
+  today: RateSpan & { since: number };
+  /** Effective dial rate: dials per minute over the 15 complete minutes before now. */
+  dialsPerMinute: number;
+  /** Estimated completion (domain/eta.ts): `at` epoch ms, or null and `why`. */
+  eta: Eta;
 }
 
 /** GET /health. `ok` = the store is up and every PBX link is up. */
@@ -36,7 +48,10 @@ export interface HealthView {
 export async function campaignView(deps: ApiDeps, id: string): Promise<CampaignView> {
   const ctx = deps.engine.campaign(id);
   if (!ctx) throw new DialerdError('DIALERD_ERR_CAMPAIGN_NOT_FOUND', id);
-  const counts = await deps.store.counts(id);
+  const now = deps.clock.now();
+  const [counts, recent] = await Promise.all([deps.store.counts(id), deps.store.rates(id, now)]);
+  const { total, final, percent } = percentFinal(counts.states);
+  const { lastHour, today, dialsPerMinute } = summarizeRates(recent, now);
   return {
     id,
     name: ctx.spec.name,
@@ -49,6 +64,19 @@ export async function campaignView(deps: ApiDeps, id: string): Promise<CampaignV
     records: counts.states,
     results: counts.results,
     dials: counts.dials,
+    progress: { total, final, percentFinal: percent },
+    lastHour,
+    today,
+    dialsPerMinute,
+    eta: estimateEta({
+      now,
+      state: ctx.status.state,
+      startAt: ctx.spec.startAt,
+      hours: ctx.spec.callingHours,
+      records: counts.states,
+      dials: counts.dials,
+      samples: rateSamples(recent, now),
+    }),
   };
 }
 
