@@ -38,6 +38,8 @@ export interface EtaInput {
 export interface Eta {
   /** Epoch ms of the estimated completion; null: unknown. */
   at: number | null;
+  /** Seconds from now to `at` (the daemon's clock, virtual in a demo); null: unknown. */
+  seconds: number | null;
   /** Dials still expected (step 2); null when not estimated. */
   remainingDials: number | null;
   /** Dials per open calling-window minute (step 3); null when not measured. */
@@ -46,11 +48,11 @@ export interface Eta {
   why: string | null;
 }
 
-const unknown = (why: string, remainingDials: number | null = null, rate: number | null = null): Eta => ({ at: null, remainingDials, dialsPerOpenMinute: rate, why });
+const unknown = (why: string, remainingDials: number | null = null, rate: number | null = null): Eta => ({ at: null, seconds: null, remainingDials, dialsPerOpenMinute: rate, why });
 
 export function estimateEta(o: EtaInput): Eta {
   const left = (o.records.pending ?? 0) + (o.records.waiting ?? 0) + (o.records.dialing ?? 0);
-  if (left === 0) return { at: o.now, remainingDials: 0, dialsPerOpenMinute: null, why: null };
+  if (left === 0) return { at: o.now, seconds: 0, remainingDials: 0, dialsPerOpenMinute: null, why: null };
   if (o.state !== 'running' && o.state !== 'scheduled') return unknown(`campaign ${o.state}`);
   const finished = (o.records.done ?? 0) + (o.records.exhausted ?? 0);
   if (o.dials === 0) return unknown('no dials yet');
@@ -72,7 +74,8 @@ export function estimateEta(o: EtaInput): Eta {
   const shown = round(rate, 2);
   if (at === 'never') return unknown('no calling window ahead', remainingDials, shown);
   if (at === 'beyond') return unknown(`more than ${ETA_HORIZON_DAYS} days`, remainingDials, shown);
-  return { at: Math.round(at), remainingDials, dialsPerOpenMinute: shown, why: null };
+  const when = Math.round(at);
+  return { at: when, seconds: Math.round((when - o.now) / 1000), remainingDials, dialsPerOpenMinute: shown, why: null };
 }
 
 /** Percentage of records in a final state, one decimal (100 with no records). */

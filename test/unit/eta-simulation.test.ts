@@ -94,6 +94,6 @@ describe('ETA on a simulated campaign (virtual clock)', () => {
     const v = await view(r);
     expect(v.state).toBe('completed');
     expect(v.progress).toEqual({ total: 400, final: 400, percentFinal: 100 });
-    expect(v.eta).toEqual({ at: r.scheduler.now(), remainingDials: 0, dialsPerOpenMinute: null, why: null });
+    expect(v.eta).toEqual({ at: r.scheduler.now(), seconds: 0, remainingDials: 0, dialsPerOpenMinute: null, why: null });
   });
 });

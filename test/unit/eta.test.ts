@@ -91,7 +91,7 @@ describe('estimateEta', () => {
   it('all records final → 0: the ETA is now, whatever the state', () => {
     const now = at('2026-11-30T03:00');
     for (const state of ['running', 'paused', 'completed'] as const) {
-      expect(estimateEta(input({ now, state, records: { done: 5, exhausted: 2, invalid: 1 } }))).toEqual({ at: now, remainingDials: 0, dialsPerOpenMinute: null, why: null });
+      expect(estimateEta(input({ now, state, records: { done: 5, exhausted: 2, invalid: 1 } }))).toEqual({ at: now, seconds: 0, remainingDials: 0, dialsPerOpenMinute: null, why: null });
     }
     expect(percentFinal({ done: 5, exhausted: 2, invalid: 1 })).toEqual({ total: 8, final: 8, percent: 100 });
     expect(percentFinal({ pending: 2, done: 1 })).toEqual({ total: 3, final: 1, percent: 33.3 });
@@ -110,7 +110,7 @@ describe('estimateEta', () => {
     const now = at('2026-11-30T10:00');
     // 100 left × 200 dials / 100 finished = 200 dials; 2 a minute → 100 minutes.
     const eta = estimateEta(input({ now, samples: rateSamples(steady(now, 2, 60), now) }));
-    expect(eta).toEqual({ at: at('2026-11-30T11:40'), remainingDials: 200, dialsPerOpenMinute: 2, why: null });
+    expect(eta).toEqual({ at: at('2026-11-30T11:40'), seconds: 6000, remainingDials: 200, dialsPerOpenMinute: 2, why: null });
   });
 
   it('windows ahead: the time spills into the next days, skipping nights, closed days and holidays', () => {
