@@ -11,6 +11,7 @@ import { createLogUpdate } from 'log-update';
 import type { ApiClient } from '../api/client.ts';
 import type { HistoryReply } from '../api/routes-history.ts';
 import type { CampaignView, HealthView } from '../api/views.ts';
+import { terminalJson } from '../lib/terminal-safe.ts';
 import { apiOptions, withApi, type ApiFlags } from './campaign.ts';
 import type { Io } from './main.ts';
 import { topFrame, type TopData } from './top-frame.ts';
@@ -79,6 +80,10 @@ export function registerTopCommand(program: Command, io: Io, done: (code: number
       .option('--interval <seconds>', 'seconds between frames (default 2)', parseFloat),
   ).action(async (f: ApiFlags & { once?: boolean; interval?: number }) => {
     const intervalMs = Math.max(0.2, f.interval && Number.isFinite(f.interval) ? f.interval : 2) * 1000;
+    if (f.json) {
+      done(await withApi(io, f, async (api) => io.out(terminalJson(JSON.stringify(await readTop(api), null, 2)))));
+      return;
+    }
     if (f.once || !process.stdout.isTTY) {
       done(await withApi(io, f, async (api) => io.out(topFrame(await readTop(api), Date.now()))));
       return;

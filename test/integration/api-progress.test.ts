@@ -78,5 +78,9 @@ describe('campaign progress through the API', () => {
     expect(r.out).toMatch(/^waiting\s+paused\s+░{15}\s+0%\s+0\s+0\s+-\s+unknown$/m);
     expect(r.out).toMatch(/^t\s+2\s+0\s+50\s+[\d.]+$/m);
     expect(r.out.match(/^\d\d:\d\d:\d\d\s+finished\s+r\d\s+\+7495\d+\s+answered\s+0s$/gm)).toHaveLength(4);
+    const j = JSON.parse((await cli('top', '--json')).out);
+    expect(j.campaigns.map((c: CampaignView) => c.id)).toEqual(['finished', 'waiting']);
+    expect(j.health.store).toBe('up');
+    expect(j.lastDials).toHaveLength(4);
   });
 });
