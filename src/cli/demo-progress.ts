@@ -2,7 +2,7 @@
 import type { Daemon } from '../daemon/daemon.ts';
 import type { Clock } from '../domain/types.ts';
 import type { Io } from './main.ts';
-import { table } from './tables.ts';
+import { indentedList } from './tables.ts';
 
 export class DemoProgress {
   private readonly results = new Map<string, number>();
@@ -57,10 +57,9 @@ export class DemoProgress {
     if (process.stderr.isTTY) process.stderr.write('\n');
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
     const out = [`demo finished in ${secs} s (${this.virtualSpan()} of campaign time on the simulated PBX)`, `dials: ${this.dials}`, 'results:'];
-    const list = (m: Map<string, number>): void => void (m.size > 0 && out.push(table(null, [...m].sort((a, b) => b[1] - a[1]), { indent: '  ' })));
-    list(this.results);
+    out.push(...indentedList([...this.results].sort((a, b) => b[1] - a[1])));
     out.push('records:');
-    list(this.finals);
+    out.push(...indentedList([...this.finals].sort((a, b) => b[1] - a[1])));
     this.io.out(out.join('\n'));
   }
 }

@@ -41,6 +41,11 @@ export function table(head: string[] | null, rows: (string | number)[][], o: Tab
     .join('\n');
 }
 
+/** A header-less table indented by two spaces, as the lines to add to a report (none without rows). */
+export function indentedList(rows: (string | number)[][]): string[] {
+  return rows.length === 0 ? [] : [table(null, rows, { indent: '  ' })];
+}
+
 /** A `width`-character bar filled to `fraction` (0..1) with █ on ░. */
 export function bar(fraction: number, width: number): string {
   const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));

@@ -8,8 +8,8 @@ import type { RateCounts, RecentRates } from './port.ts';
 
 export const RATE_MINUTES = 120;
 export const RATE_HOURS = 48;
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 /** The bucket indexes of an instant: epoch minute and epoch hour. */
 export const minuteOf = (t: number): number => Math.floor(t / MINUTE_MS);
