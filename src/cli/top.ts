@@ -7,7 +7,6 @@
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { createLogUpdate } from 'log-update';
 import type { ApiClient } from '../api/client.ts';
 import type { HistoryReply } from '../api/routes-history.ts';
 import type { CampaignView, HealthView } from '../api/views.ts';
@@ -48,6 +47,8 @@ export async function liveTop(frame: () => Promise<string>, intervalMs: number, 
     if (k === 'q' || k === 'Q' || k === '\u0003') quit();
   };
   const input = term.input?.isTTY ? term.input : null;
+  // Loaded here: every other command (`run` too) starts without it.
+  const { createLogUpdate } = await import('log-update');
   const draw = createLogUpdate(term.out, { showCursor: false });
   term.signals.on('SIGINT', quit);
   term.signals.on('SIGTERM', quit);
