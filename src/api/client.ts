@@ -44,9 +44,9 @@ export class ApiClient {
     this.base = u.href.replace(/\/+$/, '');
   }
 
-  /** A JSON request; resolves the parsed answer of a 2xx, throws ApiError otherwise. */
-  async json<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const res = await this.send(method, path, body);
+  /** A JSON request; resolves the parsed answer of a 2xx (or of a status in `alsoOk`), throws ApiError otherwise. */
+  async json<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, alsoOk: number[] = []): Promise<T> {
+    const res = await this.send(method, path, body, alsoOk);
     const text = await res.text();
     return JSON.parse(text) as T;
   }
@@ -56,7 +56,7 @@ export class ApiClient {
     return (await this.send('GET', path)).text();
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, alsoOk: number[] = []): Promise<Response> {
     let res: Response;
     try {
       const headers: Record<string, string> = this.token === null ? {} : { authorization: `Bearer ${this.token}` };
@@ -72,7 +72,7 @@ export class ApiClient {
       const e = err as { cause?: { code?: string; message?: string }; message?: string };
       throw new ApiUnreachable(this.base, e.cause?.code ?? e.cause?.message ?? e.message ?? String(err));
     }
-    if (res.ok) return res;
+    if (res.ok || alsoOk.includes(res.status)) return res;
     const text = await res.text();
     let parsed: { code?: unknown; message?: unknown } = {};
     try {

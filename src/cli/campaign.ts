@@ -13,11 +13,12 @@ import { readApiClientConfig } from '../config/api-client-config.ts';
 import { currentEnv } from '../config/env.ts';
 import { layoutColumns, rawNumbers, rowVars } from '../contacts/columns.ts';
 import { readCsvRows } from '../contacts/csv-source.ts';
-import { FINAL_STATES } from '../domain/types.ts';
 import { isDialerdError } from '../lib/errors.ts';
 import { terminalJson, terminalSafe, terminalText } from '../lib/terminal-safe.ts';
 import type { Io } from './main.ts';
+import { etaCell, progressLines } from './progress-text.ts';
 import { configLines, importingText } from './status-config.ts';
+import { table } from './tables.ts';
 
 /** Options every API command takes. */
 export interface ApiFlags {
@@ -64,14 +65,6 @@ export async function withApi(io: Io, flags: ApiFlags, fn: (api: ApiClient) => P
   }
 }
 
-/** Left-aligned text columns, right-aligned numbers. Cells are made terminal-safe (lib/terminal-safe.ts). */
-export function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map((c) => terminalSafe(String(c))))];
-  const width = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
-  return cells.map((r) => r.map((c, i) => (numeric[i] ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  ').trimEnd()).join('\n');
-}
-
 const counts = (o: Record<string, number | undefined>): string =>
   Object.entries(o)
     .filter(([, n]) => (n ?? 0) > 0)
@@ -84,10 +77,9 @@ const stateText = (c: CampaignView): string =>
 
 function listText(cs: CampaignView[]): string {
   if (cs.length === 0) return 'no campaigns';
-  const finals = (c: CampaignView): number => FINAL_STATES.reduce((s, f) => s + (c.records[f] ?? 0), 0);
   return table(
-    ['CAMPAIGN', 'STATE', 'LIVE', 'PENDING', 'WAITING', 'FINAL', 'DIALS'],
-    cs.map((c) => [c.id, stateText(c), c.live, c.records.pending ?? 0, c.records.waiting ?? 0, finals(c), c.dials]),
+    ['CAMPAIGN', 'STATE', 'LIVE', 'PENDING', 'WAITING', 'FINAL', 'DIALS', '%FINAL', 'DIALS/MIN', 'ETA'],
+    cs.map((c) => [c.id, stateText(c), c.live, c.records.pending ?? 0, c.records.waiting ?? 0, c.progress.final, c.dials, c.progress.percentFinal, c.dialsPerMinute, etaCell(c)]),
   );
 }
 
@@ -100,6 +92,7 @@ function statusText(c: CampaignView): string {
     `records   ${counts(c.records)}`,
     `results   ${counts(c.results)}`,
     `dials     ${c.dials}`,
+    ...progressLines(c),
     ...configLines(c),
   ].join('\n');
 }
@@ -155,14 +148,14 @@ export function registerCampaignCommands(program: Command, io: Io, done: (code: 
   const out = (flags: ApiFlags, data: unknown, human: string): void =>
     io.out(flags.json ? terminalJson(JSON.stringify(data, null, 2)) : terminalText(human));
 
-  apiOptions(campaign.command('list').description('every campaign: state, live calls, record counts')).action(async (f: ApiFlags) => {
+  apiOptions(campaign.command('list').description('every campaign: state, live calls, record counts, percent final, dial rate, ETA')).action(async (f: ApiFlags) => {
     done(await withApi(io, f, async (api) => {
       const r = await api.json<{ campaigns: CampaignView[] }>('GET', '/campaigns');
       out(f, r, listText(r.campaigns));
     }));
   });
 
-  apiOptions(campaign.command('status').argument('<id>').description('one campaign: state, counts per record state and per result')).action(
+  apiOptions(campaign.command('status').argument('<id>').description('one campaign: state, counts per record state and per result, rates, ETA')).action(
     async (id: string, f: ApiFlags) => {
       done(await withApi(io, f, async (api) => {
         const c = await api.json<CampaignView>('GET', `/campaigns/${seg(id)}`);

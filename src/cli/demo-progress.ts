@@ -2,6 +2,7 @@
 import type { Daemon } from '../daemon/daemon.ts';
 import type { Clock } from '../domain/types.ts';
 import type { Io } from './main.ts';
+import { indentedList } from './tables.ts';
 
 export class DemoProgress {
   private readonly results = new Map<string, number>();
@@ -56,9 +57,9 @@ export class DemoProgress {
     if (process.stderr.isTTY) process.stderr.write('\n');
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
     const out = [`demo finished in ${secs} s (${this.virtualSpan()} of campaign time on the simulated PBX)`, `dials: ${this.dials}`, 'results:'];
-    for (const [k, v] of [...this.results].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${v}`);
+    out.push(...indentedList([...this.results].sort((a, b) => b[1] - a[1])));
     out.push('records:');
-    for (const [k, v] of [...this.finals].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${v}`);
+    out.push(...indentedList([...this.finals].sort((a, b) => b[1] - a[1])));
     this.io.out(out.join('\n'));
   }
 }

@@ -9,6 +9,7 @@ import { registerHistoryCommand } from './history.ts';
 import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { simulateCommand } from './simulate.ts';
+import { registerTopCommand } from './top.ts';
 import { validateCommand } from './validate.ts';
 
 export interface Io {
@@ -81,6 +82,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   registerCampaignCommands(program, io, (c) => (code = c));
   registerHistoryCommand(program, io, (c) => (code = c));
+  registerTopCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -11,6 +11,7 @@ import type { HistoryRow } from '../domain/types.ts';
 import { SAFE_CSV } from '../lib/csv-safe.ts';
 import { terminalJson, terminalSafe } from '../lib/terminal-safe.ts';
 import type { CampaignChange, FinalEvent, HeldEvent } from '../engine/types.ts';
+import { indentedList } from './tables.ts';
 
 export type SimLine =
   | { kind: 'dial'; at: number; seq: number; row: HistoryRow }
@@ -105,11 +106,11 @@ export function summary(lines: SimLine[], zone: string, end: number, campaign: F
   for (const n of perRecord.values()) dist.set(n, (dist.get(n) ?? 0) + 1);
   const total = [...results.values()].reduce((a, b) => a + b, 0);
   const out = [`dials: ${total}${held > 0 ? ` (${held} held by the storm guard: not counted)` : ''}`, 'results:'];
-  for (const [k, v] of [...results].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${String(v).padStart(7)}`);
+  out.push(...indentedList([...results].sort((a, b) => b[1] - a[1])));
   out.push('final states:');
-  for (const [k, v] of [...finals].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(16)} ${String(v).padStart(7)}`);
+  out.push(...indentedList([...finals].sort((a, b) => b[1] - a[1])));
   out.push('dials per record:');
-  for (const [k, v] of [...dist].sort((a, b) => a[0] - b[0])) out.push(`  ${String(k).padStart(3)} dials  ${String(v).padStart(7)} records`);
+  out.push(...indentedList([...dist].sort((a, b) => a[0] - b[0]).map(([k, v]) => [`${k} dials`, `${v} records`])));
   const span = first === null ? 'no dials' : `${iso(first, zone)} .. ${iso(end, zone)} (${DateTime.fromMillis(end).diff(DateTime.fromMillis(first), ['days', 'hours', 'minutes']).toHuman({ maximumFractionDigits: 0 })})`;
   out.push(`virtual span: ${span}`);
   const why = campaign.pauseReason ? ` (${campaign.pauseReason}${campaign.pauseDetail ? `: ${campaign.pauseDetail}` : ''})` : '';

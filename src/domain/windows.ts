@@ -60,6 +60,26 @@ export function nextOpen(
   return null;
 }
 
+/** Earliest instant ≥ `instant` at which isOpen is false (== `instant` when closed already), or null
+ *  when it stays open for `horizonDays` (default 400; no calling_hours: always open). The end of an
+ *  open stretch that began at a nextOpen answer. */
+export function nextClosed(
+  hours: CallingHours | null,
+  zones: string[],
+  instant: number,
+  horizonDays = 400,
+): number | null {
+  if (hours === null) return null;
+  const limit = instant + horizonDays * DAY;
+  // Closed in the intersection as soon as one zone closes.
+  let first: number | null = null;
+  for (const zone of effectiveZones(hours, zones)) {
+    const c = nextClosedInZone(hours, zone, instant, limit);
+    if (c !== null && (first === null || c < first)) first = c;
+  }
+  return first;
+}
+
 /** "09:00-20:00", "22:00-02:00" (over midnight), "00:00-24:00". Empty windows ("09:00-09:00") → null. */
 export function parseHours(s: string): { startMinute: number; endMinute: number } | null {
   const m = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(s);
@@ -175,6 +195,23 @@ function nextOpenInZone(hours: CallingHours, zone: IANAZone, from: number, limit
     // Around a fall-back at midnight the next day's candidates can come earlier in real time.
     const next = earliestOpen(hours, zone, dayCandidates(zone, day + DAY, starts), from, limit);
     return next !== null && next < best ? next : best;
+  }
+  return null;
+}
+
+/** As nextOpenInZone, for the first closed instant: openness can only end where wall time is a
+ *  window end or a midnight (a holiday, a day not in the window), or at a DST transition. */
+function nextClosedInZone(hours: CallingHours, zone: IANAZone, from: number, limit: number): number | null {
+  if (!zone.isValid || !openAtWall(hours, from + offsetMs(zone, from))) return from;
+  const ends = [...new Set([0, ...hours.windows.map((w) => w.endMinute % 1440)])];
+  const firstDay = Math.floor((from + offsetMs(zone, from)) / DAY) * DAY - DAY;
+  for (let day = firstDay; day <= limit + ZONE_SLACK; day += DAY) {
+    let best: number | null = null;
+    for (const c of [...dayCandidates(zone, day, ends), ...dayCandidates(zone, day + DAY, ends)]) {
+      if (c <= from || c > limit || (best !== null && c >= best)) continue;
+      if (!openAtWall(hours, c + offsetMs(zone, c))) best = c;
+    }
+    if (best !== null) return best;
   }
   return null;
 }

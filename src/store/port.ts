@@ -22,6 +22,9 @@ import type {
   Result,
 } from '../domain/types.ts';
 import type { Totals } from '../domain/budget.ts';
+import type { RecentRates } from '../domain/rates.ts';
+
+export type { RateCounts, RecentRates } from '../domain/rates.ts';
 
 /** A campaign's runtime state (what the daemon decided), as opposed to the file's desired state. */
 export interface CampaignRuntime {
@@ -150,6 +153,14 @@ export interface Store {
    * row, so it survives restarts and costs O(1) to read however long the history grows.
    */
   usage(scope: 'campaign' | 'trunk', name: string): Promise<Totals>;
+  /**
+   * A campaign's dials and answers per minute (the last RATE_MINUTES) and per UTC hour (the last
+   * RATE_HOURS) of their startedAt, counted by `settle` in the same atomic step as the history row
+   * (held dials stay counted, as in `counts`). Buckets older than that are dropped as newer ones
+   * are written, so memory and the work of a read are bounded (store/rate-buckets.ts); a dial
+   * settled after its bucket aged out is not counted there. Buckets after `now` are not returned.
+   */
+  rates(campaign: string, now: number): Promise<RecentRates>;
   /**
    * One page of call history: the first `limit` rows matching the filter strictly after
    * `after`, ordered by startedAt then dialId (reversed with `order: 'desc'`) (rows sharing a startedAt are split across pages

@@ -51,6 +51,7 @@ export function timedStore(inner: Store, observe: StoreObserver, now: () => numb
     holdDial: timed('holdDial', inner.holdDial),
     counts: timed('counts', inner.counts),
     usage: timed('usage', inner.usage),
+    rates: timed('rates', inner.rates),
     history: timed('history', inner.history),
     clear: timed('clear', inner.clear),
     close: timed('close', inner.close),

@@ -52,7 +52,7 @@ describe('redis store only', () => {
     const s = await createRedisStore({ url: server.url, prefix: 'keys-test:' });
     await exercise(s, 'camp:with:colons');
     const keys = (await allKeys(server.url)).filter((k) => k.startsWith('keys-test:'));
-    expect(keys.map((k) => keyKind('keys-test:', k)).sort()).toEqual(['camp', 'cnt', 'due', 'hist', 'histc', 'live', 'rec', 'settled', 'use', 'use']);
+    expect(keys.map((k) => keyKind('keys-test:', k)).sort()).toEqual(['camp', 'cnt', 'due', 'hist', 'histc', 'live', 'rate', 'rec', 'settled', 'use', 'use']);
     const k = storeKeys('keys-test:');
     expect(keys).toContain(k.rec('camp:with:colons'));
     await s.clear();

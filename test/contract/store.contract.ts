@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DialRecord, HistoryRow } from '../../src/domain/types.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import type { CampaignRuntime, HistoryFilter, HistoryPosition, Store } from '../../src/store/port.ts';
+import { hourOf, RATE_HOURS, RATE_MINUTES } from '../../src/store/rate-buckets.ts';
 import { T0, live, rec, row } from './store-fixtures.ts';
 import { countsModelSuite } from './store-model.contract.ts';
 
@@ -319,6 +320,61 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await s.usage('trunk', 'c1')).toEqual({ dials: 0, talkSeconds: 0 }); // scopes apart
         await s.clear();
         expect(await s.usage('trunk', 't1')).toEqual({ dials: 0, talkSeconds: 0 });
+      });
+    });
+
+    describe('rates (dials and answers per minute and hour)', () => {
+      const M = 60_000;
+      const H = 3_600_000;
+      const base = Math.floor(T0 / H) * H; // an hour boundary
+      let n = 0;
+      const settleAt = async (campaign: string, startedAt: number, result: HistoryRow['result'] = 'busy'): Promise<void> => {
+        const id = `r${++n}`;
+        await s.addRecords(campaign, [rec(id, { campaign })]);
+        const [r] = await s.claimDue(campaign, T0 + 400 * H, 1);
+        await s.settle({ dialId: `d${n}`, record: { ...r!, state: 'done', nextAt: null }, history: row(`d${n}`, { campaign, record: id, startedAt, result }) });
+      };
+
+      it('counts each settled dial once in its minute and hour, answers (answered, answered_short) apart, per campaign', async () => {
+        await settleAt('c1', base + 5 * M + 1, 'answered');
+        await settleAt('c1', base + 5 * M + 59_999, 'machine');
+        await settleAt('c1', base + 7 * M, 'answered_short');
+        await settleAt('c2', base + 7 * M);
+        await s.settle({ dialId: 'd1', record: rec('r1', { state: 'done', nextAt: null }), history: row('d1', { startedAt: base + 5 * M + 1 }) });
+        const r = await s.rates('c1', base + 7 * M + 30_000);
+        expect(r.minutes).toHaveLength(RATE_MINUTES);
+        expect(r.hours).toHaveLength(RATE_HOURS);
+        expect(r.minutes.slice(0, 3)).toEqual([{ dials: 1, answers: 1 }, { dials: 0, answers: 0 }, { dials: 2, answers: 1 }]);
+        expect(r.hours[0]).toEqual({ dials: 3, answers: 2 });
+        expect(r.hours[1]).toEqual({ dials: 0, answers: 0 });
+        expect((await s.rates('c2', base + 7 * M)).minutes[0]).toEqual({ dials: 1, answers: 0 });
+        expect((await s.rates('c3', base)).hours.every((c) => c.dials === 0)).toBe(true);
+        // Read later, the same buckets sit further back; none lies in the future.
+        const later = await s.rates('c1', base + 2 * H + 5 * M);
+        expect(later.minutes[120 - 1]).toEqual({ dials: 0, answers: 0 });
+        expect(later.hours[2]).toEqual({ dials: 3, answers: 2 });
+        expect((await s.rates('c1', base + 6 * M)).minutes[0]).toEqual({ dials: 0, answers: 0 });
+        await s.clear();
+        expect((await s.rates('c1', base + 7 * M)).hours[0]).toEqual({ dials: 0, answers: 0 });
+      });
+
+      it('keeps a bounded window: buckets older than RATE_MINUTES / RATE_HOURS behind the newest are dropped', async () => {
+        await settleAt('c1', base);
+        await settleAt('c1', base + (RATE_MINUTES - 1) * M);
+        let r = await s.rates('c1', base + (RATE_MINUTES - 1) * M);
+        expect(r.minutes[RATE_MINUTES - 1]).toEqual({ dials: 1, answers: 0 });
+        await settleAt('c1', base + RATE_MINUTES * M); // the first minute falls out
+        await settleAt('c1', base - M); // settled after its minute aged out: only its hour counts
+        r = await s.rates('c1', base + (RATE_MINUTES - 1) * M);
+        expect(r.minutes[RATE_MINUTES - 1]).toEqual({ dials: 0, answers: 0 });
+        expect(r.minutes[0]).toEqual({ dials: 1, answers: 0 });
+        expect(r.hours[hourOf(base + (RATE_MINUTES - 1) * M) - hourOf(base - M)]).toEqual({ dials: 1, answers: 0 });
+        // A long gap: every old bucket goes at once.
+        await settleAt('c1', base + 30 * 24 * H);
+        r = await s.rates('c1', base + 30 * 24 * H);
+        expect(r.minutes.reduce((a, c) => a + c.dials, 0)).toBe(1);
+        expect(r.hours.reduce((a, c) => a + c.dials, 0)).toBe(1);
+        expect((await s.rates('c1', base + (RATE_MINUTES - 1) * M)).hours.reduce((a, c) => a + c.dials, 0)).toBe(0);
       });
     });
 

@@ -50,9 +50,9 @@ describe('dialerd campaign', () => {
     const r = await cli('campaign', 'list');
     expect(r).toMatchObject({ code: 0, err: '' });
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^CAMPAIGN\s+STATE\s+LIVE\s+PENDING\s+WAITING\s+FINAL\s+DIALS$/);
-    expect(lines[1]).toMatch(/^alpha\s+paused \(manual\)\s+0\s+3\s+0\s+0\s+0$/);
-    expect(lines[2]).toMatch(/^beta\s+completed\s+0\s+0\s+0\s+2\s+2$/);
+    expect(lines[0]).toMatch(/^CAMPAIGN\s+STATE\s+LIVE\s+PENDING\s+WAITING\s+FINAL\s+DIALS\s+%FINAL\s+DIALS\/MIN\s+ETA$/);
+    expect(lines[1]).toMatch(/^alpha\s+paused \(manual\)\s+0\s+3\s+0\s+0\s+0\s+0\s+0\s+unknown$/);
+    expect(lines[2]).toMatch(/^beta\s+completed\s+0\s+0\s+0\s+2\s+2\s+100\s+0\s+done$/);
     const j = await cli('campaign', 'list', '--json');
     expect(JSON.parse(j.out).campaigns.map((c: { id: string }) => c.id)).toEqual(['alpha', 'beta', 'gamma']);
   });

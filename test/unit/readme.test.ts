@@ -161,7 +161,7 @@ describe('README.md', () => {
     expect(finals.filter((c) => c?.startsWith('`'))).toEqual(FINAL_STATES.map((s) => `\`${s}\``));
   });
 
-  it.each(['run', 'validate', 'simulate', 'schema'])('documents `dialerd %s` and each of its flags', async (cmd) => {
+  it.each(['run', 'validate', 'simulate', 'schema', 'top'])('documents `dialerd %s` and each of its flags', async (cmd) => {
     let help = '';
     const io = { out: (s: string) => void (help += s), err: (s: string) => void (help += s) };
     expect(await main([cmd, '--help'], io)).toBe(0);

@@ -1,7 +1,7 @@
 /** Terminal-safe CLI output (lib/terminal-safe.ts): tables, messages, JSON; and formula-safe simulate CSV. */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { table } from '../../src/cli/campaign.ts';
+import { table } from '../../src/cli/tables.ts';
 import { csv, jsonl } from '../../src/cli/sim-format.ts';
 import { formatConfigError } from '../../src/config/config-error.ts';
 import { terminalJson, terminalSafe, terminalText } from '../../src/lib/terminal-safe.ts';

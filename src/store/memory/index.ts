@@ -5,8 +5,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DialRecord, FinalState, HistoryRow } from '../../domain/types.ts';
 import { isFinal } from '../../domain/types.ts';
+import { isAnswer } from '../../domain/rates.ts';
 import { cloneRecord, compareHistory, historyOrder, matchesHistory, toPage } from '../common.ts';
 import type { CampaignCounts, CampaignRuntime, HistoryPosition, HistoryQuery, LiveDial, Settlement, Store } from '../port.ts';
+import { RateBuckets } from '../rate-buckets.ts';
 import { CampaignBucket } from './bucket.ts';
 
 export function createMemoryStore(): Store {
@@ -17,6 +19,7 @@ export function createMemoryStore(): Store {
   let hist = new Map<string, HistoryRow[]>();
   /** Lifetime usage by `campaign:<id>` / `trunk:<name>`, talk in whole ms as the redis store keeps it. */
   let usage = new Map<string, { dials: number; talkMs: number }>();
+  let rates = new Map<string, RateBuckets>();
   const use = (key: string, talkMs: number): void => {
     const u = usage.get(key) ?? { dials: 0, talkMs: 0 };
     usage.set(key, { dials: u.dials + 1, talkMs: u.talkMs + talkMs });
@@ -98,6 +101,9 @@ export function createMemoryStore(): Store {
       const talkMs = Math.round(s.history.talkSeconds * 1000);
       use(`campaign:${s.history.campaign}`, talkMs);
       use(`trunk:${s.history.trunk}`, talkMs);
+      let r = rates.get(s.history.campaign);
+      if (!r) rates.set(s.history.campaign, (r = new RateBuckets()));
+      r.add(s.history.startedAt, isAnswer(s.history.result));
       live.delete(s.dialId);
       return true;
     },
@@ -127,6 +133,9 @@ export function createMemoryStore(): Store {
       const u = usage.get(`${scope}:${name}`);
       return { dials: u?.dials ?? 0, talkSeconds: (u?.talkMs ?? 0) / 1000 };
     },
+    async rates(campaign, now) {
+      return (rates.get(campaign) ?? new RateBuckets()).read(now);
+    },
     async history(q: HistoryQuery) {
       const sources = q.campaign !== undefined ? [hist.get(q.campaign) ?? []] : [...hist.values()];
       // limit + 1 per campaign tells whether a row follows the page.
@@ -143,6 +152,7 @@ export function createMemoryStore(): Store {
       settled = new Set();
       hist = new Map();
       usage = new Map();
+      rates = new Map();
     },
     async close() {},
   };

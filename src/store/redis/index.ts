@@ -5,6 +5,8 @@
  * DIALERD_ERR_STORE_DOWN, the client reconnects by itself, and `onStatus` reports both.
  */
 import type { CampaignCounts, CampaignRuntime, LiveDial, Store } from '../port.ts';
+import { hourOf, minuteOf, RATE_HOURS, RATE_MINUTES, recentRates } from '../rate-buckets.ts';
+import { isAnswer } from '../../domain/rates.ts';
 import { addRecordsBulk } from './add-records.ts';
 import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
 import { connect, guard, type ConnectionOptions } from './connection.ts';
@@ -102,9 +104,10 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
       guard(async () => {
         const c = s.record.campaign;
         const h = s.history;
-        const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc, k.use('campaign', h.campaign), k.use('trunk', h.trunk)];
+        const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc, k.use('campaign', h.campaign), k.use('trunk', h.trunk), k.rate(h.campaign)];
         const talkMs = Math.round(h.talkSeconds * 1000);
-        const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign, talkMs];
+        const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign, talkMs,
+          minuteOf(h.startedAt), hourOf(h.startedAt), isAnswer(h.result) ? 1 : 0, RATE_MINUTES, RATE_HOURS];
         return (await callScript(r, 'settle', keys, args)) === 1;
       }),
 
@@ -131,6 +134,14 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
       guard(async () => {
         const [dials, talkMs] = await r.hmget(k.use(scope, name), 'dials', 'talk_ms');
         return { dials: Number(dials ?? 0), talkSeconds: Number(talkMs ?? 0) / 1000 };
+      }),
+    rates: (campaign, now) =>
+      guard(async () => {
+        const fields = await r.hgetall(k.rate(campaign));
+        return recentRates(now, (kind, i) => {
+          const d = fields[`${kind}:${i}:d`];
+          return d === undefined ? undefined : { dials: Number(d), answers: Number(fields[`${kind}:${i}:a`] ?? 0) };
+        });
       }),
     history: (f) => guard(() => queryHistory(r, k, f)),
 

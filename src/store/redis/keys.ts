@@ -12,6 +12,8 @@
  *   {p}settled          zset  dialIds already settled, by startedAt (idempotency of settle; kept 30 days)
  *   {p}camp             hash  campaign id → CampaignRuntime JSON
  *   {p}use:{scope}:{name} hash dials, talk_ms: lifetime usage of a campaign or a trunk (settle counts)
+ *   {p}rate:{campaign}  hash  m:{minute}:d|a, h:{hour}:d|a → dials|answers by startedAt; m:last, h:last
+ *                             the newest index written (store/rate-buckets.ts: the last 120 minutes, 48 hours)
  *   {p}owner            string the token of the daemon using this prefix (short TTL, renewed)
  */
 export interface StoreKeys {
@@ -21,6 +23,7 @@ export interface StoreKeys {
   cnt(campaign: string): string;
   hist(campaign: string): string;
   use(scope: 'campaign' | 'trunk', name: string): string;
+  rate(campaign: string): string;
   readonly histc: string;
   readonly live: string;
   readonly settled: string;
@@ -36,6 +39,7 @@ export function storeKeys(prefix: string): StoreKeys {
     cnt: (c) => `${prefix}cnt:${c}`,
     hist: (c) => `${prefix}hist:${c}`,
     use: (scope, name) => `${prefix}use:${scope}:${name}`,
+    rate: (c) => `${prefix}rate:${c}`,
     histc: `${prefix}histc`,
     live: `${prefix}live`,
     settled: `${prefix}settled`,
@@ -49,7 +53,7 @@ export function keyKind(prefix: string, key: string): string | null {
   if (!key.startsWith(prefix)) return null;
   const rest = key.slice(prefix.length);
   if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner') return rest;
-  const m = /^(rec|due|cnt|hist|use):(.+)$/s.exec(rest);
+  const m = /^(rec|due|cnt|hist|use|rate):(.+)$/s.exec(rest);
   return m ? m[1]! : null;
 }
 
