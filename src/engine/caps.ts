@@ -29,6 +29,11 @@ export class Caps {
     return this.total;
   }
 
+  /** The global cap now. */
+  globalMax(): number {
+    return this.global;
+  }
+
   liveFor(campaign: string): number {
     return this.byCampaign.get(campaign) ?? 0;
   }
