@@ -8,7 +8,7 @@ import type { Store } from '../store/port.ts';
 /** The Engine methods the API calls (it never reaches into engine state otherwise). */
 export type ControlEngine = Pick<
   Engine,
-  'campaignIds' | 'campaign' | 'live' | 'liveFor' | 'trunkCps' | 'pause' | 'resume' | 'complete' | 'addRecords' | 'removeRecord' | 'on' | 'off'
+  'campaignIds' | 'campaign' | 'live' | 'liveFor' | 'trunkCps' | 'capsSnapshot' | 'numberIsLive' | 'zonesFor' | 'pause' | 'resume' | 'complete' | 'addRecords' | 'removeRecord' | 'on' | 'off'
 >;
 
 export interface ApiDeps {

@@ -23,6 +23,7 @@ import { createMetrics } from './metrics.ts';
 import { campaignRoutes } from './routes-campaigns.ts';
 import { healthRoutes } from './routes-health.ts';
 import { historyRoutes } from './routes-history.ts';
+import { recordRoutes } from './routes-records.ts';
 
 export interface ApiServer {
   /** Base URL it answers on, e.g. http://127.0.0.1:8480 (the real port when 0 was asked). */
@@ -51,6 +52,7 @@ export function buildApi(deps: ApiDeps, token: string | null): { app: FastifyIns
   guardApi(app, token);
   campaignRoutes(app, deps);
   historyRoutes(app, deps);
+  recordRoutes(app, deps);
   healthRoutes(app, deps, metrics, () => storeUp);
   return {
     app,
