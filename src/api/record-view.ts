@@ -62,6 +62,8 @@ export interface RecordRow {
   lastResult: Result | null;
   why: WaitExplanation['reason'];
   detail: string;
+  /** When the wait ends, if known (epoch ms). */
+  until: number | null;
 }
 
 /** The campaign's engine context; DIALERD_ERR_CAMPAIGN_NOT_FOUND for an id the engine does not hold. */
@@ -89,7 +91,7 @@ export function explainRecord(deps: ApiDeps, ctx: CampaignCtx, caps: CapsSnapsho
 
 export function recordRow(rec: DialRecord, why: WaitExplanation): RecordRow {
   const { id, state, attempts, dials, nextAt, lastResult } = rec;
-  return { id, state, number: rec.numbers[rec.numberIndex] ?? null, attempts, dials, nextAt, lastResult, why: why.reason, detail: why.detail };
+  return { id, state, number: rec.numbers[rec.numberIndex] ?? null, attempts, dials, nextAt, lastResult, why: why.reason, detail: why.detail, until: why.until };
 }
 
 export async function recordView(deps: ApiDeps, campaign: string, recordId: string): Promise<RecordView> {

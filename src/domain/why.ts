@@ -71,7 +71,7 @@ export interface WhyInput {
 
 export interface WaitExplanation {
   reason: WaitReason;
-  /** One line for people, e.g. `closed in Asia/Tokyo (Mon 22:13 there); opens 2026-12-01T00:00:00.000Z`. */
+  /** One line for people, e.g. `closed in Asia/Tokyo (Mon 22:13 there)`; the instant it ends is `until`. */
   detail: string;
   /** When the wait ends, if known (epoch ms). */
   until: number | null;
@@ -80,7 +80,6 @@ export interface WaitExplanation {
 }
 
 const GUARD_PAUSES: ReadonlySet<PauseReason> = new Set(['budget', 'suspect_results']);
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function explainWait(i: WhyInput): WaitExplanation {
   const { record: r, spec, now } = i;
@@ -91,7 +90,7 @@ export function explainWait(i: WhyInput): WaitExplanation {
   const windows = hours ? zoneWindows(hours, zones, now) : null;
   const say = (reason: WaitReason, detail: string, until: number | null = null): WaitExplanation => ({ reason, detail, until, windows });
 
-  if (isFinal(r.state)) return say('final', `${r.state}${r.finalReason ? `: ${r.finalReason}` : ''}`);
+  if (isFinal(r.state)) return say('final', r.finalReason && r.finalReason !== r.state ? `${r.state}: ${r.finalReason}` : r.state);
   if (r.state === 'dialing') return say('dialing', `a dial of ${number ?? '?'} is live`);
   const c = i.campaign;
   if (c.state === 'paused') {
@@ -100,13 +99,12 @@ export function explainWait(i: WhyInput): WaitExplanation {
     return say(guard ? 'guard' : 'campaign_paused', detail);
   }
   if (c.state !== 'running') {
-    const starts = c.state === 'scheduled' && spec.startAt !== null ? `; starts ${iso(spec.startAt)}` : '';
-    return say('campaign_not_running', `campaign ${c.state}${starts}`, c.state === 'scheduled' ? spec.startAt : null);
+    return say('campaign_not_running', `campaign ${c.state}`, c.state === 'scheduled' ? spec.startAt : null);
   }
   const closed = hours !== null && !isOpen(hours, zones, now);
   const opens = closed ? nextOpen(hours, zones, now) : null;
   const windowText = (): string =>
-    `closed in ${windows!.filter((w) => !w.open).map((w) => `${w.zone} (${w.localTime} there)`).join(', ')}; opens ${opens === null ? 'not within 400 days' : iso(opens)}`;
+    `closed in ${windows!.filter((w) => !w.open).map((w) => `${w.zone} (${w.localTime} there)`).join(', ')}${opens === null ? '; opens in no zone within 400 days' : ''}`;
   const live = number !== undefined && i.numberLive[k] === true;
   const liveText = `${number} is in another live dial`;
   const nextAt = r.nextAt ?? 0;
@@ -117,10 +115,10 @@ export function explainWait(i: WhyInput): WaitExplanation {
     if (r.dials > 0 && r.lastResult !== null) {
       const d = i.lastDial && i.lastDial.nextAt === r.nextAt ? i.lastDial : null;
       const how = d ? `${d.result} → ${d.action} (rules.${d.interrupted ? 'interrupted' : d.result})` : `last result ${r.lastResult}`;
-      if (isTechnical(r.lastResult)) return say('technical_backoff', `${how}; ${r.consecutiveErrors} technical in a row (attempts.technical_errors); next_at ${iso(nextAt)}`, nextAt);
-      return say('retry', `${how}; next_at ${iso(nextAt)}`, nextAt);
+      if (isTechnical(r.lastResult)) return say('technical_backoff', `${how}; ${r.consecutiveErrors} technical in a row (attempts.technical_errors)`, nextAt);
+      return say('retry', how, nextAt);
     }
-    return say('scheduled', `not dialled yet; next_at ${iso(nextAt)}`, nextAt);
+    return say('scheduled', 'not dialled yet (start_at or the import set next_at)', nextAt);
   }
   if (closed) return say('window', windowText(), opens);
   if (number !== undefined && i.numberDnc[k] === true) {
@@ -134,6 +132,6 @@ export function explainWait(i: WhyInput): WaitExplanation {
   if (caps.campaign.live >= caps.campaign.max) return say('cap', `campaign concurrency full (${caps.campaign.live}/${caps.campaign.max})`);
   if (caps.trunk.live >= caps.trunk.max) return say('cap', `trunk ${caps.trunk.name} concurrency full (${caps.trunk.live}/${caps.trunk.max})`);
   if (caps.global.live >= caps.global.max) return say('cap', `global max_concurrency full (${caps.global.live}/${caps.global.max})`);
-  if (caps.cps.available <= 0) return say('cap', `calls per second spent; next start ${iso(caps.cps.nextAt)}`, caps.cps.nextAt);
+  if (caps.cps.available <= 0) return say('cap', 'calls per second spent (campaign, trunk or carrier congestion)', caps.cps.nextAt);
   return say('due', 'due: dialled as soon as a slot frees');
 }

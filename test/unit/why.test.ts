@@ -88,7 +88,7 @@ describe('explainWait', () => {
     const tokyo = Date.UTC(2026, 11, 1, 23, 0); // 08:00 Tokyo, but 02:00 Moscow
     const opens = Date.UTC(2026, 11, 2, 5, 0); // 08:00 Moscow, 14:00 Tokyo: open in both
     expect(e).toMatchObject({ reason: 'window', until: opens });
-    expect(e.detail).toBe(`closed in Asia/Tokyo (Tue 22:30 there); opens ${new Date(opens).toISOString()}`);
+    expect(e.detail).toBe('closed in Asia/Tokyo (Tue 22:30 there)');
     expect(e.windows).toEqual([
       { zone: 'Europe/Moscow', localTime: 'Tue 16:30', open: true, opensAt: null },
       { zone: 'Asia/Tokyo', localTime: 'Tue 22:30', open: false, opensAt: tokyo },
@@ -108,7 +108,7 @@ describe('explainWait', () => {
     const at = NOW + 600_000;
     const e = explain(input({ rec: { state: 'waiting', nextAt: at, dials: 1, attempts: 1, lastResult: 'busy' }, lastDial: dialRow({ nextAt: at }) }));
     expect(e).toMatchObject({ reason: 'retry', until: at });
-    expect(e.detail).toBe(`busy → retry_after (rules.busy); next_at ${new Date(at).toISOString()}`);
+    expect(e.detail).toBe('busy → retry_after (rules.busy)');
   });
 
   it('technical_backoff: after an error of our side', () => {
