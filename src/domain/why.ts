@@ -20,19 +20,19 @@ import { isOpen, nextOpen, zonesToCheck } from './windows.ts';
 import { zoneWindows, type ZoneWindow } from './why-windows.ts';
 
 export const WAIT_REASONS = [
-  'due',
-  'dialing',
   'final',
+  'dialing',
   'campaign_not_running',
-  'campaign_paused',
   'guard',
+  'campaign_paused',
   'window',
-  'dnc',
   'number_live_elsewhere',
-  'cap',
-  'retry',
   'technical_backoff',
+  'retry',
   'scheduled',
+  'dnc',
+  'cap',
+  'due',
 ] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 

@@ -298,7 +298,10 @@ export class Engine extends EventEmitter {
     const spec = ctx.spec;
     const a = admit(rec, spec, { dnc: ctx.dnc, zones: this.deps.zones, numberIsLive: (n) => this.dials.numberIsLive(n) }, now);
     if (a.kind === 'final') return this.putBack(rec, null, a);
-    if (a.kind === 'later') return this.putBack(a.record, a.nextAt);
+    if (a.kind === 'later') {
+      this.deps.logger.debug({ campaign: spec.id, record: rec.id, why: a.why, nextAt: a.nextAt }, `record deferred: ${a.why}`);
+      return this.putBack(a.record, a.nextAt);
+    }
     const number = a.number;
     const gate = this.control.breakers.gate(spec.trunk);
     if (!this.dialable(ctx) || gate === 'open' || gate === 'wait') return this.putBack(rec, rec.nextAt ?? now);
