@@ -21,11 +21,12 @@ export async function recordDials(store: Pick<Store, 'history'>, rec: DialRecord
   const rows: HistoryRow[] = [];
   let read = 0;
   if (rec.dials === 0 || max <= 0) return { rows, complete: rec.dials === 0 };
-  for await (const r of historyRows(store, { campaign: rec.campaign, order: 'desc' }, { max: scan })) {
-    read++;
+  // One row past `scan` tells whether older rows exist.
+  for await (const r of historyRows(store, { campaign: rec.campaign, order: 'desc' }, { max: scan + 1 })) {
+    if (++read > scan) return { rows, complete: false };
     if (r.record !== rec.id) continue;
     rows.push(r);
     if (rows.length === max) return { rows, complete: false };
   }
-  return { rows, complete: read < scan };
+  return { rows, complete: true };
 }
