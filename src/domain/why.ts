@@ -10,8 +10,8 @@
  *    opens (the engine deferred it there), else `number_live_elsewhere` while its number is in
  *    another live dial, else `technical_backoff` / `retry` after a dial (the last result's rule),
  *    else `scheduled` (not dialled yet: start_at or an import set it);
- * 3. it is due: `window` (closed now), `dnc` (its number is on a DNC list: it moves on to its next
- *    number or becomes blocked), `number_live_elsewhere`, `guard` (breaker open or probing; budget
+ * 3. it is due: `dnc` (its number is on a DNC list: it moves on to its next number or becomes
+ *    blocked), `window` (closed now), `number_live_elsewhere`, `guard` (breaker open or probing; budget
  *    taken), `cap` (campaign concurrency, trunk, global, calls per second), else `due`.
  */
 import { isTrunkFaultReason } from './guards.ts';
@@ -120,11 +120,12 @@ export function explainWait(i: WhyInput): WaitExplanation {
     }
     return say('scheduled', 'not dialled yet (start_at or the import set next_at)', nextAt);
   }
-  if (closed) return say('window', windowText(), opens);
+  // Due: the engine's admission order (engine/admission.ts): DNC, window, number live elsewhere.
   if (number !== undefined && i.numberDnc[k] === true) {
     const next = r.numbers.findIndex((n, j) => j > k && (r.numberAttempts[j] ?? 0) < spec.attempts.perNumber && i.numberDnc[j] !== true);
     return say('dnc', `${number} is on a DNC list; ${next < 0 ? 'the record will be blocked' : `it moves on to ${r.numbers[next]} (#${next})`}`);
   }
+  if (closed) return say('window', windowText(), opens);
   if (live) return say('number_live_elsewhere', liveText);
   const caps = i.caps;
   if (caps.breaker === 'open' || caps.breaker === 'wait') return say('guard', `trunk ${caps.trunk.name} breaker ${caps.breaker === 'open' ? 'open' : 'probing (one dial is testing the trunk)'}`);

@@ -125,6 +125,9 @@ describe('explainWait', () => {
   it('dnc: its number is on a list; says where it goes next', () => {
     expect(explain(input({ numberDnc: [true, false] }))).toMatchObject({ reason: 'dnc', detail: `${NUM} is on a DNC list; it moves on to ${NUM2} (#1)` });
     expect(explain(input({ numberDnc: [true, true] })).detail).toContain('will be blocked');
+    // As in the engine's admission, the DNC check comes before the window.
+    const night = Date.UTC(2026, 11, 1, 18, 0); // 21:00 Moscow
+    expect(reasonOf(input({ spec: makeSpec({ callingHours: HOURS }), numberDnc: [true, false], rec: { nextAt: night }, now: night }))).toBe('dnc');
   });
 
   it('number_live_elsewhere: due, or deferred while its number is in another live dial', () => {
