@@ -19,6 +19,7 @@ import type { ApiDeps } from './deps.ts';
 import { errorReply } from './errors.ts';
 import { guardApi } from './guard.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
+import { MAX_RECORD_ID_LENGTH } from '../domain/record.ts';
 import { createMetrics } from './metrics.ts';
 import { campaignRoutes } from './routes-campaigns.ts';
 import { healthRoutes } from './routes-health.ts';
@@ -36,7 +37,8 @@ export interface ApiServer {
 export function buildApi(deps: ApiDeps, token: string | null): { app: FastifyInstance; dispose: () => void } {
   let storeUp = true;
   const off = deps.store.onStatus?.((up) => void (storeUp = up));
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+  // A record id (up to MAX_RECORD_ID_LENGTH characters, decoded) is a path parameter; fastify's default stops at 100 (414).
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, routerOptions: { maxParamLength: MAX_RECORD_ID_LENGTH } });
   const metrics = createMetrics(deps, () => storeUp);
 
   app.setErrorHandler((err, req, reply) => {

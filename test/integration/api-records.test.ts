@@ -20,6 +20,7 @@ beforeAll(async () => {
     { id: 'held', rows: rows(1, 3), yaml: ['state: paused'] },
     { id: 'night', rows: rows(2, 2), yaml: [`calling_hours: { timezone: UTC, windows: [{ days: daily, hours: "00:00-24:00" }], holidays: [${ymd(today)}, ${ymd(today + DAY)}] }`] },
     { id: 'over', rows: rows(3, 1), yaml: ['complete_when_done: true'] },
+    { id: 'ids', rows: rows(4, 1), yaml: ['state: paused'] },
   ]);
   await until(() => t.daemon.engine.campaign('over')?.status.state === 'completed', 'over completed', { wake: daemonEvents(t) });
   // The engine claims the night records and puts them back at the window's opening.
@@ -66,6 +67,13 @@ describe('GET /campaigns/:id/records/:recordId', () => {
     expect(r.body).toMatchObject({ state: 'done', dials: 1, why: { reason: 'final' } });
     expect(r.body.history).toHaveLength(1);
     expect(r.body.history[0]).toMatchObject({ record: 'r1', result: 'answered', final: 'done' });
+  });
+
+  it('a record id of the longest allowed length (200 characters, any script) is a path parameter too', async () => {
+    const id = `ж${'x'.repeat(199)}`;
+    expect((await t.http('POST', '/campaigns/ids/records', [{ id, phones: ['+74951110000'] }])).body).toMatchObject({ added: 1 });
+    const r = await t.http('GET', `/campaigns/ids/records/${encodeURIComponent(id)}`);
+    expect(r).toMatchObject({ status: 200, body: { id, why: { reason: 'campaign_paused' } } });
   });
 
   it('404 with the catalogued codes for an unknown campaign or record', async () => {
