@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { FINAL_STATES, type RecordState } from '../domain/types.ts';
 import { isWaitReason, WAIT_REASONS, type WaitReason } from '../domain/why.ts';
 import { DialerdError } from '../lib/errors.ts';
+import { cursorJson, notACursor } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { explainRecord, recordRow, recordView, requireCampaign, type RecordRow } from './record-view.ts';
 
@@ -47,14 +48,9 @@ export interface RecordListReply {
 // The store's cursor, wrapped so a client cannot tell (or lean on) which store answers.
 const encode = (c: string): string => Buffer.from(JSON.stringify(['rec', c])).toString('base64url');
 function decode(s: string): string {
-  let v: unknown;
-  try {
-    v = /^[A-Za-z0-9_-]+$/.test(s) ? JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) : undefined;
-  } catch {
-    v = undefined;
-  }
+  const v = cursorJson(s);
   if (Array.isArray(v) && v.length === 2 && v[0] === 'rec' && typeof v[1] === 'string') return v[1];
-  throw new DialerdError('DIALERD_ERR_USAGE', 'cursor: not a cursor this API gave out (pass "next" from the previous page unchanged)');
+  throw notACursor();
 }
 
 function listAsk(q: ListQuery): { state?: RecordState; why?: WaitReason; limit: number } {
