@@ -9,7 +9,7 @@ import type { StoreLatency } from './metrics-store.ts';
 /** The Engine methods the API calls (it never reaches into engine state otherwise). */
 export type ControlEngine = Pick<
   Engine,
-  'campaignIds' | 'campaign' | 'live' | 'liveFor' | 'trunkCps' | 'trunkViews' | 'maxConcurrency' | 'pause' | 'resume' | 'complete' | 'addRecords' | 'removeRecord' | 'on' | 'off'
+  'campaignIds' | 'campaign' | 'live' | 'liveFor' | 'trunkCps' | 'trunkViews' | 'maxConcurrency' | 'capsSnapshot' | 'numberIsLive' | 'zonesFor' | 'pause' | 'resume' | 'complete' | 'addRecords' | 'removeRecord' | 'on' | 'off'
 >;
 
 export interface ApiDeps {

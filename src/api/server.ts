@@ -19,10 +19,12 @@ import type { ApiDeps } from './deps.ts';
 import { errorReply } from './errors.ts';
 import { guardApi } from './guard.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
+import { MAX_RECORD_ID_LENGTH } from '../domain/record.ts';
 import { createMetrics } from './metrics.ts';
 import { campaignRoutes } from './routes-campaigns.ts';
 import { healthRoutes } from './routes-health.ts';
 import { historyRoutes } from './routes-history.ts';
+import { recordRoutes } from './routes-records.ts';
 
 export interface ApiServer {
   /** Base URL it answers on, e.g. http://127.0.0.1:8480 (the real port when 0 was asked). */
@@ -35,7 +37,8 @@ export interface ApiServer {
 export function buildApi(deps: ApiDeps, token: string | null): { app: FastifyInstance; dispose: () => void } {
   let storeUp = true;
   const off = deps.store.onStatus?.((up) => void (storeUp = up));
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+  // A record id (up to MAX_RECORD_ID_LENGTH characters, decoded) is a path parameter; fastify's default stops at 100 (414).
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, routerOptions: { maxParamLength: MAX_RECORD_ID_LENGTH } });
   const metrics = createMetrics(deps, () => storeUp);
 
   app.setErrorHandler((err, req, reply) => {
@@ -51,6 +54,7 @@ export function buildApi(deps: ApiDeps, token: string | null): { app: FastifyIns
   guardApi(app, token);
   campaignRoutes(app, deps);
   historyRoutes(app, deps);
+  recordRoutes(app, deps);
   healthRoutes(app, deps, metrics, () => storeUp);
   return {
     app,

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCampaignCommands } from './campaign.ts';
 import { registerHistoryCommand } from './history.ts';
+import { registerRecordCommands } from './record.ts';
 import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { simulateCommand } from './simulate.ts';
@@ -83,6 +84,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerCampaignCommands(program, io, (c) => (code = c));
   registerHistoryCommand(program, io, (c) => (code = c));
   registerTopCommand(program, io, (c) => (code = c));
+  registerRecordCommands(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

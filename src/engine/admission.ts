@@ -6,6 +6,7 @@
  */
 import type { CampaignSpec, DialRecord, FinalState } from '../domain/types.ts';
 import { isOpen, nextOpen, zonesToCheck } from '../domain/windows.ts';
+import type { WaitReason } from '../domain/why.ts';
 import type { DncCheck, ZoneLookup } from './types.ts';
 
 /** A number already in a live dial is tried again this much later. */
@@ -15,8 +16,8 @@ export const NO_WINDOW_DELAY_MS = 86_400_000;
 
 export type Admission =
   | { kind: 'dial'; number: string }
-  /** Not now: back to the due index at `nextAt` (possibly on another number). */
-  | { kind: 'later'; record: DialRecord; nextAt: number }
+  /** Not now: back to the due index at `nextAt` (possibly on another number); `why` as domain/why.ts names it. */
+  | { kind: 'later'; record: DialRecord; nextAt: number; why: Extract<WaitReason, 'dnc' | 'window' | 'number_live_elsewhere'> }
   | { kind: 'final'; state: FinalState; reason: string };
 
 export function admit(
@@ -32,13 +33,13 @@ export function admit(
     const next = rec.numbers.findIndex((n, i) => i > rec.numberIndex && rec.numberAttempts[i]! < spec.attempts.perNumber && !env.dnc.has(n));
     if (next < 0) return { kind: 'final', state: 'blocked', reason: `dnc ${number}` };
     const numberAttempts = rec.numberAttempts.map((a, i) => (i === rec.numberIndex ? Math.max(a, spec.attempts.perNumber) : a));
-    return { kind: 'later', record: { ...rec, numberIndex: next, numberAttempts, repeats: 0 }, nextAt: now };
+    return { kind: 'later', record: { ...rec, numberIndex: next, numberAttempts, repeats: 0 }, nextAt: now, why: 'dnc' };
   }
   const hours = spec.callingHours;
   if (hours) {
     const zones = zonesToCheck(hours, rec.timezone, hours.subscriberLocalTime ? env.zones.zonesFor(number) : []);
-    if (!isOpen(hours, zones, now)) return { kind: 'later', record: rec, nextAt: nextOpen(hours, zones, now) ?? now + NO_WINDOW_DELAY_MS };
+    if (!isOpen(hours, zones, now)) return { kind: 'later', record: rec, nextAt: nextOpen(hours, zones, now) ?? now + NO_WINDOW_DELAY_MS, why: 'window' };
   }
-  if (env.numberIsLive(number)) return { kind: 'later', record: rec, nextAt: now + NUMBER_BUSY_DELAY_MS };
+  if (env.numberIsLive(number)) return { kind: 'later', record: rec, nextAt: now + NUMBER_BUSY_DELAY_MS, why: 'number_live_elsewhere' };
   return { kind: 'dial', number };
 }

@@ -25,6 +25,7 @@ export class Caps {
     this.global = n;
   }
 
+  /** The global cap now (`max_concurrency`, reloadable). */
   globalCap(): number {
     return this.global;
   }

@@ -16,6 +16,7 @@ import { endedBySwitch } from '../domain/results.ts';
 import { currentAttempt } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
+import type { CapsSnapshot } from '../domain/why.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
 import { isDialerdError } from '../lib/errors.ts';
 import { Lifecycle } from '../lib/lifecycle.ts';
@@ -120,6 +121,34 @@ export class Engine extends EventEmitter {
   /** The daemon-wide concurrency cap (`max_concurrency`). */
   maxConcurrency(): number {
     return this.caps.globalCap();
+  }
+
+  /** What holds a due record of this campaign back right now (domain/why.ts); undefined for an unknown campaign. */
+  capsSnapshot(id: string): CapsSnapshot | undefined {
+    const ctx = this.control.campaigns.get(id);
+    if (!ctx) return undefined;
+    const now = this.deps.scheduler.now();
+    const trunk = ctx.spec.trunk;
+    const rates = this.rates(ctx);
+    const live = this.caps.liveFor(id);
+    return {
+      campaign: { live, max: ctx.spec.concurrency },
+      trunk: { name: trunk, live: this.caps.liveOnTrunk(trunk), max: this.deps.trunks[trunk]?.concurrency ?? 0 },
+      global: { live: this.caps.live(), max: this.caps.globalCap() },
+      cps: { available: Math.min(...rates.map((r) => r.available(now))), nextAt: Math.max(...rates.map((r) => r.nextAt(now))) },
+      breaker: this.control.breakers.gate(trunk),
+      budget: { room: this.control.budgets.room(ctx, live), spent: this.control.budgets.spent(ctx) },
+    };
+  }
+
+  /** The number is in a live dial (of any campaign). */
+  numberIsLive(e164: string): boolean {
+    return this.dials.numberIsLive(e164);
+  }
+
+  /** Time zones a number may be in (its prefix), as the calling windows see it. */
+  zonesFor(e164: string): string[] {
+    return this.deps.zones.zonesFor(e164);
   }
 
   // ---- campaigns (state lives in CampaignControl) -----------------------------------------
@@ -294,7 +323,10 @@ export class Engine extends EventEmitter {
     const spec = ctx.spec;
     const a = admit(rec, spec, { dnc: ctx.dnc, zones: this.deps.zones, numberIsLive: (n) => this.dials.numberIsLive(n) }, now);
     if (a.kind === 'final') return this.putBack(rec, null, a);
-    if (a.kind === 'later') return this.putBack(a.record, a.nextAt);
+    if (a.kind === 'later') {
+      this.deps.logger.debug({ campaign: spec.id, record: rec.id, why: a.why, nextAt: a.nextAt }, `record deferred: ${a.why}`);
+      return this.putBack(a.record, a.nextAt);
+    }
     const number = a.number;
     const gate = this.control.breakers.gate(spec.trunk);
     if (!this.dialable(ctx) || gate === 'open' || gate === 'wait') return this.putBack(rec, rec.nextAt ?? now);

@@ -101,6 +101,23 @@ export interface HistoryPage {
   next: HistoryPosition | null;
 }
 
+/** One step of a walk over a campaign's records (Store.scanRecords). */
+export interface RecordScanQuery {
+  /** Where to go on: null to start, else a `cursor` a previous step returned (a row's or the page's). */
+  cursor: string | null;
+  /** Records examined by this step, at least 1 (its work is bounded by this, plus on redis one HSCAN batch). */
+  count: number;
+  /** Only records in this state (all without it). */
+  state?: RecordState;
+}
+
+export interface RecordScanPage {
+  /** The records examined that match, each with the cursor that goes on right after it. */
+  rows: { record: DialRecord; cursor: string }[];
+  /** Goes on after everything this step examined; null when the walk is over. Pages may be short or empty before the end. */
+  cursor: string | null;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'redis';
 
@@ -111,6 +128,14 @@ export interface Store {
   /** Insert records whose id is not present yet; existing ids are left untouched. Returns how many were added. */
   addRecords(campaign: string, records: DialRecord[]): Promise<number>;
   getRecord(campaign: string, id: string): Promise<DialRecord | null>;
+  /**
+   * One bounded step of a walk over a campaign's records (`dialerd record list`), in the store's
+   * own order (memory: insertion; redis: HSCAN's). A walk from `cursor: null` until the page cursor
+   * is null returns every record present throughout it, in a state matching when examined, at least
+   * once (redis may repeat one while the hash grows); never a record of another campaign. A cursor
+   * this store did not give out → DIALERD_ERR_USAGE.
+   */
+  scanRecords(campaign: string, q: RecordScanQuery): Promise<RecordScanPage>;
   /** Atomically claim up to `limit` records with nextAt ≤ now, earliest first (ties by id): state → `dialing`. */
   claimDue(campaign: string, now: number, limit: number): Promise<DialRecord[]>;
   /** Earliest nextAt in the campaign's due index, or null when nothing is waiting. */

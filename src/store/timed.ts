@@ -52,6 +52,7 @@ export function timedStore(inner: Store, observe: StoreObserver, now: () => numb
     counts: timed('counts', inner.counts),
     usage: timed('usage', inner.usage),
     rates: timed('rates', inner.rates),
+    scanRecords: timed('scanRecords', inner.scanRecords),
     history: timed('history', inner.history),
     clear: timed('clear', inner.clear),
     close: timed('close', inner.close),

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DialRecord, HistoryRow } from '../../src/domain/types.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
-import type { CampaignRuntime, HistoryFilter, HistoryPosition, Store } from '../../src/store/port.ts';
+import type { CampaignRuntime, HistoryFilter, HistoryPosition, RecordScanPage, Store } from '../../src/store/port.ts';
 import { hourOf, RATE_HOURS, RATE_MINUTES } from '../../src/store/rate-buckets.ts';
 import { T0, live, rec, row } from './store-fixtures.ts';
 import { countsModelSuite } from './store-model.contract.ts';
@@ -471,6 +471,45 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
           }
         });
       }
+    });
+
+    describe('scanRecords (a bounded walk over a campaign\'s records)', () => {
+      /** Every row of a walk from the start, steps of `count`; each step's rows checked against the bound. */
+      async function walk(campaign: string, count: number, state?: DialRecord['state']): Promise<string[]> {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: RecordScanPage = await s.scanRecords(campaign, { cursor, count, ...(state ? { state } : {}) });
+          expect(page.rows.length).toBeLessThanOrEqual(count);
+          seen.push(...page.rows.map((r) => r.record.id));
+          cursor = page.cursor;
+        } while (cursor !== null);
+        return seen;
+      }
+
+      it('returns every record of the campaign (big enough for a hashtable on redis), filtered by state, in bounded steps', async () => {
+        const all = Array.from({ length: 300 }, (_, i) => rec(`r${i}`, i % 3 === 0 ? { state: 'waiting', dials: 1 } : {}));
+        await s.addRecords('c1', all);
+        await s.addRecords('c2', [rec('other', { campaign: 'c2', state: 'waiting' })]);
+        expect(new Set(await walk('c1', 7))).toEqual(new Set(all.map((r) => r.id)));
+        const waiting = await walk('c1', 50, 'waiting');
+        expect(new Set(waiting)).toEqual(new Set(all.filter((r) => r.state === 'waiting').map((r) => r.id)));
+        expect(await walk('c9', 10)).toEqual([]);
+      });
+
+      it("a row's cursor goes on right after it, inside a step too", async () => {
+        await s.addRecords('c1', ['a', 'b', 'c', 'd'].map((id) => rec(id)));
+        const first = await s.scanRecords('c1', { cursor: null, count: 4 });
+        expect(first.rows.map((r) => r.record)).toEqual(expect.arrayContaining([rec('a'), rec('d')]));
+        const after = await s.scanRecords('c1', { cursor: first.rows[1]!.cursor, count: 10 });
+        expect(after.rows.map((r) => r.record.id)).toEqual(first.rows.slice(2).map((r) => r.record.id));
+        expect(after.cursor).toBeNull();
+      });
+
+      it('refuses a cursor it did not give out', async () => {
+        await s.addRecords('c1', [rec('a')]);
+        await expect(s.scanRecords('c1', { cursor: 'x;FLUSHALL', count: 1 })).rejects.toMatchObject({ code: 'DIALERD_ERR_USAGE' });
+      });
     });
 
     describe('campaigns and clear', () => {

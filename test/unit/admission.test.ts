@@ -18,7 +18,7 @@ describe('admit', () => {
   it('a DNC number moves the record to its next dialable number, skipping spent and blocked ones', () => {
     const rec = { ...makeRecord('c', 'r', ['+79160000001', '+79160000002', '+79160000003', '+79160000004'], NOW), numberAttempts: [0, 3, 0, 0] };
     const a = admit(rec, makeSpec(), env({ dnc: { has: (n) => n === '+79160000001' || n === '+79160000003' } }), NOW);
-    expect(a).toMatchObject({ kind: 'later', nextAt: NOW, record: { numberIndex: 3, numberAttempts: [3, 3, 0, 0], repeats: 0 } });
+    expect(a).toMatchObject({ kind: 'later', why: 'dnc', nextAt: NOW, record: { numberIndex: 3, numberAttempts: [3, 3, 0, 0], repeats: 0 } });
   });
 
   it('blocked when every number left is on a list', () => {
@@ -33,7 +33,7 @@ describe('admit', () => {
     const rec = makeRecord('c', 'r', ['+79160000001'], NOW);
     // Moscow and Samara (UTC+4): 10:00 in both is 10:00 Moscow.
     const a = admit(rec, spec, env({ zones: { zonesFor: () => ['Europe/Moscow', 'Europe/Samara'] } }), NOW);
-    expect(a).toMatchObject({ kind: 'later', nextAt: Date.UTC(2026, 11, 1, 7, 0) });
+    expect(a).toMatchObject({ kind: 'later', why: 'window', nextAt: Date.UTC(2026, 11, 1, 7, 0) });
     // A per-record zone wins over the number's zones.
     const own = admit({ ...rec, timezone: 'Asia/Vladivostok' }, spec, env({ zones: { zonesFor: () => ['Europe/Moscow'] } }), NOW);
     expect(own).toEqual({ kind: 'dial', number: '+79160000001' });
@@ -41,6 +41,6 @@ describe('admit', () => {
 
   it('a number in another live dial waits', () => {
     const a = admit(makeRecord('c', 'r', ['+79160000001'], NOW), makeSpec(), env({ numberIsLive: () => true }), NOW);
-    expect(a).toMatchObject({ kind: 'later', nextAt: NOW + NUMBER_BUSY_DELAY_MS });
+    expect(a).toMatchObject({ kind: 'later', why: 'number_live_elsewhere', nextAt: NOW + NUMBER_BUSY_DELAY_MS });
   });
 });

@@ -2,7 +2,7 @@
 import type { DialRecord, FinalState, RecordState, Result } from '../../domain/types.ts';
 import { isFinal } from '../../domain/types.ts';
 import { cloneRecord, dueScore, isDueState } from '../common.ts';
-import type { CampaignCounts } from '../port.ts';
+import type { CampaignCounts, RecordScanPage } from '../port.ts';
 import { DueHeap } from './due-heap.ts';
 
 interface Slot {
@@ -12,6 +12,8 @@ interface Slot {
 
 export class CampaignBucket {
   private readonly slots = new Map<string, Slot>();
+  /** Ids in insertion order (records are never deleted): scan cursors are indexes into it. */
+  private readonly order: string[] = [];
   private readonly heap = new DueHeap();
   private readonly states = new Map<RecordState, number>();
   private readonly results = new Map<Result, number>();
@@ -26,6 +28,7 @@ export class CampaignBucket {
     if (this.slots.has(rec.id)) return false;
     const slot: Slot = { rec: cloneRecord(rec), ver: 0 };
     this.slots.set(rec.id, slot);
+    this.order.push(rec.id);
     this.bump(rec.state, 1);
     this.index(slot);
     return true;
@@ -54,6 +57,17 @@ export class CampaignBucket {
       out.push(cloneRecord(slot.rec));
     }
     return out;
+  }
+
+  /** Up to `count` records from insertion index `from` on, those in `state` kept; cursors are the next index. */
+  scan(from: number, count: number, state: RecordState | undefined): RecordScanPage {
+    const end = Math.min(this.order.length, from + count);
+    const rows: RecordScanPage['rows'] = [];
+    for (let i = from; i < end; i++) {
+      const rec = this.slots.get(this.order[i]!)!.rec;
+      if (state === undefined || rec.state === state) rows.push({ record: cloneRecord(rec), cursor: String(i + 1) });
+    }
+    return { rows, cursor: end < this.order.length ? String(end) : null };
   }
 
   nextDueAt(): number | null {

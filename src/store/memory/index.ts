@@ -10,6 +10,7 @@ import { cloneRecord, compareHistory, historyOrder, matchesHistory, toPage } fro
 import type { CampaignCounts, CampaignRuntime, HistoryPosition, HistoryQuery, LiveDial, Settlement, Store } from '../port.ts';
 import { RateBuckets } from '../rate-buckets.ts';
 import { CampaignBucket } from './bucket.ts';
+import { DialerdError } from '../../lib/errors.ts';
 
 export function createMemoryStore(): Store {
   let campaigns = new Map<string, CampaignRuntime>();
@@ -54,6 +55,10 @@ export function createMemoryStore(): Store {
     async getRecord(campaign, id) {
       const r = buckets.get(campaign)?.get(id);
       return r ? cloneRecord(r) : null;
+    },
+    async scanRecords(campaign, q) {
+      const from = q.cursor === null ? 0 : scanIndex(q.cursor);
+      return buckets.get(campaign)?.scan(from, Math.max(1, q.count), q.state) ?? { rows: [], cursor: null };
     },
     async claimDue(campaign, now, limit) {
       return buckets.get(campaign)?.claim(now, limit) ?? [];
@@ -156,6 +161,12 @@ export function createMemoryStore(): Store {
     },
     async close() {},
   };
+}
+
+/** A memory scan cursor is an insertion index. */
+function scanIndex(cursor: string): number {
+  if (!/^\d{1,15}$/.test(cursor)) throw new DialerdError('DIALERD_ERR_USAGE', 'cursor: not a record cursor of this store');
+  return Number(cursor);
 }
 
 /**

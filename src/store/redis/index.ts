@@ -12,6 +12,7 @@ import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
 import { connect, guard, type ConnectionOptions } from './connection.ts';
 import { queryHistory } from './history.ts';
 import { prefixPattern, storeKeys } from './keys.ts';
+import { scanRecords } from './scan-records.ts';
 import { claimOwnership, type OwnershipOptions } from './owner.ts';
 import { callScript, defineScripts } from './scripts.ts';
 
@@ -56,6 +57,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
         const raw = await r.hget(k.rec(campaign), id);
         return raw === null ? null : decodeRecord(raw);
       }),
+    scanRecords: (campaign, q) => guard(() => scanRecords(r, k.rec(campaign), q)),
     claimDue: (campaign, now, limit) =>
       guard(async () => {
         if (limit <= 0) return [];
