@@ -1,6 +1,6 @@
 /** The ARI adapter's reading of Asterisk's memory of ends (src/pbx/ari/end-memory.ts): PBX input, parsed strictly. */
 import { describe, expect, it } from 'vitest';
-import { isSafeDialId, parseRemembered, recalled } from '../../src/pbx/ari/end-memory.ts';
+import { isSafeDialId, parsePingTimestamp, parseRemembered, recalled } from '../../src/pbx/ari/end-memory.ts';
 import { originate } from '../../src/pbx/ari/originate.ts';
 import type { AriRest } from '../../src/pbx/ari/rest.ts';
 import { dialRequest } from '../helpers/dial-request.ts';
@@ -36,6 +36,14 @@ describe('the hangup handler value', () => {
     expect(recalled(parseRemembered('1|17|486|Ringing||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: 486, progress: true, ringTimeoutHit: false, farEndResponded: true });
     expect(recalled(parseRemembered('1|19|180|Ringing||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: null, progress: true, ringTimeoutHit: true });
     expect(recalled(parseRemembered('1|19||Down||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: null, progress: false, ringTimeoutHit: true, farEndResponded: null });
+  });
+});
+
+describe("Asterisk's now", () => {
+  it('is read from the ping timestamp, offset included, to the millisecond', () => {
+    expect(parsePingTimestamp('2026-11-30T06:22:00.123+0000')).toBe(Date.UTC(2026, 10, 30, 6, 22, 0, 123));
+    expect(parsePingTimestamp('2026-11-30T09:22:00.123+0300')).toBe(Date.UTC(2026, 10, 30, 6, 22, 0, 123));
+    for (const bad of [null, 17, '', '2026-11-30T06:22:00Z', '2026-11-30T06:22:00.123+0000\n', 'x'.repeat(99)]) expect(parsePingTimestamp(bad)).toBeNull();
   });
 });
 

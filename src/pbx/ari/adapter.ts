@@ -139,10 +139,8 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       if (d.ended || byChannel.get(d.channelId) !== d) continue;
       const r = remembered.get(d.dialId);
       log.info({ dialId: d.dialId, remembered: r !== undefined }, 'channel gone while ARI was away; settling the dial');
-      if (r) {
-        const facts = { ...r.facts, soft: d.hungUpByUs, answeredAt: d.answerEmitted ? null : (r.facts.answeredAt ?? d.answeredAt) };
-        settle(d, { type: 'ended', dialId: d.dialId, at: r.at, facts });
-      } else {
+      if (r) settle(d, recalledEnd(d, r));
+      else {
         settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
       }
     }
@@ -160,13 +158,20 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
         // the hangup handler is pushed at channel creation: a channel that existed left its end
         const end = (await recallQuietly([d.dialId])).get(d.dialId);
         if (d.seen || d.ended || byChannel.get(d.channelId) !== d) return;
-        if (end) settle(d, { type: 'ended', dialId: d.dialId, at: end.at, facts: { ...end.facts, soft: d.hungUpByUs } });
+        if (end) settle(d, recalledEnd(d, end));
         else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'originate lost', true) });
       } catch {
         /* still unknown; the next reconciliation decides */
       }
     }, t.verifyAfterMs ?? 3000);
     timers.add(timer);
+  }
+
+  /** A remembered end as this dial's `ended`: never before what we already said of it. */
+  function recalledEnd(d: DialState, r: RecalledEnd): PbxEvent & { type: 'ended' } {
+    const at = Math.max(r.at, d.lastAt);
+    const answeredAt = d.answerEmitted ? null : r.facts.answeredAt === null ? d.answeredAt : Math.min(at, Math.max(d.startedAt, r.facts.answeredAt));
+    return { type: 'ended', dialId: d.dialId, at, facts: { ...r.facts, soft: d.hungUpByUs, answeredAt } };
   }
 
   const conn = createAriConnection({

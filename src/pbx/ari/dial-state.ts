@@ -14,6 +14,8 @@ export interface DialState {
   /** null for a channel adopted after a restart (we no longer know its request). */
   req: DialRequest | null;
   startedAt: number;
+  /** The instant of the last event emitted for it (a recalled end is never earlier). */
+  lastAt: number;
   progressed: boolean;
   answeredAt: number | null;
   /** An `answered` event went out; otherwise a known answer (adoption) goes into the end facts. */
@@ -31,7 +33,7 @@ export interface DialState {
 
 export function newDial(req: DialRequest, channelId: string, now: number): DialState {
   return {
-    dialId: req.dialId, channelId, req, startedAt: now, progressed: false, answeredAt: null, answerEmitted: false,
+    dialId: req.dialId, channelId, req, startedAt: now, lastAt: now, progressed: false, answeredAt: null, answerEmitted: false,
     amdDone: false, hangupRequested: false, hangupTechCause: null, hungUpByUs: false, seen: false, pending: true, ended: false,
   };
 }
@@ -40,7 +42,7 @@ export function newDial(req: DialRequest, channelId: string, now: number): DialS
 export function adoptedDial(dialId: string, channelId: string, channelState: string, now: number): DialState {
   const up = channelState === 'Up';
   return {
-    dialId, channelId, req: null, startedAt: now, progressed: up, answeredAt: up ? now : null, answerEmitted: false,
+    dialId, channelId, req: null, startedAt: now, lastAt: now, progressed: up, answeredAt: up ? now : null, answerEmitted: false,
     amdDone: false, hangupRequested: false, hangupTechCause: null, hungUpByUs: false, seen: true, pending: false, ended: false,
   };
 }
@@ -60,6 +62,7 @@ export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEv
   const out: PbxEvent[] = [];
   if (d.ended) return { out };
   d.seen = true;
+  d.lastAt = now;
   const answer = (): void => {
     if (d.answeredAt !== null) return;
     d.answeredAt = now;

@@ -6,7 +6,8 @@
  *
  * ARI's `GET /asterisk/variable` reads plain variables only (no dialplan functions such as DB()),
  * hence a global variable rather than AstDB. Asterisk's instants are used only as differences
- * from its EPOCH read in the same recall, set back from our clock's now.
+ * from its own now, read in the same recall (`GET /asterisk/ping`'s timestamp: EPOCH's clock, to
+ * the millisecond), set back from our clock's now.
  */
 import { DialerdError } from '../../lib/errors.ts';
 import { emptyEndFacts, type EndFacts, type RecalledEnd } from '../port.ts';
@@ -45,6 +46,15 @@ const PROGRESS_STATES = new Set(['Ring', 'Ringing', 'Up']);
 /** Asterisk's own ring timeout: cause 19 with no final answer from the carrier (lab matrix: ring-forever). */
 const NO_ANSWER = 19;
 
+/** `GET /asterisk/ping`'s timestamp (AST_ISO8601_FORMAT, e.g. `2026-11-30T06:22:00.123+0000`) → ms; null if not that. */
+export function parsePingTimestamp(v: unknown): number | null {
+  if (typeof v !== 'string') return null;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})([+-]\d\d)(\d\d)$/.exec(v);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}${m[2]}:${m[3]}`);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** The end facts of a remembered end, its instants set back from `now` by Asterisk's own differences. */
 export function recalled(r: RememberedEnd, asteriskNowMs: number, now: number): RecalledEnd {
   const at = now - Math.max(0, asteriskNowMs - r.endMs);
@@ -79,11 +89,10 @@ export function createEndMemory(rest: AriRest, now: () => number, onBadValue: (d
     async recall(dialIds) {
       const ids = [...new Set(dialIds)].filter(isSafeDialId);
       const values = await Promise.all(ids.map((id) => get(memoryVar(id))));
-      const epoch = Number(await get('EPOCH'));
+      const ping = await rest.call('GET', '/asterisk/ping');
       const ourNow = now();
-      if (!Number.isInteger(epoch) || epoch <= 0) throw new DialerdError('DIALERD_ERR_PBX_DOWN', 'Asterisk EPOCH unreadable');
-      // EPOCH has whole seconds: the middle of that second is the best guess of Asterisk's now.
-      const asteriskNowMs = epoch * 1000 + 500;
+      const asteriskNowMs = ping.status === 200 ? parsePingTimestamp((ping.body as { timestamp?: unknown } | null)?.timestamp) : null;
+      if (asteriskNowMs === null) throw new DialerdError('DIALERD_ERR_PBX_DOWN', `GET /asterisk/ping ${ping.status}: no timestamp`);
       const out = new Map<string, RecalledEnd>();
       ids.forEach((id, i) => {
         const v = values[i]!;

@@ -10,7 +10,8 @@
  * ChannelUserevent `dialerd_amd`, then on to DIALERD_ON_*) and the hangup handler [dialerd-end]
  * (dialplan/asterisk/dialerd-originate.conf) are played, on this process's clock. Global
  * variables: `GET /asterisk/variable` reads plain names only (a function such as DB() reads as
- * empty, as in Asterisk), EPOCH in whole seconds; `POST` without a value deletes.
+ * empty, as in Asterisk), EPOCH in whole seconds; `POST` without a value deletes. `GET
+ * /asterisk/ping` tells the time to the millisecond.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +113,8 @@ export class FakeAriServer {
       const ch = parts[0] === 'channels' && parts[1] ? this.channels.get(parts[1]) : undefined;
       const key = `${req.method} ${parts[0]}${parts.length > 1 ? '/:id' : ''}${parts[2] ? `/${parts[2]}` : ''}`;
       if (parts[0] === 'asterisk' && parts[1] === 'variable') return this.variable(req.method ?? '', url.searchParams, send);
+      // AST_ISO8601_FORMAT (%FT%T.%q%z), this process's clock
+      if (key === 'GET asterisk/:id' && parts[1] === 'ping') return send(200, { asterisk_id: 'fake', ping: 'pong', timestamp: new Date().toISOString().replace('Z', '+0000') });
       switch (key) {
         case 'GET channels':
           return send(200, [...this.channels.values()].map((c) => this.json(c)));
