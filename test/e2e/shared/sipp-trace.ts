@@ -7,6 +7,11 @@ export interface CarrierCall {
   callId: string;
   /** The switch sent a BYE for this call (it hung up an answered call). */
   byeReceived: boolean;
+  /** The carrier answered it (sent 200 OK to the INVITE). */
+  answered: boolean;
+  /** First and last SIP message of the call, ms on SIPp's clock (block timestamps). */
+  firstMs: number;
+  lastMs: number;
 }
 
 /** Every call the carrier received an INVITE for (retransmissions are the same call), in order. */
@@ -18,16 +23,21 @@ export function carrierCalls(messageFile: string): CarrierCall[] {
     return [];
   }
   const calls = new Map<string, CarrierCall>();
-  for (const block of text.split(/^-{10,}.*$/m)) {
-    const m = /message received \[\d+\] bytes :\s*\n\s*(INVITE|BYE) (\S+) SIP\/2\.0([\s\S]*)/.exec(block);
-    if (!m) continue;
-    const callId = /^Call-ID:\s*(.*)$/im.exec(m[3]!)?.[1]?.trim() ?? '';
-    if (m[1] === 'INVITE') {
-      if (!calls.has(callId)) calls.set(callId, { number: /^sip:([^@;]+)/.exec(m[2]!)?.[1] ?? m[2]!, callId, byeReceived: false });
-    } else {
-      const c = calls.get(callId);
-      if (c) c.byeReceived = true;
+  for (const block of text.split(/^(?=-{10,} \d{4}-\d\d-\d\d )/m)) {
+    const head = /^-{10,} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})/.exec(block);
+    if (!head) continue;
+    const ms = Date.parse(`${head[1]}T${head[2]}Z`);
+    const callId = /^Call-ID:\s*(.*)$/im.exec(block)?.[1]?.trim() ?? '';
+    const received = /message received \[\d+\] bytes :\s*\n\s*(\S+) (\S+)/.exec(block);
+    if (received?.[1] === 'INVITE' && !calls.has(callId)) {
+      calls.set(callId, { number: /^sip:([^@;]+)/.exec(received[2]!)?.[1] ?? received[2]!, callId, byeReceived: false, answered: false, firstMs: ms, lastMs: ms });
+      continue;
     }
+    const c = calls.get(callId);
+    if (!c) continue;
+    c.lastMs = Math.max(c.lastMs, ms);
+    if (received?.[1] === 'BYE') c.byeReceived = true;
+    if (/message sent[^\n]*\n\s*SIP\/2\.0 200 /.test(block) && /^CSeq:\s*\d+ INVITE/im.test(block)) c.answered = true;
   }
   return [...calls.values()];
 }
