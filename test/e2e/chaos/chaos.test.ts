@@ -59,9 +59,9 @@ afterAll(async () => {
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Most calls the carrier had at once (a call: its first to its last SIP message). */
+/** Most calls the carrier had at once (a call: its INVITE to its last message but the switch's ACK). */
 function maxSimultaneous(calls: CarrierCall[]): number {
-  const edges = calls.flatMap((c) => [[c.firstMs, 1], [c.lastMs, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = calls.flatMap((c) => [[c.firstMs, 1], [c.endMs, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let max = 0;
   for (const [, d] of edges) max = Math.max(max, (now += d));
@@ -78,6 +78,8 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
   const completed = async (): Promise<boolean> => (await s.getCampaign('chaos').catch(() => null))?.state === 'completed';
   const t0 = Date.now();
   let kills = 0;
+  const timeline: string[] = [];
+  const mark = (what: string): void => void timeline.push(`${what}@${((Date.now() - t0) / 1000).toFixed(1)}`);
   let redisRestarts = 0;
   let asteriskRestarts = 0;
 
@@ -85,6 +87,7 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
   while (kills < KILLS) {
     await wait(3000 + rnd() * 4000);
     if (kills === 3 && redisRestarts === 0) {
+      mark('redis-stop');
       await redis.stop();
       await wait(1500);
       await redis.start();
@@ -92,15 +95,18 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
       await wait(2000);
     }
     if (kills === 6 && asteriskRestarts === 0) {
+      mark('asterisk-stop');
       await asterisk('stop');
       await asterisk('start');
       asteriskRestarts++;
       await wait(2000);
     }
     await daemon.kill();
+    mark('kill');
     kills++;
     if (rnd() < 0.4) await wait(rnd() * 3000);
     daemon = DaemonProcess.start(cfg, [], env);
+    mark('start');
   }
   await until(completed, 'campaign completed', { timeoutMs: 420_000, everyMs: 500 });
   await until(async () => (await asteriskChannels()).length === 0, 'no channel left', 20_000);
@@ -131,7 +137,12 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
     overRules += Math.max(0, mine.length - (PER_RECORD * (1 + REPEATS) + uncounted));
     for (let k = 1; k < mine.length; k++) if (mine[k]!.firstMs < mine[k - 1]!.lastMs) overlaps++;
     const firstAnswer = mine.find((c) => c.answered);
-    if (firstAnswer) calledAfterAnswer += mine.filter((c) => c.firstMs > firstAnswer.firstMs).length;
+    const again = firstAnswer ? mine.filter((c) => c.firstMs > firstAnswer.firstMs).length : 0;
+    calledAfterAnswer += again;
+    if (again > 0) {
+      const t = (ms: number) => ((ms - t0) / 1000).toFixed(1);
+      console.log(`[chaos] called again after answering: ${n} ${JSON.stringify(hist.map((r) => [r.dialId, r.result, t(r.startedAt), t(r.endedAt), r.talkSeconds, r.q850, r.sip, r.action]))}`);
+    }
   }
   const notFinal = records.filter((r) => !r || !isFinal(r.state)).length;
   const results = rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.result]: (m[r.result] ?? 0) + 1 }), {});
@@ -142,6 +153,7 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
       `not final ${notFinal}, calls without a row ${callsWithoutRow}, rows without a call ${rowsWithoutCall}, overlapping calls ${overlaps}, ` +
       `calls beyond the rules ${overRules}, called again after answering ${calledAfterAnswer}`,
   );
+  console.log(`[chaos] timeline ${timeline.join(' ')}`);
 
   expect(kills).toBeGreaterThanOrEqual(KILLS);
   expect(notFinal).toBe(0);

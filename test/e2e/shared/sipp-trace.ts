@@ -12,6 +12,11 @@ export interface CarrierCall {
   /** First and last SIP message of the call, ms on SIPp's clock (block timestamps). */
   firstMs: number;
   lastMs: number;
+  /**
+   * Its last message other than the switch's ACK: when the call was over for the carrier (the
+   * switch frees its channel on sending CANCEL or on the final response, not on its own ACK).
+   */
+  endMs: number;
 }
 
 /** Every call the carrier received an INVITE for (retransmissions are the same call), in order. */
@@ -30,12 +35,13 @@ export function carrierCalls(messageFile: string): CarrierCall[] {
     const callId = /^Call-ID:\s*(.*)$/im.exec(block)?.[1]?.trim() ?? '';
     const received = /message received \[\d+\] bytes :\s*\n\s*(\S+) (\S+)/.exec(block);
     if (received?.[1] === 'INVITE' && !calls.has(callId)) {
-      calls.set(callId, { number: /^sip:([^@;]+)/.exec(received[2]!)?.[1] ?? received[2]!, callId, byeReceived: false, answered: false, firstMs: ms, lastMs: ms });
+      calls.set(callId, { number: /^sip:([^@;]+)/.exec(received[2]!)?.[1] ?? received[2]!, callId, byeReceived: false, answered: false, firstMs: ms, lastMs: ms, endMs: ms });
       continue;
     }
     const c = calls.get(callId);
     if (!c) continue;
     c.lastMs = Math.max(c.lastMs, ms);
+    if (received?.[1] !== 'ACK') c.endMs = Math.max(c.endMs, ms);
     if (received?.[1] === 'BYE') c.byeReceived = true;
     if (/message sent[^\n]*\n\s*SIP\/2\.0 200 /.test(block) && /^CSeq:\s*\d+ INVITE/im.test(block)) c.answered = true;
   }
