@@ -140,9 +140,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       const r = remembered.get(d.dialId);
       log.info({ dialId: d.dialId, remembered: r !== undefined }, 'channel gone while ARI was away; settling the dial');
       if (r) settle(d, recalledEnd(d, r));
-      else {
-        settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
-      }
+      else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
     }
     for (const ch of live) if (!byChannel.has(ch.id)) adopt(ch);
   }
