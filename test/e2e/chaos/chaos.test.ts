@@ -115,7 +115,11 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
     daemon = DaemonProcess.start(cfg, [], env);
     mark('start');
   }
-  await until(completed, 'campaign completed', { timeoutMs: 420_000, everyMs: 500 });
+  await until(completed, 'campaign completed', { timeoutMs: 420_000, everyMs: 500 }).catch(async (err: unknown) => {
+    // say why it stalled (e.g. paused by a guard) next to the timeline
+    console.log(`[chaos] stalled: ${JSON.stringify(await s.getCampaign('chaos').catch(() => null))}; timeline ${timeline.join(' ')}`);
+    throw err;
+  });
   await until(async () => (await asteriskChannels()).length === 0, 'no channel left', 20_000);
   daemon.signal('SIGTERM');
   await daemon.waitExit(20_000);
