@@ -408,6 +408,8 @@ export class Engine extends EventEmitter {
     d.verdict = verdict;
     const s = await this.persistSettle(d, () => dialOutcome(d, d.realEnd ?? { at, facts: f }, this.control.campaigns.get(d.spec.id)?.status.state === 'completed'));
     if (!s) return; // stopped: still in the store's live dials
+    // Persisted: the PBX's memory of this end (port: recallEnds) is no longer needed.
+    d.pbx.forgetEnds([d.id]).catch((err: unknown) => this.deps.logger.debug({ dialId: d.id, err }, 'forgetting the end at the PBX failed'));
     await this.tails.run(() => this.afterSettle(d, s));
   }
 
@@ -467,7 +469,7 @@ export class Engine extends EventEmitter {
   // ---- restart reconciliation (reconcile.ts) ---------------------------------------------
 
   /** Adopt the store's live dials the PBX still has, settle the others `lost`; see reconcile.ts. */
-  reconcile(pbxName: string): Promise<{ adopted: number; lost: number }> {
+  reconcile(pbxName: string): Promise<{ adopted: number; recalled: number; lost: number }> {
     return reconcilePbx(
       { deps: this.deps, campaigns: this.control.campaigns, caps: this.caps, dials: this.dials, early: this.early, settle: (d, at, f, v) => this.settle(d, at, f, v) },
       pbxName,

@@ -40,6 +40,23 @@
  *   set back from the instant the hangup event arrived).
  * - `liveDials()` answers what the PBX has right now; it rejects with `DIALERD_ERR_PBX_DOWN`
  *   when the link is not `up`.
+ *
+ * Memory of ends: recallEnds(dialIds) / forgetEnds(dialIds)
+ * - The PBX itself keeps how each of our dials ended (cause, SIP code, progress, answer and talk
+ *   time), armed by the adapter at originate with nothing from contact data, so that an end no
+ *   adapter heard (the daemon was down or restarting, or the link was) is settled with its real
+ *   result instead of `lost`.
+ * - `recallEnds(ids)` answers `{ at, facts }` for each id whose end the PBX remembers. `at` and
+ *   `facts.answeredAt` are on our clock: now, set back by the PBX's own difference between its
+ *   clock now and its end (answer) instant. Ids still live, unknown, or not remembered (the PBX
+ *   restarted, the dial ended before its memory was armed) are absent. Reading does not forget.
+ *   Rejects with `DIALERD_ERR_PBX_DOWN` when the link is not `up`.
+ * - `forgetEnds(ids)` deletes those memories; the engine calls it once a dial's settle is
+ *   persisted (so a crash between the end and the write still finds the memory). Unknown ids are
+ *   ignored; rejects with `DIALERD_ERR_PBX_DOWN` when the link is not `up` (the memory then stays:
+ *   each is a few hundred bytes, and the PBX drops them when it restarts).
+ * - An adapter that held a dial across a link drop and finds it gone when the link is back settles
+ *   it from this memory too; only a dial the PBX does not remember ends with `outcomeLost`.
  */
 
 export interface DialRequest {
@@ -109,6 +126,12 @@ export interface EndFacts {
   farEndResponded: boolean | null;
 }
 
+/** A dial's end as the PBX remembered it (recallEnds): instants on our clock. */
+export interface RecalledEnd {
+  at: number;
+  facts: EndFacts;
+}
+
 export type PbxEvent =
   | { type: 'progress'; dialId: string; at: number }
   | { type: 'answered'; dialId: string; at: number }
@@ -135,6 +158,10 @@ export interface PbxAdapter {
   hangup(dialId: string): Promise<void>;
   /** The dialIds of ours the PBX has live right now (for reconciliation). Rejects when down. */
   liveDials(): Promise<string[]>;
+  /** How the PBX remembers dials of ours ended (see the header); absent ids are not remembered. */
+  recallEnds(dialIds: readonly string[]): Promise<Map<string, RecalledEnd>>;
+  /** Delete the PBX's memory of these ends (after their settles are persisted). */
+  forgetEnds(dialIds: readonly string[]): Promise<void>;
   /** Subscribe; returns the unsubscribe function. */
   on(listener: PbxListener): () => void;
 }

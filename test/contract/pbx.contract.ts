@@ -286,10 +286,53 @@ export function pbxContract(name: string, makeHarness: () => Promise<PbxHarness>
       markNow();
       await h.linkUp();
       await status('up');
-      await ended(req.dialId);
+      const end = await ended(req.dialId);
+      // The PBX remembered how it ended (the far end hung up): not a lost outcome.
+      expect(end.facts.outcomeLost).toBe(false);
+      expect(end.facts.soft).toBe(false);
       await barrier();
       inOrder(req.dialId);
       expect(await h.pbx.liveDials()).toEqual([]);
+    });
+
+    it('the PBX remembers an ended dial until forgotten; live, unknown and forgotten ids are absent', async () => {
+      const req = h.request('busy');
+      await h.pbx.originate(req);
+      const end = await ended(req.dialId);
+      const live = await ringing();
+      const mem = await h.pbx.recallEnds([req.dialId, live.dialId, 'never-originated-0002']);
+      expect([...mem.keys()]).toEqual([req.dialId]);
+      const got = mem.get(req.dialId)!;
+      expect({ q850: got.facts.q850, sip: got.facts.sip, outcomeLost: got.facts.outcomeLost }).toEqual({ q850: end.facts.q850, sip: end.facts.sip, outcomeLost: false });
+      expect(Math.abs(got.at - end.at)).toBeLessThanOrEqual(2000);
+      expect(got.at).toBeLessThanOrEqual(h.now());
+      // Reading does not forget; forgetting does, and unknown ids are ignored.
+      expect((await h.pbx.recallEnds([req.dialId])).has(req.dialId)).toBe(true);
+      await h.pbx.forgetEnds([req.dialId, 'never-originated-0003']);
+      expect((await h.pbx.recallEnds([req.dialId])).size).toBe(0);
+      await h.pbx.hangup(live.dialId);
+      await ended(live.dialId);
+    });
+
+    it('an answered dial that ends while the link is down is remembered with its answer and talk time on our clock', async () => {
+      const req = h.request('answer');
+      await h.pbx.originate(req);
+      const answered = await waitType(req.dialId, 'answered');
+      markNow();
+      await h.linkDown();
+      await status('down');
+      await expect(h.pbx.recallEnds([req.dialId])).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+      await h.endAtPbx(req.dialId);
+      markNow();
+      await h.linkUp();
+      await status('up');
+      const end = await ended(req.dialId);
+      const got = (await h.pbx.recallEnds([req.dialId])).get(req.dialId)!;
+      expect(got.facts.answeredAt).not.toBeNull();
+      expect(Math.abs(got.facts.answeredAt! - answered.at)).toBeLessThanOrEqual(2000);
+      expect(got.at).toBeGreaterThanOrEqual(got.facts.answeredAt!);
+      expect(end.facts.outcomeLost).toBe(false);
+      await h.pbx.forgetEnds([req.dialId]);
     });
   });
 }

@@ -4,7 +4,7 @@
  * ends and link changes happen. Used to prove the engine's caps under any event order.
  */
 import { DialerdError } from '../../src/lib/errors.ts';
-import { emptyEndFacts, type DialRequest, type EndFacts, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener } from '../../src/pbx/port.ts';
+import { emptyEndFacts, type DialRequest, type EndFacts, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener, type RecalledEnd } from '../../src/pbx/port.ts';
 
 export interface PendingDial {
   req: DialRequest;
@@ -20,6 +20,8 @@ export class ManualPbx implements PbxAdapter {
   private readonly listeners = new Set<PbxListener>();
   readonly dials = new Map<string, PendingDial>();
   readonly originated: DialRequest[] = [];
+  /** The PBX's memory of ends (port: recallEnds), kept until forgotten. */
+  readonly remembered = new Map<string, RecalledEnd>();
 
   constructor(name = 'manual', private readonly now: () => number = () => 0) {
     this.name = name;
@@ -42,6 +44,14 @@ export class ManualPbx implements PbxAdapter {
   async liveDials(): Promise<string[]> {
     if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
     return [...this.dials.values()].filter((d) => !d.ended).map((d) => d.req.dialId);
+  }
+  async recallEnds(dialIds: readonly string[]): Promise<Map<string, RecalledEnd>> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    return new Map(dialIds.flatMap((id) => (this.remembered.has(id) ? [[id, this.remembered.get(id)!] as const] : [])));
+  }
+  async forgetEnds(dialIds: readonly string[]): Promise<void> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    for (const id of dialIds) this.remembered.delete(id);
   }
   /** The port (src/pbx/port.ts): a live dialId resolves and sends nothing, an ended one is refused. */
   originate(req: DialRequest): Promise<void> {
@@ -80,13 +90,22 @@ export class ManualPbx implements PbxAdapter {
     d.ended = true;
     d.reject(new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', 'test'));
   }
+  private readonly answeredAt = new Map<string, number>();
   answer(dialId: string): void {
+    this.answeredAt.set(dialId, this.now());
     this.emit({ type: 'answered', dialId, at: this.now() });
   }
   end(dialId: string, f: Partial<EndFacts> = {}): void {
+    const facts = this.endQuietly(dialId, f);
+    this.emit({ type: 'ended', dialId, at: this.now(), facts });
+  }
+  /** The dial ends at the PBX and no event reaches the adapter (nobody listened): only the PBX's memory of ends has it. */
+  endQuietly(dialId: string, f: Partial<EndFacts> = {}): EndFacts {
     const d = this.dials.get(dialId);
     if (d) d.ended = true;
-    this.emit({ type: 'ended', dialId, at: this.now(), facts: { ...emptyEndFacts(), ...f } });
+    const facts = { ...emptyEndFacts(), ...f };
+    this.remembered.set(dialId, { at: this.now(), facts: { ...facts, answeredAt: facts.answeredAt ?? this.answeredAt.get(dialId) ?? null } });
+    return facts;
   }
   setLink(s: PbxLinkStatus): void {
     if (s === this.link) return;

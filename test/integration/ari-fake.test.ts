@@ -46,13 +46,19 @@ describe('dial state', () => {
     const end = out[1]!;
     expect(end.type === 'ended' && [end.facts.q850, end.facts.sip, end.facts.ringTimeoutHit]).toEqual([17, 486, false]);
   });
-  it('asks for AMD on answer when the campaign wants it, then for on_answer once AMD reports', () => {
+  it("takes AMD's verdict from the dialplan's dialerd_amd user event, once, and only Asterisk's words", () => {
     const d = newDial(dialRequest('PJSIP/x', { dialId: 'd1', amd: { enabled: true, params: {} } }), 'd1', 0);
-    const first = applyEvent(d, parseAriEvent(JSON.stringify({ type: 'StasisStart', channel: ch('Up'), args: ['dialed'] }))!, 500);
-    expect([first.out.map((e) => e.type), first.step]).toEqual([['answered'], 'continue-amd']);
-    const amd = applyEvent(d, parseAriEvent(JSON.stringify({ type: 'StasisStart', channel: ch('Up'), args: ['amd', 'MACHINE', 'MAXWORDS-3-2'] }))!, 2500);
-    expect(amd.step).toBe('continue-answer');
+    const ev = (userevent: Record<string, unknown>, eventname = 'dialerd_amd') => parseAriEvent(JSON.stringify({ type: 'ChannelUserevent', eventname, channel: ch('Up'), userevent }))!;
+    expect(applyEvent(d, ev({ status: 'HUMAN' }, 'other_event'), 400).out).toEqual([]);
+    const up = applyEvent(d, parseAriEvent(JSON.stringify({ type: 'ChannelStateChange', channel: ch('Up') }))!, 500);
+    expect(up.out.map((e) => e.type)).toEqual(['answered']);
+    const amd = applyEvent(d, ev({ eventname: 'dialerd_amd', status: 'MACHINE', cause: 'MAXWORDS-3-2' }), 2500);
     expect(amd.out).toEqual([{ type: 'amd', dialId: 'd1', at: 2500, status: 'MACHINE', cause: 'MAXWORDS-3-2' }]);
+    expect(applyEvent(d, ev({ status: 'HUMAN' }), 2600).out).toEqual([]);
+    const odd = newDial(dialRequest('PJSIP/x', { dialId: 'd2', amd: { enabled: true, params: {} } }), 'd2', 0);
+    const out = applyEvent(odd, ev({ status: '\u001b[31mHUMAN', cause: 'x,y' }), 900).out;
+    expect(out.map((e) => e.type)).toEqual(['answered', 'amd']);
+    expect(out[1]).toMatchObject({ status: 'NOTSURE', cause: null });
   });
   it('rejects garbage frames', () => {
     expect(parseAriEvent('not json')).toBeNull();

@@ -80,7 +80,13 @@ describe('hostile contact columns', () => {
       DIALERD_VAR_DIALERD_DIAL: 'not-ours',
       DIALERD_APP: 'dialerd',
       DIALERD_DIAL: req.dialId,
+      DIALERD_ON_CONTEXT: 'dialerd',
+      DIALERD_ON_EXTEN: 's',
+      DIALERD_ON_PRIORITY: '1',
+      DIALERD_AMD: '1',
       AMD_PARAMS: ',,,5000',
+      // ours, whatever the contact row said under that name
+      'CHANNEL(hangup_handler_push)': 'dialerd-end,s,1',
     });
     expect(query.callerId).toBe('+74950000000');
   });

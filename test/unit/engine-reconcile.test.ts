@@ -67,6 +67,28 @@ describe('restart reconciliation', () => {
     expect(row!.action).toBe('retry_after');
   });
 
+  it('a dial that ended while no engine listened is settled with the end the PBX remembers, and the memory is forgotten', async () => {
+    const { engine, store, pbx, scheduler } = await restartWithLiveDial();
+    const endedAt = scheduler.now();
+    pbx.endQuietly('d1', { ...BUSY, progress: true });
+    await engine.begin();
+    await settle();
+    expect(await rows(store)).toEqual([['d1', 'busy']]);
+    const [row] = await allHistory(store, {});
+    expect(row!.endedAt).toBe(endedAt);
+    expect(pbx.remembered.has('d1')).toBe(false);
+  });
+
+  it('an answered call that ended while no engine listened keeps its talk time', async () => {
+    const { engine, store, pbx, scheduler } = await restartWithLiveDial();
+    pbx.endQuietly('d1', { q850: 16, answeredAt: scheduler.now() - 90_000 });
+    await engine.begin();
+    await settle();
+    expect(await rows(store)).toEqual([['d1', 'answered']]);
+    const [row] = await allHistory(store, {});
+    expect(row!.talkSeconds).toBe(90);
+  });
+
   it('an end that arrived before reconciliation began wins: busy, not lost', async () => {
     const { engine, store, pbx } = await restartWithLiveDial();
     pbx.end('d1', BUSY);

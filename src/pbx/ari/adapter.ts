@@ -8,12 +8,13 @@
 import type { Clock } from '../../domain/types.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { DialRequest, PbxAdapter, PbxEvent, PbxLinkStatus, PbxListener } from '../port.ts';
+import type { DialRequest, PbxAdapter, PbxEvent, PbxLinkStatus, PbxListener, RecalledEnd } from '../port.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
 import { eventChannel } from './ari-types.ts';
 import { DEFAULT_BACKOFF } from '../../lib/backoff.ts';
 import { createAriConnection } from './connection.ts';
 import { adoptedDial, applyEvent, goneFacts, newDial, type DialState } from './dial-state.ts';
+import { createEndMemory } from './end-memory.ts';
 import { originate } from './originate.ts';
 import { ariBaseUrl, AriTransportError, createAriRest, errorMessage } from './rest.ts';
 
@@ -35,9 +36,9 @@ export interface AriDeps {
   tuning?: { pingMs?: number; requestTimeoutMs?: number; maxSockets?: number; verifyAfterMs?: number };
 }
 
-/** The dialplan context that runs AMD() (dialplan/asterisk/dialerd-amd.conf). */
-export const AMD_CONTEXT = 'dialerd-amd';
 const RECENT_MAX = 10_000;
+/** The event types dialerd reads (app event filter: subscribeAll would send every event of the switch). */
+const EVENT_TYPES = ['ChannelStateChange', 'Dial', 'ChannelHangupRequest', 'ChannelDestroyed', 'ChannelUserevent'];
 
 export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
   const log = deps.logger.child({ pbx: cfg.name });
@@ -80,26 +81,16 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     return d;
   }
 
-  async function post(path: string, query: Record<string, string>): Promise<void> {
+  const memory = createEndMemory(rest, () => deps.clock.now(), (dialId) => log.warn({ dialId }, 'Asterisk remembered an end in an unknown format; ignored'));
+
+  /** subscribeAll sends every event of the switch: keep to the types we read (best effort: we filter anyway). */
+  async function narrowEvents(): Promise<void> {
     try {
-      const r = await rest.call('POST', path, { query });
-      if (r.status >= 300 && r.status !== 404) log.warn({ path, status: r.status, body: r.body }, 'ARI request refused');
+      const r = await rest.call('PUT', `/applications/${encodeURIComponent(cfg.app)}/eventFilter`, { body: { allowed: EVENT_TYPES.map((type) => ({ type })) } });
+      if (r.status >= 300) log.warn({ status: r.status, body: r.body }, 'ARI event filter refused');
     } catch (err) {
-      log.warn({ err, path }, 'ARI request failed');
+      log.warn({ err }, 'ARI event filter failed');
     }
-  }
-
-  /** Keeps events flowing for a channel that left Stasis (AMD, on_answer) or that we adopted. */
-  const subscribe = (channelId: string): Promise<void> =>
-    post(`/applications/${encodeURIComponent(cfg.app)}/subscription`, { eventSource: `channel:${channelId}` });
-
-  async function carryOut(d: DialState, step: 'continue-amd' | 'continue-answer'): Promise<void> {
-    const path = `/channels/${encodeURIComponent(d.channelId)}/continue`;
-    const to = step === 'continue-amd' ? { context: AMD_CONTEXT, extension: 's', priority: 1 } : d.req?.onAnswer;
-    if (!to || !to.context) return;
-    // Asterisk keeps an originating app subscribed after the channel leaves Stasis; the explicit
-    // subscription is belt and braces (and what an adopted channel relies on), so it need not go first.
-    await Promise.all([subscribe(d.channelId), post(path, { context: to.context, extension: to.extension, priority: String(to.priority) })]);
   }
 
   function onEvent(e: AriEvent): void {
@@ -111,12 +102,10 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       d = adopt(ch) ?? undefined;
       if (!d) return;
     }
-    const { out, step } = applyEvent(d, e, deps.clock.now());
-    for (const pe of out) {
+    for (const pe of applyEvent(d, e, deps.clock.now()).out) {
       if (pe.type === 'ended') settle(d, pe);
       else emit(pe);
     }
-    if (step !== 'none') void carryOut(d, step);
   }
 
   async function listOurs(): Promise<AriChannel[]> {
@@ -127,19 +116,33 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     return [...byId.values()];
   }
 
-  /** After every (re)connect: settle dials whose channels are gone, adopt ours we did not know. */
+  /** Asterisk's memory of these dials' ends; none when it cannot be read (they end lost). */
+  async function recallQuietly(dialIds: string[]): Promise<Map<string, RecalledEnd>> {
+    if (dialIds.length === 0) return new Map();
+    try {
+      return await memory.recall(dialIds);
+    } catch (err) {
+      log.warn({ err, dials: dialIds.length }, 'could not read the memory of ends');
+      return new Map();
+    }
+  }
+
+  /** After every (re)connect: settle dials whose channels are gone (with the end Asterisk remembers), adopt ours we did not know. */
   async function reconcile(): Promise<void> {
+    await narrowEvents();
     const live = await listOurs();
     const liveIds = new Set(live.map((c) => c.id));
-    for (const d of [...byChannel.values()]) {
-      if (d.pending || liveIds.has(d.channelId)) continue;
-      log.info({ dialId: d.dialId }, 'channel gone while ARI was away; settling the dial');
-      settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
+    const gone = [...byChannel.values()].filter((d) => !d.pending && !liveIds.has(d.channelId));
+    const remembered = await recallQuietly(gone.map((d) => d.dialId));
+    for (const d of gone) {
+      // an event may have settled it while the memory was read
+      if (d.ended || byChannel.get(d.channelId) !== d) continue;
+      const r = remembered.get(d.dialId);
+      log.info({ dialId: d.dialId, remembered: r !== undefined }, 'channel gone while ARI was away; settling the dial');
+      if (r) settle(d, recalledEnd(d, r));
+      else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
     }
-    for (const ch of live) {
-      if (!byChannel.has(ch.id)) adopt(ch);
-      await subscribe(ch.id);
-    }
+    for (const ch of live) if (!byChannel.has(ch.id)) adopt(ch);
   }
 
   /** An originate whose answer was lost: if Asterisk never reported the channel, it never existed. */
@@ -149,14 +152,24 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       if (d.ended || d.seen || byChannel.get(d.channelId) !== d) return;
       try {
         const r = await rest.call('GET', `/channels/${encodeURIComponent(d.channelId)}`);
-        if (r.status === 404 && !d.seen && !d.ended) {
-          settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'originate lost', true) });
-        }
+        if (r.status !== 404 || d.seen || d.ended) return;
+        // the hangup handler is pushed at channel creation: a channel that existed left its end
+        const end = (await recallQuietly([d.dialId])).get(d.dialId);
+        if (d.seen || d.ended || byChannel.get(d.channelId) !== d) return;
+        if (end) settle(d, recalledEnd(d, end));
+        else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'originate lost', true) });
       } catch {
         /* still unknown; the next reconciliation decides */
       }
     }, t.verifyAfterMs ?? 3000);
     timers.add(timer);
+  }
+
+  /** A remembered end as this dial's `ended`: never before what we already said of it. */
+  function recalledEnd(d: DialState, r: RecalledEnd): PbxEvent & { type: 'ended' } {
+    const at = Math.max(r.at, d.lastAt);
+    const answeredAt = d.answerEmitted ? null : r.facts.answeredAt === null ? d.answeredAt : Math.min(at, Math.max(d.startedAt, r.facts.answeredAt));
+    return { type: 'ended', dialId: d.dialId, at, facts: { ...r.facts, soft: d.hungUpByUs, answeredAt } };
   }
 
   const conn = createAriConnection({
@@ -242,6 +255,16 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     async liveDials() {
       requireUp();
       return (await listOurs()).map((ch) => byChannel.get(ch.id)?.dialId ?? ch.channelvars?.DIALERD_DIAL ?? ch.id);
+    },
+    async recallEnds(dialIds: readonly string[]) {
+      requireUp();
+      const live = new Set(byDial.keys());
+      // a dial still live here has no end to remember yet
+      return memory.recall(dialIds.filter((id) => !live.has(id)));
+    },
+    async forgetEnds(dialIds: readonly string[]) {
+      requireUp();
+      await memory.forget(dialIds);
     },
     on(listener: PbxListener) {
       listeners.add(listener);

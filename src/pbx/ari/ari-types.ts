@@ -23,6 +23,8 @@ export type AriEvent =
   | (AriEventBase & { type: 'Dial'; peer: AriChannel; caller?: AriChannel; dialstatus: string })
   | (AriEventBase & { type: 'ChannelHangupRequest'; channel: AriChannel; cause?: number; soft?: boolean; tech_cause?: number })
   | (AriEventBase & { type: 'ChannelDestroyed'; channel: AriChannel; cause: number; cause_txt?: string; tech_cause?: number })
+  /** UserEvent() in the dialplan; `userevent` holds its `key: value` pairs (and eventname). */
+  | (AriEventBase & { type: 'ChannelUserevent'; channel: AriChannel; eventname: string; userevent?: Record<string, unknown> })
   | (AriEventBase & { type: 'other'; channel?: AriChannel });
 
 /** The channel an event is about (Dial events name it `peer`). */
@@ -48,6 +50,9 @@ export function parseAriEvent(raw: string): AriEvent | null {
     case 'ChannelHangupRequest':
     case 'ChannelDestroyed':
       return typeof e.channel?.id === 'string' ? e : null;
+    case 'ChannelUserevent':
+      // a user event may come from a bridge or endpoint: only a channel's is ours to read
+      return typeof e.channel?.id === 'string' && typeof e.eventname === 'string' ? e : { ...(o as object), type: 'other', channel: undefined } as AriEvent;
     case 'Dial':
       return typeof e.peer?.id === 'string' ? e : null;
     default:

@@ -2,7 +2,10 @@
  * The events WebSocket and its supervisor: connect, keep it alive with pings, reconnect forever
  * with backoff + jitter, and own the link status (changed in exactly one place).
  * Asterisk registers our Stasis application while this socket is open, which is why originates
- * are only allowed when the status is `up`.
+ * are only allowed when the status is `up`. `subscribeAll`: our calls run in the dialplan, not in
+ * the app, and only a subscription to everything has no gap between a channel's creation and
+ * its first events (an explicit channel subscription can only follow the originate); the adapter
+ * narrows the types with the app's event filter and keeps the channels marked as ours.
  */
 import WebSocket from 'ws';
 import type { Logger } from '../../lib/logger.ts';
@@ -42,7 +45,7 @@ export function createAriConnection(o: ConnectionOptions): AriConnection {
   let pingTimer: NodeJS.Timeout | null = null;
   const pingMs = o.pingMs ?? 5000;
   const random = o.random ?? Math.random;
-  const wsUrl = `${o.baseUrl.replace(/^http/, 'ws')}/events?app=${encodeURIComponent(o.app)}&subscribeAll=false`;
+  const wsUrl = `${o.baseUrl.replace(/^http/, 'ws')}/events?app=${encodeURIComponent(o.app)}&subscribeAll=true`;
   const auth = 'Basic ' + Buffer.from(`${o.username}:${o.password}`).toString('base64');
 
   function setStatus(next: PbxLinkStatus, reason: string | null): void {

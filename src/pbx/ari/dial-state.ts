@@ -1,6 +1,7 @@
 /**
  * One dial's state, folded from ARI events into the port's raw-fact events. Pure: instants are
- * passed in, and what to do next in Asterisk comes back as a `step` for the adapter to carry out.
+ * passed in. The call itself runs in the dialplan ([dialerd-originate]): AMD's verdict arrives as
+ * the ChannelUserevent `dialerd_amd`.
  */
 import type { DialRequest, EndFacts, PbxEvent } from '../port.ts';
 import { emptyEndFacts } from '../port.ts';
@@ -13,6 +14,8 @@ export interface DialState {
   /** null for a channel adopted after a restart (we no longer know its request). */
   req: DialRequest | null;
   startedAt: number;
+  /** The instant of the last event emitted for it (a recalled end is never earlier). */
+  lastAt: number;
   progressed: boolean;
   answeredAt: number | null;
   /** An `answered` event went out; otherwise a known answer (adoption) goes into the end facts. */
@@ -28,12 +31,9 @@ export interface DialState {
   ended: boolean;
 }
 
-/** What the adapter must do in Asterisk after an event. */
-export type Step = 'none' | 'continue-amd' | 'continue-answer';
-
 export function newDial(req: DialRequest, channelId: string, now: number): DialState {
   return {
-    dialId: req.dialId, channelId, req, startedAt: now, progressed: false, answeredAt: null, answerEmitted: false,
+    dialId: req.dialId, channelId, req, startedAt: now, lastAt: now, progressed: false, answeredAt: null, answerEmitted: false,
     amdDone: false, hangupRequested: false, hangupTechCause: null, hungUpByUs: false, seen: false, pending: true, ended: false,
   };
 }
@@ -42,7 +42,7 @@ export function newDial(req: DialRequest, channelId: string, now: number): DialS
 export function adoptedDial(dialId: string, channelId: string, channelState: string, now: number): DialState {
   const up = channelState === 'Up';
   return {
-    dialId, channelId, req: null, startedAt: now, progressed: up, answeredAt: up ? now : null, answerEmitted: false,
+    dialId, channelId, req: null, startedAt: now, lastAt: now, progressed: up, answeredAt: up ? now : null, answerEmitted: false,
     amdDone: false, hangupRequested: false, hangupTechCause: null, hungUpByUs: false, seen: true, pending: false, ended: false,
   };
 }
@@ -52,11 +52,17 @@ const RINGING_DIALSTATUS = new Set(['RINGING', 'PROGRESS']);
 /** Asterisk ends an unanswered originate at `timeout` s; allow for scheduling slack. */
 const RING_TIMEOUT_SLACK_MS = 500;
 
-export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEvent[]; step: Step } {
+/** The UserEvent name [dialerd-originate] sends AMD()'s verdict under. */
+export const AMD_EVENT = 'dialerd_amd';
+/** AMDSTATUS / AMDCAUSE are Asterisk's words: anything else is not taken from an event. */
+const AMD_WORD = /^[A-Z][A-Z0-9-]{0,63}$/;
+const amdWord = (v: unknown): string | null => (typeof v === 'string' && AMD_WORD.test(v.trim()) ? v.trim() : null);
+
+export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEvent[] } {
   const out: PbxEvent[] = [];
-  let step: Step = 'none';
-  if (d.ended) return { out, step };
+  if (d.ended) return { out };
   d.seen = true;
+  d.lastAt = now;
   const answer = (): void => {
     if (d.answeredAt !== null) return;
     d.answeredAt = now;
@@ -80,17 +86,11 @@ export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEv
       d.hangupRequested = true;
       if (typeof e.tech_cause === 'number') d.hangupTechCause = e.tech_cause;
       break;
-    case 'StasisStart':
-      answer(); // an originate with app= only enters Stasis once answered
-      if (e.args[0] === 'amd') {
-        if (!d.amdDone) {
-          d.amdDone = true;
-          out.push({ type: 'amd', dialId: d.dialId, at: now, status: e.args[1] ?? 'NOTSURE', cause: e.args[2] || null });
-        }
-        step = 'continue-answer';
-      } else if (d.req) {
-        step = d.req.amd.enabled && !d.amdDone ? 'continue-amd' : 'continue-answer';
-      }
+    case 'ChannelUserevent':
+      if (e.eventname !== AMD_EVENT || d.amdDone) break;
+      answer(); // AMD runs only once the call is answered
+      d.amdDone = true;
+      out.push({ type: 'amd', dialId: d.dialId, at: now, status: amdWord(e.userevent?.status) ?? 'NOTSURE', cause: amdWord(e.userevent?.cause) });
       break;
     case 'ChannelDestroyed':
       d.ended = true;
@@ -99,7 +99,7 @@ export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEv
     default:
       break;
   }
-  return { out, step };
+  return { out };
 }
 
 function endFacts(d: DialState, e: Extract<AriEvent, { type: 'ChannelDestroyed' }>, now: number): EndFacts {

@@ -1,2 +1,2 @@
-export { createAriAdapter, AMD_CONTEXT, type AriConfig, type AriDeps } from './adapter.ts';
+export { createAriAdapter, type AriConfig, type AriDeps } from './adapter.ts';
 export { amdParamString, AMD_PARAM_ORDER } from './amd.ts';

@@ -2,11 +2,17 @@
  * POST /channels/{id}: our own channel id per dial, so nothing can create the same call twice.
  * A 409 means the id is taken by another channel (never by an earlier try of ours: we do not
  * replay an originate whose fate is unknown), so it is retried with a fresh id.
+ *
+ * The call goes into the dialplan ([dialerd-originate], dialplan/asterisk/dialerd-originate.conf),
+ * not into our Stasis app: an answer while dialerd is away still reaches AMD and `on_answer`.
+ * dialerd follows it through the events WebSocket's subscribeAll (connection.ts), and the hangup
+ * handler pushed here remembers its end (end-memory.ts).
  */
 import { asteriskVarName, dialVars } from '../../domain/vars.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import type { DialRequest } from '../port.ts';
 import { amdParamString } from './amd.ts';
+import { END_HANDLER, isSafeDialId } from './end-memory.ts';
 import { AriTransportError, errorMessage, type AriRest } from './rest.ts';
 
 /** The outcome the adapter acts on. `unknown`: Asterisk may have the call (timeout, reset). */
@@ -24,11 +30,31 @@ export interface OriginateDeps {
   onUnknownParams: (names: string[]) => void;
 }
 
+/** The dialplan context every dial is originated into. */
+export const ORIGINATE_CONTEXT = 'dialerd-originate';
+/**
+ * `on_answer` reaches the dialplan as the arguments of Goto(): a comma, parenthesis, `$`, `;` or
+ * space would reshape it, so only these characters pass.
+ */
+const DIALPLAN_CONTEXT = /^[A-Za-z0-9_-]{1,79}$/;
+const DIALPLAN_EXTEN = /^[A-Za-z0-9_+*#.-]{1,79}$/;
+
+/** Why this request cannot be originated as it is (null: it can). */
+function refusal(req: DialRequest): string | null {
+  if (!isSafeDialId(req.dialId)) return `dial id ${JSON.stringify(req.dialId.slice(0, 40))} has characters Asterisk variable names cannot carry`;
+  const to = req.onAnswer;
+  if (!DIALPLAN_CONTEXT.test(to.context)) return `on_answer.context ${JSON.stringify(to.context.slice(0, 40))}: only letters, digits, _ and - are allowed`;
+  if (!DIALPLAN_EXTEN.test(to.extension)) return `on_answer.extension ${JSON.stringify(to.extension.slice(0, 40))}: only letters, digits and _ + * # . - are allowed`;
+  if (!Number.isInteger(to.priority) || to.priority < 1) return `on_answer.priority ${to.priority} is not a positive integer`;
+  return null;
+}
+
 export function originateBody(req: DialRequest, app: string): { query: Record<string, string>; body: unknown } {
   const query: Record<string, string> = {
     endpoint: req.endpoint,
-    app,
-    appArgs: 'dialed',
+    context: ORIGINATE_CONTEXT,
+    extension: 's',
+    priority: '1',
     timeout: String(Math.max(1, Math.round(req.ringTimeoutSeconds))),
   };
   if (req.callerId) query.callerId = req.callerId;
@@ -38,11 +64,20 @@ export function originateBody(req: DialRequest, app: string): { query: Record<st
   for (const [k, v] of Object.entries(dialVars(req.vars))) variables[asteriskVarName(k)] = v;
   variables.DIALERD_APP = app;
   variables.DIALERD_DIAL = req.dialId;
-  if (req.amd.enabled) variables.AMD_PARAMS = amdParamString(req.amd.params).value;
+  variables.DIALERD_ON_CONTEXT = req.onAnswer.context;
+  variables.DIALERD_ON_EXTEN = req.onAnswer.extension;
+  variables.DIALERD_ON_PRIORITY = String(req.onAnswer.priority);
+  if (req.amd.enabled) {
+    variables.DIALERD_AMD = '1';
+    variables.AMD_PARAMS = amdParamString(req.amd.params).value;
+  }
+  variables['CHANNEL(hangup_handler_push)'] = END_HANDLER;
   return { query, body: { variables } };
 }
 
 export async function originate(req: DialRequest, d: OriginateDeps): Promise<OriginateOutcome> {
+  const refused = refusal(req);
+  if (refused) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', refused);
   const { query, body } = originateBody(req, d.app);
   const unknown = req.amd.enabled ? amdParamString(req.amd.params).unknown : [];
   if (unknown.length) d.onUnknownParams(unknown);

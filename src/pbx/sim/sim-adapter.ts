@@ -5,7 +5,7 @@
  */
 import type { Scheduler, Timer } from '../../lib/clock.ts';
 import { DialerdError } from '../../lib/errors.ts';
-import { emptyEndFacts, type DialRequest, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener } from '../port.ts';
+import { emptyEndFacts, type DialRequest, type PbxAdapter, type PbxEvent, type PbxLinkStatus, type PbxListener, type RecalledEnd } from '../port.ts';
 import { DEFAULT_OUTCOMES, type OutcomeForm, type Outcomes } from './outcomes.ts';
 import { mulberry32 } from '../../lib/prng.ts';
 import { playback, type Playback } from './script.ts';
@@ -20,6 +20,8 @@ export interface SimOptions {
 }
 
 const ENDED_MEMORY = 10_000;
+/** A forgotten end: the dialId is still known (never originated again), its facts are not. */
+const FORGOTTEN: RecalledEnd = { at: -1, facts: emptyEndFacts() };
 
 interface LiveSim {
   req: DialRequest;
@@ -35,8 +37,9 @@ export class SimPbx implements PbxAdapter {
   private readonly listeners = new Set<PbxListener>();
   private readonly live = new Map<string, LiveSim>();
   private readonly used = new Map<string, number>();
-  /** Recently ended dialIds: "a dial is never originated twice" holds after its end too. */
-  private readonly ended = new Set<string>();
+  /** Recently ended dials and how they ended: "a dial is never originated twice" holds after its
+   * end too, and the port's memory of ends (recallEnds) reads them. Bounded, oldest dropped. */
+  private readonly ended = new Map<string, RecalledEnd>();
   private readonly rnd: () => number;
   private readonly outcomes: Outcomes;
   /** Every originate ever accepted, for tests ("never dialed twice"). */
@@ -75,6 +78,22 @@ export class SimPbx implements PbxAdapter {
   async liveDials(): Promise<string[]> {
     if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
     return [...this.live.keys()];
+  }
+
+  async recallEnds(dialIds: readonly string[]): Promise<Map<string, RecalledEnd>> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    const out = new Map<string, RecalledEnd>();
+    for (const id of dialIds) {
+      const e = this.ended.get(id);
+      if (e && e !== FORGOTTEN) out.set(id, e);
+    }
+    return out;
+  }
+
+  /** Forgets the facts only: the dialId stays known, so it is still never originated again. */
+  async forgetEnds(dialIds: readonly string[]): Promise<void> {
+    if (this.link !== 'up') throw new DialerdError('DIALERD_ERR_PBX_DOWN', this.name);
+    for (const id of dialIds) if (this.ended.has(id)) this.ended.set(id, FORGOTTEN);
   }
 
   async originate(req: DialRequest): Promise<void> {
@@ -149,15 +168,11 @@ export class SimPbx implements PbxAdapter {
     const d = this.live.get(dialId);
     if (!d) return;
     this.live.delete(dialId);
-    this.ended.add(dialId);
-    if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.values().next().value as string);
+    const facts = { ...emptyEndFacts(), q850: f.q850, sip: f.sip, soft: f.soft ?? false, ringTimeoutHit: f.ringTimeoutHit ?? false };
+    this.ended.set(dialId, { at, facts: { ...facts, answeredAt: d.answeredAt } });
+    if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.keys().next().value as string);
     for (const t of d.timers) t.cancel();
-    this.emit({
-      type: 'ended',
-      dialId,
-      at,
-      facts: { ...emptyEndFacts(), q850: f.q850, sip: f.sip, soft: f.soft ?? false, ringTimeoutHit: f.ringTimeoutHit ?? false },
-    });
+    this.emit({ type: 'ended', dialId, at, facts });
   }
 
   private emit(e: PbxEvent): void {

@@ -50,7 +50,7 @@ describe('ARI adapter guarantees on a real Asterisk', () => {
   it('a refused originate rejects with ORIGINATE_REFUSED and no event ever follows for it', async () => {
     const bad = dialRequest('PJSIP/no-such-endpoint');
     await expect(adapter.originate(bad)).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
-    const good = dialRequest(endpointAt(HOLD, '2'), { onAnswer: { context: '', extension: 's', priority: 1 } });
+    const good = dialRequest(endpointAt(HOLD, '2'));
     await adapter.originate(good);
     await col.waitEnded(good.dialId);
     expect(col.of(bad.dialId)).toEqual([]);

@@ -27,8 +27,8 @@ export async function startRedis(): Promise<{ stop(): Promise<void> }> {
   return { stop: async () => void (proc.exitCode === null && proc.kill('SIGKILL') && (await exited)) };
 }
 
-/** Writes the config directory: `campaigns` maps a campaign id to its YAML body (without id/contacts). */
-export function writeConfig(campaigns: Record<string, { yaml: string; numbers: string[] }>, trunkConcurrency = 50): string {
+/** Writes the config directory: `campaigns` maps a campaign id to its YAML body (without id/contacts); the store prefix is `e2e-<dir name>:`. */
+export function writeConfig(campaigns: Record<string, { yaml: string; numbers: string[] }>, trunkConcurrency = 50, redisUrl = `redis://127.0.0.1:${REDIS_PORT}/0`): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'dialerd-e2e-'));
   mkdirSync(path.join(dir, 'campaigns'));
   mkdirSync(path.join(dir, 'contacts'));
@@ -36,7 +36,7 @@ export function writeConfig(campaigns: Record<string, { yaml: string; numbers: s
 max_concurrency: 100
 shutdown_grace: 5s
 campaigns_dir: campaigns
-store: { type: redis, url: "redis://127.0.0.1:${REDIS_PORT}/0", prefix: "e2e-${path.basename(dir)}:" }
+store: { type: redis, url: "${redisUrl}", prefix: "e2e-${path.basename(dir)}:" }
 pbxes:
   ast1: { type: asterisk, url: "http://127.0.0.1:${HTTP_PORT}", username: dialer, password_env: DIALERD_E2E_ARI_PASSWORD, app: dialerd-e2e-daemon }
 trunks:

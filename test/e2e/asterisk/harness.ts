@@ -45,8 +45,8 @@ export async function asteriskChannels(): Promise<string[]> {
  * A SIPp UAS on 127.0.0.1:`port` running `xml`; `pauseMs` is its `<pause/>` (ring time).
  * Media ports are spaced per SIP port so that several carriers can stream at once.
  */
-export function startSipp(name: string, xml: string, port: number, pauseMs = 300): Promise<Sipp> {
-  return startSippAt({ name, xml, port, pauseMs, dir: path.join(RUN_DIR, 'sipp'), mediaPort: 40000 + (port - 15000) * 20 });
+export function startSipp(name: string, xml: string, port: number, pauseMs = 300, opts: { traceMessages?: boolean } = {}): Promise<Sipp> {
+  return startSippAt({ name, xml, port, pauseMs, dir: path.join(RUN_DIR, 'sipp'), mediaPort: 40000 + (port - 15000) * 20, ...opts });
 }
 
 /** Dial string for a number at the SIPp on `port`, through pjsip.conf's [carrier] endpoint. */

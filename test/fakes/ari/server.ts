@@ -3,6 +3,15 @@
  * the wire format of Asterisk 22 (channel ids of our choosing, `channelvars`, 404/409 bodies
  * `{"message": …}`). Channels play a script chosen by dialled endpoint and live on while no
  * WebSocket is connected; like Asterisk, events nobody is connected for are lost, not queued.
+ *
+ * Like Asterisk 22: an originate with `app` enters that Stasis app on answer and only that app
+ * hears the channel; one with `context` runs the dialplan instead, and only sockets opened with
+ * `subscribeAll=true` hear it. Of the dialplan, [dialerd-originate] (AMD reported as the
+ * ChannelUserevent `dialerd_amd`, then on to DIALERD_ON_*) and the hangup handler [dialerd-end]
+ * (dialplan/asterisk/dialerd-originate.conf) are played, on this process's clock. Global
+ * variables: `GET /asterisk/variable` reads plain names only (a function such as DB() reads as
+ * empty, as in Asterisk), EPOCH in whole seconds; `POST` without a value deletes. `GET
+ * /asterisk/ping` tells the time to the millisecond.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,17 +19,20 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 /** What the far end does. `hold` rings until someone hangs up. */
 export type AriScript =
-  | { answerAfterMs: number; talkMs: number }
+  | { answerAfterMs: number; talkMs: number; amd?: { status: string; cause: string; afterMs: number } }
   | { reject: { cause: number; sip: number }; ringMs: number }
   | { refuse: string }
   | { hold: true };
 
 interface Channel {
   id: string;
+  /** The Stasis app of an `app` originate; '' for a dialplan originate. */
   app: string;
   state: string;
   vars: Record<string, string>;
   timers: NodeJS.Timeout[];
+  /** The carrier's last SIP response (what HANGUPCAUSE(chan,tech) shows). */
+  lastSip: number | null;
 }
 
 export interface FakeAriOptions {
@@ -34,8 +46,14 @@ export class FakeAriServer {
   hangupRefusal: number | null = null;
   /** Every channel id the fake created, in order (refused originates are not there). */
   readonly created: string[] = [];
+  /** Where answered dialplan originates went on (`context,extension,priority`), by channel id. */
+  readonly reached = new Map<string, string>();
+  /** Asterisk's global variables (the hangup handler's memory of ends among them). */
+  readonly globals = new Map<string, string>();
   private readonly channels = new Map<string, Channel>();
-  private readonly sockets = new Map<WebSocket, string>();
+  private readonly sockets = new Map<WebSocket, { app: string; all: boolean }>();
+  /** Per app: the event types its filter allows (absent: all). */
+  private readonly filters = new Map<string, Set<string>>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly server: http.Server;
 
@@ -46,7 +64,7 @@ export class FakeAriServer {
       if (!this.authorized(req)) return void sock.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
       if (url.pathname !== '/ari/events') return void sock.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       this.wss.handleUpgrade(req, sock, head, (ws) => {
-        this.sockets.set(ws, url.searchParams.get('app') ?? '');
+        this.sockets.set(ws, { app: url.searchParams.get('app') ?? '', all: url.searchParams.get('subscribeAll') === 'true' });
         ws.on('close', () => this.sockets.delete(ws));
       });
     });
@@ -94,6 +112,9 @@ export class FakeAriServer {
       const parts = url.pathname.split('/').slice(2).map(decodeURIComponent); // after /ari
       const ch = parts[0] === 'channels' && parts[1] ? this.channels.get(parts[1]) : undefined;
       const key = `${req.method} ${parts[0]}${parts.length > 1 ? '/:id' : ''}${parts[2] ? `/${parts[2]}` : ''}`;
+      if (parts[0] === 'asterisk' && parts[1] === 'variable') return this.variable(req.method ?? '', url.searchParams, send);
+      // AST_ISO8601_FORMAT (%FT%T.%q%z), this process's clock
+      if (key === 'GET asterisk/:id' && parts[1] === 'ping') return send(200, { asterisk_id: 'fake', ping: 'pong', timestamp: new Date().toISOString().replace('Z', '+0000') });
       switch (key) {
         case 'GET channels':
           return send(200, [...this.channels.values()].map((c) => this.json(c)));
@@ -116,6 +137,13 @@ export class FakeAriServer {
           return send(204);
         case 'POST applications/:id/subscription':
           return send(200, { name: parts[1], channel_ids: [] });
+        case 'PUT applications/:id/eventFilter': {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { allowed?: { type: string }[] };
+          const allowed = (body.allowed ?? []).map((a) => a.type);
+          if (allowed.length) this.filters.set(parts[1]!, new Set(allowed));
+          else this.filters.delete(parts[1]!);
+          return send(200, { name: parts[1], events_allowed: body.allowed ?? [], events_disallowed: [] });
+        }
         default:
           return send(404, { message: 'Resource not found' });
       }
@@ -125,13 +153,15 @@ export class FakeAriServer {
   private originate(id: string, q: URLSearchParams, vars: Record<string, string>, send: (s: number, b?: unknown) => void): void {
     const script = this.o.script(q.get('endpoint') ?? '');
     if ('refuse' in script) return send(400, { message: script.refuse });
-    const ch: Channel = { id, app: q.get('app') ?? '', state: 'Down', vars, timers: [] };
+    if (!q.get('app') && !q.get('extension')) return send(400, { message: 'Application or extension must be specified' });
+    const ch: Channel = { id, app: q.get('app') ?? '', state: 'Down', vars, timers: [], lastSip: null };
     this.channels.set(id, ch);
     this.created.push(id);
     send(200, this.json(ch));
     const later = (ms: number, fn: () => void): void => void ch.timers.push(setTimeout(fn, ms));
     const ring = (): void => {
       ch.state = 'Ringing';
+      ch.lastSip = 180;
       this.emit(ch, { type: 'ChannelStateChange', channel: this.json(ch) });
       this.emit(ch, { type: 'Dial', peer: this.json(ch), dialstatus: 'RINGING' });
     };
@@ -140,16 +170,51 @@ export class FakeAriServer {
     if ('reject' in script) return later(script.ringMs, () => this.destroy(ch, script.reject.cause, script.reject.sip, false));
     later(script.answerAfterMs, () => {
       ch.state = 'Up';
+      ch.lastSip = 200;
       this.emit(ch, { type: 'ChannelStateChange', channel: this.json(ch) });
-      this.emit(ch, { type: 'StasisStart', channel: this.json(ch), args: [q.get('appArgs') ?? ''] });
+      if (ch.app) this.emit(ch, { type: 'StasisStart', channel: this.json(ch), args: [q.get('appArgs') ?? ''] });
+      else this.dialplan(ch, q.get('context') ?? 'default', q.get('extension') ?? '', q.get('priority') ?? '1', script.amd);
     });
     later(script.answerAfterMs + script.talkMs, () => this.destroy(ch, 16, null, false));
   }
 
-  /** The channel ends: a hangup request (soft when ours), then ChannelDestroyed. */
+  /** The answered channel runs the dialplan: only dialerd's own entry context is played. */
+  private dialplan(ch: Channel, context: string, exten: string, priority: string, amd: { status: string; cause: string; afterMs: number } | undefined): void {
+    if (context !== 'dialerd-originate') return void this.reached.set(ch.id, `${context},${exten},${priority}`);
+    ch.vars.DIALERD_ANSWER_MS = String(Date.now());
+    const onAnswer = (): void => void this.reached.set(ch.id, `${ch.vars.DIALERD_ON_CONTEXT},${ch.vars.DIALERD_ON_EXTEN},${ch.vars.DIALERD_ON_PRIORITY}`);
+    if (ch.vars.DIALERD_AMD !== '1') return onAnswer();
+    const verdict = amd ?? { status: 'HUMAN', cause: 'HUMAN-800-800', afterMs: 5 };
+    ch.timers.push(
+      setTimeout(() => {
+        this.emit(ch, { type: 'ChannelUserevent', eventname: 'dialerd_amd', channel: this.json(ch), userevent: { eventname: 'dialerd_amd', status: verdict.status, cause: verdict.cause } });
+        onAnswer();
+      }, verdict.afterMs),
+    );
+  }
+
+  /** GET/POST /asterisk/variable: plain global variables and EPOCH, as ast_str_retrieve_variable does. */
+  private variable(method: string, q: URLSearchParams, send: (s: number, b?: unknown) => void): void {
+    const name = q.get('variable') ?? '';
+    if (!name) return send(400, { message: 'Variable name is required' });
+    if (method === 'GET') return send(200, { value: name === 'EPOCH' ? String(Math.floor(Date.now() / 1000)) : (this.globals.get(name) ?? '') });
+    if (method !== 'POST') return send(405, { message: 'Method not allowed' });
+    if (name.endsWith(')')) return send(204); // a function write: none of ours
+    const value = q.get('value');
+    if (value === null) this.globals.delete(name);
+    else this.globals.set(name, value);
+    return send(204);
+  }
+
+  /** The channel ends: a hangup request (soft when ours), then ChannelDestroyed; the hangup handler runs. */
   private destroy(ch: Channel, cause: number, sip: number | null, soft: boolean): void {
     for (const t of ch.timers) clearTimeout(t);
     this.channels.delete(ch.id);
+    if (sip !== null) ch.lastSip = sip;
+    if (ch.vars['CHANNEL(hangup_handler_push)'] === 'dialerd-end,s,1') {
+      const v = ch.vars;
+      this.globals.set(`DIALERD_END_${v.DIALERD_DIAL ?? ''}`, `1|${cause}|${ch.lastSip ?? ''}|${ch.state}|${v.DIALERD_ANSWER_MS ?? ''}|${Date.now()}`);
+    }
     const tech = sip === null ? {} : { tech_cause: sip };
     this.emit(ch, { type: 'ChannelHangupRequest', channel: this.json(ch), cause, ...(soft ? { soft: true } : {}), ...tech });
     this.emit(ch, { type: 'ChannelDestroyed', channel: this.json(ch), cause, cause_txt: soft ? 'Normal Clearing' : `cause ${cause}`, ...tech });
@@ -160,7 +225,11 @@ export class FakeAriServer {
   }
 
   private emit(ch: Channel, e: Record<string, unknown>): void {
-    const text = JSON.stringify({ ...e, application: ch.app, timestamp: new Date().toISOString() });
-    for (const [ws, app] of this.sockets) if (app === ch.app) ws.send(text);
+    for (const [ws, sub] of this.sockets) {
+      if (!(sub.all || (ch.app !== '' && sub.app === ch.app))) continue;
+      const allowed = this.filters.get(sub.app);
+      if (allowed && !allowed.has(String(e.type))) continue;
+      ws.send(JSON.stringify({ ...e, application: sub.app, timestamp: new Date().toISOString() }));
+    }
   }
 }
