@@ -87,7 +87,7 @@ describe('ESL adapter, while show channels lags behind the channels', () => {
     fake.calls.kill(req.dialId); // its events go nowhere: nobody is connected
     await rec.waitFor((e) => e.type === 'status' && e.status === 'up' && rec.events.indexOf(e) > mark, 'up again');
     const end = await rec.waitFor((e) => e.type === 'ended' && e.dialId === req.dialId, 'ended');
-    expect(end).toMatchObject({ facts: { outcomeLost: true } });
+    expect(end).toMatchObject({ facts: { outcomeLost: false, causeName: 'NORMAL_CLEARING', progress: true } });
     expect(await adapter.liveDials()).toEqual([]);
   });
 });

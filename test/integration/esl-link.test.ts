@@ -4,6 +4,7 @@ import { isDialerdError } from '../../src/lib/errors.ts';
 import { dialRequest } from '../helpers/dial-request.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter, type EslAdapterDeps } from '../../src/pbx/esl/adapter.ts';
+import { channelUuidOf } from '../../src/pbx/esl/originate.ts';
 import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
 import { Recorder } from '../fakes/esl/recorder.ts';
 import { FakeEslServer, type NumberScript } from '../fakes/esl/server.ts';
@@ -89,21 +90,37 @@ describe('ESL link', () => {
     expect(rec.of(req.dialId).filter((e) => e.type === 'ended')).toHaveLength(1);
   });
 
-  it('reconciles a dial whose channel ended while the link was down', async () => {
-    const { fake, adapter, rec } = await start({});
+  it('reconciles a dial whose channel ended while the link was down with the end FreeSWITCH remembers', async () => {
+    const { fake, adapter, rec } = await start({ '+4': { answerAfterMs: 5, talkMs: 10_000 } });
     await up(rec);
     const gone = dial('+4');
     const alive = dial('+5');
     await adapter.originate(gone);
     await adapter.originate(alive);
+    await rec.waitFor((e) => e.type === 'answered' && e.dialId === gone.dialId, 'answered');
     const again = rec.status('up');
     fake.dropClients();
-    fake.calls.kill(gone.dialId); // its events go nowhere: nobody is connected
+    fake.calls.kill(channelUuidOf(gone.dialId), 'USER_BUSY'); // its events go nowhere: nobody is connected
+    await again;
+    const ended = await rec.ended(gone.dialId);
+    expect(ended.facts).toMatchObject({ causeName: 'USER_BUSY', q850: 17, originateFailed: false, outcomeLost: false, soft: false });
+    expect(ended.facts.answeredAt).not.toBeNull();
+    expect(rec.of(alive.dialId).some((e) => e.type === 'ended')).toBe(false);
+    expect(await adapter.liveDials()).toEqual([alive.dialId]);
+  });
+
+  it('a dial gone while the link was down that FreeSWITCH does not remember (it restarted) is outcomeLost', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const gone = dial('+4');
+    await adapter.originate(gone);
+    const again = rec.status('up');
+    fake.dropClients();
+    fake.calls.kill(channelUuidOf(gone.dialId));
+    fake.calls.globals.clear();
     await again;
     const ended = await rec.ended(gone.dialId);
     expect(ended.facts).toMatchObject({ causeName: null, originateFailed: false, outcomeLost: true, causeText: expect.stringMatching(/outcome lost: channel gone while the ESL link was down/) });
-    expect(rec.of(alive.dialId).some((e) => e.type === 'ended')).toBe(false);
-    expect(await adapter.liveDials()).toEqual([alive.dialId]);
   });
 
   it('marks the link down when HEARTBEATs stop, and comes back when they return', async () => {

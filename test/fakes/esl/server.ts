@@ -190,6 +190,8 @@ export class FakeEslServer {
     if (name === 'uuid_exists') return this.calls.isLive(args[0] ?? '') ? 'true' : 'false';
     if (name === 'uuid_getvar') return this.calls.getVar(args[0] ?? '', args[1] ?? '') ?? '-ERR No such channel!\n';
     if (name === 'uuid_kill') return this.calls.kill(args[0] ?? '', args[1]) ? '+OK\n' : '-ERR No such channel!\n';
+    if (name === 'global_getvar' || name === 'global_setvar') return this.calls.globalApi(name, args.join(' ')) || '-ERR no reply\n';
+    if (name === 'strmicroepoch') return String(Date.now() * 1000);
     if (name === 'status') return 'UP 0 years, 0 days\nFreeSWITCH (Version 1.10.12) is ready\n';
     return `-ERR ${name} Command not found!\n`;
   }
