@@ -249,7 +249,8 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       d.killed = true;
       let r;
       try {
-        r = await api(`uuid_kill ${d.uuid}`);
+        // Marks the channel first (the same pipeline): its end, and FreeSWITCH's memory of it, say we asked.
+        [, r] = await Promise.all([api(`uuid_setvar ${d.uuid} dialerd_hangup true`), api(`uuid_kill ${d.uuid}`)]);
       } catch (err) {
         if (!(err instanceof EslLinkError && err.written)) d.killed = before;
         throw err;

@@ -7,7 +7,8 @@
  * `api_hook`, after `switch_channel_set_timestamps`, before CHANNEL_HANGUP_COMPLETE and before the
  * channel leaves the session table and `show channels`) and runs
  * `global_setvar dialerd_end_<uuid>=v1;<cause>;<q850>;<sip_term_status>;<sip_invite_failure_status>;
- * <sip_hangup_disposition>;<progress_uepoch>;<progress_media_uepoch>;<answer_uepoch>;<end_uepoch>;<sip_network_ip>`
+ * <sip_hangup_disposition>;<progress_uepoch>;<progress_media_uepoch>;<answer_uepoch>;<end_uepoch>;<sip_network_ip>;
+ * <dialerd_hangup>` (`true` when a daemon's hangup() asked for this end: the adapter sets it just before uuid_kill)
  * (mod_commands). ESL reads it back with `global_getvar`, deletes it with `global_setvar <name>=`.
  * A FreeSWITCH restart forgets them all.
  *
@@ -33,6 +34,7 @@ const FIELDS = [
   'answer_uepoch',
   'end_uepoch',
   'sip_network_ip',
+  'dialerd_hangup',
 ] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -48,6 +50,7 @@ const SHAPE: Record<Field, RegExp> = {
   answer_uepoch: /^\d{0,19}$/,
   end_uepoch: /^\d{1,19}$/,
   sip_network_ip: /^[0-9A-Fa-f:.]{0,45}$/,
+  dialerd_hangup: /^(true)?$/,
 };
 const MAX_LEN = 512;
 

@@ -15,7 +15,7 @@ export async function setup(): Promise<() => Promise<void>> {
   // daemon-two-pbx.test.ts needs it: DIALERD_E2E_NO_ASTERISK=1 leaves it alone (another run may own it).
   const withAsterisk = process.env.DIALERD_E2E_NO_ASTERISK !== '1';
   if (withAsterisk) await asterisk('start');
-  console.log(`[e2e] FreeSWITCH and Asterisk ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`[e2e] FreeSWITCH${withAsterisk ? ' and Asterisk' : ''} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return async () => {
     await Promise.allSettled([freeswitch('stop'), ...(withAsterisk ? [asterisk('stop', { umount: true })] : [])]);
   };

@@ -155,6 +155,14 @@ export class CallBook {
     return call.info.vars[name] ?? '_undef_';
   }
 
+  /** uuid_setvar: false when there is no such channel. */
+  setVar(uuid: string, name: string, value: string): boolean {
+    const call = this.live.get(uuid);
+    if (!call || name === '') return false;
+    call.info.vars[name] = value;
+    return true;
+  }
+
   /** uuid_kill: false when there is no such channel. */
   kill(uuid: string, cause = 'NORMAL_CLEARING'): boolean {
     const call = this.live.get(uuid);

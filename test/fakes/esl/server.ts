@@ -189,6 +189,7 @@ export class FakeEslServer {
     if (name === 'show' && args[0] === 'channels') return this.calls.showChannelsJson();
     if (name === 'uuid_exists') return this.calls.isLive(args[0] ?? '') ? 'true' : 'false';
     if (name === 'uuid_getvar') return this.calls.getVar(args[0] ?? '', args[1] ?? '') ?? '-ERR No such channel!\n';
+    if (name === 'uuid_setvar') return this.calls.setVar(args[0] ?? '', args[1] ?? '', args.slice(2).join(' ')) ? '+OK\n' : '-ERR No such channel!\n';
     if (name === 'uuid_kill') return this.calls.kill(args[0] ?? '', args[1]) ? '+OK\n' : '-ERR No such channel!\n';
     if (name === 'global_getvar' || name === 'global_setvar') return this.calls.globalApi(name, args.join(' ')) || '-ERR no reply\n';
     if (name === 'strmicroepoch') return String(Date.now() * 1000);
