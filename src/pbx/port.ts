@@ -113,7 +113,12 @@ export interface EndFacts {
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
-  /** Set by the engine, never by an adapter: the originate was refused because the PBX link is down. */
+  /**
+   * The originate was refused because the PBX is not there: set by the engine when the link is down,
+   * and by an adapter for a refusal that came after the PBX announced it is shutting down
+   * (FreeSWITCH's SHUTDOWN event: its modules unload, originates fail CHAN_NOT_IMPLEMENTED).
+   * No evidence about the trunk or the campaign.
+   */
   pbxDown?: boolean;
   /** A provisional response (180/183) came before the end (FreeSWITCH CHANNEL_PROGRESS(_MEDIA) / progress_uepoch; ARI Ringing state or Dial RINGING/PROGRESS); null: not known. */
   progress: boolean | null;

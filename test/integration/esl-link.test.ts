@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
 import { dialRequest } from '../helpers/dial-request.ts';
+import { until } from '../helpers/until.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter, type EslAdapterDeps } from '../../src/pbx/esl/adapter.ts';
 import { channelUuidOf } from '../../src/pbx/esl/originate.ts';
@@ -71,6 +72,24 @@ describe('ESL link', () => {
     const req = dial('+2');
     await adapter.originate(req);
     expect((await rec.ended(req.dialId)).facts.sip).toBe(200);
+  });
+
+  it('FreeSWITCH shutting down: the link goes down at its SHUTDOWN event, and an originate it then refuses is pbxDown (no evidence)', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const down = rec.next((e) => e.type === 'status' && e.status === 'down', 'down');
+    // Hold what the switch says: its SHUTDOWN has not reached us when we originate, its refusal follows it.
+    fake.setStalled(true);
+    fake.shutdown();
+    const req = dial('+4');
+    const sent = adapter.originate(req);
+    await until(() => fake.commands.some((c) => c.startsWith('bgapi originate')), 'the originate at the switch');
+    fake.setStalled(false);
+    await sent;
+    expect(await down).toMatchObject({ reason: 'FreeSWITCH is shutting down' });
+    const ended = await rec.ended(req.dialId);
+    expect(ended.facts).toMatchObject({ originateFailed: true, causeName: 'CHAN_NOT_IMPLEMENTED', pbxDown: true });
+    await expect(adapter.originate(dial('+5'))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
   });
 
   it('never replays an originate after a reconnect; the call still ends once', async () => {

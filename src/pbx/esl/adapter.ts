@@ -46,6 +46,8 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
   /** Channels known not to be ours (no dialerd_dial variable). */
   const foreign = new Set<string>();
   const graceMs = deps.jobErrorGraceMs ?? 1500;
+  /** FreeSWITCH sent SHUTDOWN on this connection: what it refuses from now on is its going away. */
+  let shuttingDown = false;
 
   const emit = (e: PbxEvent): void => {
     for (const l of [...listeners]) {
@@ -91,12 +93,19 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     const body = (ev['_body'] ?? '').trim();
     if (!d || !body.startsWith('-') || d.errTimer) return;
     // The hangup event may still be on its way (either order is legal): give it a moment.
-    d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body, d.progressed || d.answered)), graceMs);
+    d.errTimer = setTimeout(() => {
+      const facts = factsFromJobError(errCause(body), body, d.progressed || d.answered);
+      finish(d, shuttingDown && facts.originateFailed ? { ...facts, pbxDown: true } : facts);
+    }, graceMs);
   };
 
   const onEvent = (ev: EslEvent): void => {
     const name = ev['Event-Name'];
     if (name === 'BACKGROUND_JOB') return onJob(ev);
+    if (name === 'SHUTDOWN') {
+      shuttingDown = true;
+      return conn.goingAway('FreeSWITCH is shutting down');
+    }
     const d = dialOf(ev);
     if (!d) return;
     switch (name) {
@@ -130,7 +139,10 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     {
       status: (status, reason) => emit({ type: 'status', status, reason, at: deps.clock.now() }),
       event: onEvent,
-      up: () => void reconcile(),
+      up: () => {
+        shuttingDown = false;
+        void reconcile();
+      },
     },
   );
 

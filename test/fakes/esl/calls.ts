@@ -71,6 +71,8 @@ export class CallBook {
   /** Every origination_uuid received, in order (a replay would show twice). */
   readonly originated: string[] = [];
   duplicates = 0;
+  /** The switch is shutting down: originates fail, as with its endpoint modules unloaded. */
+  private down = false;
   peakLive = 0;
   private readonly stray: NodeJS.Timeout[] = [];
   /** What `show channels` lists: a channel from `from` until `to` (ms epoch). */
@@ -84,6 +86,7 @@ export class CallBook {
 
   bgapi(job: string, command: string): void {
     const [verb = '', ...rest] = command.split(' ');
+    if (this.down) return this.later(1, () => this.job(job, command, '-ERR CHAN_NOT_IMPLEMENTED\n'));
     const parsed = verb === 'originate' ? parseOriginate(rest.join(' ')) : null;
     // The session keeps its uuid in 37 bytes (switch_core_pvt.h): a longer one is cut, as here.
     const uuid = parsed?.vars['origination_uuid']?.slice(0, 36);
@@ -146,6 +149,12 @@ export class CallBook {
     if (v === '') this.globals.delete(k);
     else this.globals.set(k, v);
     return '+OK';
+  }
+
+  /** FreeSWITCH shutting down: every call ends SYSTEM_SHUTDOWN, later originates are refused. */
+  shutdown(): void {
+    this.down = true;
+    for (const c of [...this.live.values()]) this.kill(c.info.uuid, 'SYSTEM_SHUTDOWN');
   }
 
   /** uuid_getvar: the value, `_undef_`, or null when there is no such channel. */

@@ -94,6 +94,15 @@ export class FakeEslServer {
     this.heartbeats = on;
   }
 
+  /**
+   * FreeSWITCH's shutdown as 1.10.12 does it: the SHUTDOWN event first, then its calls end
+   * SYSTEM_SHUTDOWN and every later originate fails `-ERR CHAN_NOT_IMPLEMENTED` (mod_sofia unloaded).
+   */
+  shutdown(): void {
+    this.broadcast({ 'Event-Name': 'SHUTDOWN', 'Core-UUID': 'fake', 'Event-Date-Timestamp': String(Date.now() * 1000), 'Event-Sequence': String(this.seq++) });
+    this.calls.shutdown();
+  }
+
   /** Send raw bytes to every client. */
   sendGarbage(bytes: Buffer | string): void {
     for (const c of this.clients) this.write(c, Buffer.from(bytes));
