@@ -271,11 +271,15 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       if (!r.ok) log.debug({ pbx: cfg.name, dialId, reply: r.text }, 'esl: uuid_kill refused');
     },
     /**
-     * Our dials FreeSWITCH has now: the dials we track whose channel exists, plus listed channels
-     * carrying `dialerd_dial` (asked once per unknown channel with uuid_getvar), which are
-     * adopted so their events flow.
+     * Our dials FreeSWITCH has now: the dials we track whose channel exists, `expected` dials whose
+     * channel exists (uuid_exists: not yet in `show channels` ~200 ms after their originate), plus
+     * listed channels carrying `dialerd_dial` (asked once per unknown channel with uuid_getvar);
+     * those not tracked yet are adopted so their events flow.
      */
-    async liveDials() {
+    async liveDials(expected: readonly string[] = []) {
+      const unknown = [...new Set(expected)].filter((id) => !dials.get(id) && !dials.hasEnded(id));
+      const found = await Promise.all(unknown.map((id) => channelExists(channelUuidOf(id))));
+      for (const [i, id] of unknown.entries()) if (found[i] && !dials.get(id)) dials.add(id, null);
       const mine = dials.values();
       const exists = await Promise.all(mine.map((d) => channelExists(d.uuid)));
       const out = mine.filter((_, i) => exists[i]).map((d) => d.id);
