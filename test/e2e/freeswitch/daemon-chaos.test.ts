@@ -6,8 +6,9 @@
  * carrier's INVITEs against dialerd's history), every record ends final as its number scripts.
  *
  * "As scripted" across the chaos: a dial cut by the chaos may end `error` (outcome lost, FreeSWITCH
- * gone: technical, retried after 1 s and counted, `free: 0`), `lost` (live when the daemon was
- * stopped and gone when the next one reconciled: counted, retried after 1 s), `cancelled` (hung up
+ * gone: technical, retried after 1 s and counted, `free: 0`), `lost` (live across the FreeSWITCH
+ * restart, which forgets its memory of ends; a dial that ended while the link was cut or the daemon
+ * was down is settled from that memory with its real result: counted, retried after 1 s), `cancelled` (hung up
  * by the stopping daemon before the answer: not counted, retried) or answered and `interrupted` (hung up by the
  * stopping daemon: retried after 1 s); the record's last dial is its number's result (answered →
  * `done`, 486 → `busy` → `exhausted`), and no number is ever in two calls at once.

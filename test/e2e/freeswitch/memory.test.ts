@@ -43,6 +43,24 @@ describe('FreeSWITCH remembers every end of our dials, with no gap after the cha
     await carrier?.stop();
   });
 
+  it('a restarted daemon finds a dial originated a moment ago by its id, before show channels lists it', async () => {
+    const number = '+15557779100';
+    const req = dialRequest(endpointFor(number), { number, callerId: '5550001', ringTimeoutSeconds: 60, onAnswer: { context: 'dialer', extension: 'park', priority: 1 } });
+    const next = createEslAdapter({ name: 'fs1', ...ESL }, { clock: realScheduler, logger });
+    await next.start();
+    try {
+      await until(() => next.status() === 'up', 'second ESL link up', 10_000);
+      await pbx.originate(req);
+      await until(() => fsApi(`uuid_exists ${channelUuidOf(req.dialId)}`).then((r) => r.trim() === 'true'), 'the channel exists', 5000);
+      const [listed, byId] = await Promise.all([next.liveDials(), next.liveDials([req.dialId])]);
+      console.log(`[e2e] just originated: show channels lists it: ${listed.includes(req.dialId)}; found by id: ${byId.includes(req.dialId)}`);
+      expect(byId).toContain(req.dialId);
+    } finally {
+      await pbx.hangup(req.dialId);
+      await next.stop();
+    }
+  });
+
   it.each(CASES.map((c, i) => ({ ...c, i })))('$cause (kill: $kill)', async (c) => {
     const number = `+1555777${c.i}${c.suffix}`;
     const req = dialRequest(endpointFor(number), { number, callerId: '5550001', ringTimeoutSeconds: c.ring, onAnswer: { context: 'dialer', extension: 'park', priority: 1 } });
