@@ -128,6 +128,23 @@ describe('ESL link', () => {
     expect(await adapter.liveDials()).toEqual([alive.dialId]);
   });
 
+  it('a remembered end set back from a FreeSWITCH clock running ahead never goes before the dial\'s last event', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const req = dial('+4');
+    await adapter.originate(req);
+    const progress = await rec.waitFor((e) => e.type === 'progress' && e.dialId === req.dialId, 'progress');
+    const again = rec.status('up');
+    fake.dropClients();
+    fake.calls.kill(channelUuidOf(req.dialId), 'USER_BUSY');
+    // FreeSWITCH's clock an hour ahead when asked: its end looks an hour old.
+    fake.apiReplies.set('strmicroepoch', String((Date.now() + 3_600_000) * 1000));
+    await again;
+    const ended = await rec.ended(req.dialId);
+    expect(ended.facts.causeName).toBe('USER_BUSY');
+    expect(ended.at).toBeGreaterThanOrEqual(progress.at);
+  });
+
   it('a dial gone while the link was down that FreeSWITCH does not remember (it restarted) is outcomeLost', async () => {
     const { fake, adapter, rec } = await start({});
     await up(rec);

@@ -59,15 +59,16 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     }
   };
 
+  /** `at`: a remembered end's instant, set back from FreeSWITCH's clock; never before the dial's last event. */
   const finish = (d: Dial, facts: EndFacts, at = deps.clock.now()): void => {
     dials.remove(d, true);
-    emit({ type: 'ended', dialId: d.id, at, facts });
+    emit({ type: 'ended', dialId: d.id, at: Math.max(at, d.lastAt), facts });
   };
 
   const emitAnswered = (d: Dial): void => {
     if (d.answered) return;
     d.answered = true;
-    emit({ type: 'answered', dialId: d.id, at: deps.clock.now() });
+    emit({ type: 'answered', dialId: d.id, at: (d.lastAt = deps.clock.now()) });
   };
 
   const emitAmd = (d: Dial, ev: EslEvent): void => {
@@ -75,7 +76,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     if (!amd || d.amdSent) return;
     emitAnswered(d);
     d.amdSent = true;
-    emit({ type: 'amd', dialId: d.id, at: deps.clock.now(), status: amd.status, cause: amd.cause });
+    emit({ type: 'amd', dialId: d.id, at: (d.lastAt = deps.clock.now()), status: amd.status, cause: amd.cause });
   };
 
   /** Ours by channel uuid, or by the dialerd_dial variable (a dial a previous run of the daemon made). */
@@ -112,7 +113,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       case 'CHANNEL_PROGRESS':
       case 'CHANNEL_PROGRESS_MEDIA':
         d.progressed = true;
-        if (!d.answered) emit({ type: 'progress', dialId: d.id, at: deps.clock.now() });
+        if (!d.answered) emit({ type: 'progress', dialId: d.id, at: (d.lastAt = deps.clock.now()) });
         return;
       case 'CHANNEL_ANSWER':
         return emitAnswered(d);
