@@ -73,14 +73,14 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
       const d = await startDaemon(cfg);
       d.daemon.engine.on('dial', (r) => rows.push(r));
       d.daemon.engine.on('final', (f) => finals.set(f.record, f.state));
-      d.daemon.engine.on('campaign', (c) => changes.push({ reason: c.reason ?? null }));
+      d.daemon.engine.on('campaign', (c) => changes.push({ reason: c.reason ?? null, detail: c.detail }));
       return d;
     };
     const progressed = (n: number, what: string): Promise<unknown> => until(() => rows.length >= n, what, 90_000);
     const fsUp = (): boolean => o?.daemon.pbxes.get('fs1')?.status() === 'up';
     const sampler = sample([fsChannelCount]);
     const breakerOpened = (): boolean => changes.some((c) => c.reason === 'trunk_down');
-    const changes: { reason: string | null }[] = [];
+    const changes: { reason: string | null; detail: string | null }[] = [];
     const t0 = Date.now();
     o = await start();
 
@@ -124,7 +124,7 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
     console.log(
       `[e2e] chaos: ${RECORDS} records / ${rows.length} dials / ${calls.length} carrier calls in ${elapsed.toFixed(1)} s; ` +
         `max ${maxChannels} FreeSWITCH channels (${samples.length} samples), max ${maxConcurrent(calls)} carrier calls at once; ` +
-        `trunk breaker opened: ${breakerOpened()}; live at the link cut ${liveAtCut}, at the FreeSWITCH stop ${liveAtFsStop}, at the daemon stop ${liveAtDaemonStop}; ` +
+        `trunk breaker opened: ${JSON.stringify(changes.filter((c) => c.reason === 'trunk_down').map((c) => c.detail))}; live at the link cut ${liveAtCut}, at the FreeSWITCH stop ${liveAtFsStop}, at the daemon stop ${liveAtDaemonStop}; ` +
         `results ${JSON.stringify(countBy(rows.map((r) => (r.interrupted ? 'interrupted' : r.result))))}`,
     );
 
