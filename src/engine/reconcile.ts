@@ -64,7 +64,7 @@ export async function reconcilePbx(h: ReconcileHost, pbxName: string): Promise<{
   const mine = (await store.liveDials()).filter((l) => l.pbx === pbxName && !h.dials.has(l.dialId));
   if (mine.length === 0) return { adopted, recalled: 0, lost };
   const pbx = h.deps.pbxes.get(pbxName);
-  const known = new Set(pbx ? await pbx.liveDials() : []);
+  const known = new Set(pbx ? await pbx.liveDials(mine.map((l) => l.dialId)) : []);
   const gone = mine.filter((l) => !known.has(l.dialId)).map((l) => l.dialId);
   const recalled = pbx && gone.length > 0 ? await recall(h, pbx, gone) : new Map<string, RecalledEnd>();
   for (const live of mine) {

@@ -113,7 +113,12 @@ export interface EndFacts {
   answeredAt: number | null;
   /** The channel was found gone after the link came back: how it ended is unknown. */
   outcomeLost: boolean;
-  /** Set by the engine, never by an adapter: the originate was refused because the PBX link is down. */
+  /**
+   * The originate was refused because the PBX is not there: set by the engine when the link is down,
+   * and by an adapter for a refusal that came after the PBX announced it is shutting down
+   * (FreeSWITCH's SHUTDOWN event: its modules unload, originates fail CHAN_NOT_IMPLEMENTED).
+   * No evidence about the trunk or the campaign.
+   */
   pbxDown?: boolean;
   /** A provisional response (180/183) came before the end (FreeSWITCH CHANNEL_PROGRESS(_MEDIA) / progress_uepoch; ARI Ringing state or Dial RINGING/PROGRESS); null: not known. */
   progress: boolean | null;
@@ -156,8 +161,13 @@ export interface PbxAdapter {
   originate(req: DialRequest): Promise<void>;
   /** Hang up one of our dials. Unknown or already-ended dialIds are ignored; rejects when the request did not take. */
   hangup(dialId: string): Promise<void>;
-  /** The dialIds of ours the PBX has live right now (for reconciliation). Rejects when down. */
-  liveDials(): Promise<string[]>;
+  /**
+   * The dialIds of ours the PBX has live right now (for reconciliation). Rejects when down.
+   * `expected` (the store's live dials, bounded by the caps) are each checked directly by an
+   * adapter whose channel list lags its channels (FreeSWITCH's `show channels` lists a new channel
+   * ~200 ms late): a dial originated just before a restart is then adopted, not taken for gone.
+   */
+  liveDials(expected?: readonly string[]): Promise<string[]>;
   /** How the PBX remembers dials of ours ended (see the header); absent ids are not remembered. */
   recallEnds(dialIds: readonly string[]): Promise<Map<string, RecalledEnd>>;
   /** Delete the PBX's memory of these ends (after their settles are persisted). */

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dialRequest } from '../helpers/dial-request.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter } from '../../src/pbx/esl/adapter.ts';
+import { channelUuidOf } from '../../src/pbx/esl/originate.ts';
 import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
 import { Recorder } from '../fakes/esl/recorder.ts';
 import { FakeEslServer } from '../fakes/esl/server.ts';
@@ -58,6 +59,28 @@ describe('ESL adapter, while show channels lags behind the channels', () => {
     expect(await adapter.liveDials()).toEqual([req.dialId]);
   });
 
+  it('a restarted daemon adopts a dial it expects whose channel is not listed yet, and hears its end', async () => {
+    const { fake, adapter, rec } = await start(NEW_UNLISTED);
+    const req = dial('+15550000001');
+    await adapter.originate(req);
+    await rec.waitFor((e) => e.type === 'progress' && e.dialId === req.dialId, 'progress');
+    await adapter.stop(); // kill -9 of the first daemon: its link goes, the call rings on
+    const next = createEslAdapter({ name: 'fs1', host: '127.0.0.1', port: fake.port, password: PASSWORD }, { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 40 } });
+    const rec2 = new Recorder(next);
+    await next.start();
+    try {
+      await rec2.waitFor((e) => e.type === 'status' && e.status === 'up', 'up');
+      expect(fake.calls.showChannelsJson()).not.toContain(channelUuidOf(req.dialId));
+      expect(await next.liveDials()).toEqual([]);
+      expect(await next.liveDials([req.dialId, 'dialerd-never-originated'])).toEqual([req.dialId]);
+      fake.calls.kill(channelUuidOf(req.dialId), 'USER_BUSY');
+      const end = await rec2.waitFor((e) => e.type === 'ended' && e.dialId === req.dialId, 'ended');
+      expect(end).toMatchObject({ facts: { causeName: 'USER_BUSY', outcomeLost: false } });
+    } finally {
+      await next.stop();
+    }
+  });
+
   it('a reconnect does not end a ringing dial that is not listed yet', async () => {
     const { fake, adapter, rec } = await start(NEW_UNLISTED);
     const req = dial('+15550000001');
@@ -87,7 +110,7 @@ describe('ESL adapter, while show channels lags behind the channels', () => {
     fake.calls.kill(req.dialId); // its events go nowhere: nobody is connected
     await rec.waitFor((e) => e.type === 'status' && e.status === 'up' && rec.events.indexOf(e) > mark, 'up again');
     const end = await rec.waitFor((e) => e.type === 'ended' && e.dialId === req.dialId, 'ended');
-    expect(end).toMatchObject({ facts: { outcomeLost: true } });
+    expect(end).toMatchObject({ facts: { outcomeLost: false, causeName: 'NORMAL_CLEARING', progress: true } });
     expect(await adapter.liveDials()).toEqual([]);
   });
 });

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../src/lib/errors.ts';
 import { dialRequest } from '../helpers/dial-request.ts';
+import { until } from '../helpers/until.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createEslAdapter, type EslAdapterDeps } from '../../src/pbx/esl/adapter.ts';
+import { channelUuidOf } from '../../src/pbx/esl/originate.ts';
 import type { DialRequest, PbxAdapter } from '../../src/pbx/port.ts';
 import { Recorder } from '../fakes/esl/recorder.ts';
 import { FakeEslServer, type NumberScript } from '../fakes/esl/server.ts';
@@ -72,6 +74,24 @@ describe('ESL link', () => {
     expect((await rec.ended(req.dialId)).facts.sip).toBe(200);
   });
 
+  it('FreeSWITCH shutting down: the link goes down at its SHUTDOWN event, and an originate it then refuses is pbxDown (no evidence)', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const down = rec.next((e) => e.type === 'status' && e.status === 'down', 'down');
+    // Hold what the switch says: its SHUTDOWN has not reached us when we originate, its refusal follows it.
+    fake.setStalled(true);
+    fake.shutdown();
+    const req = dial('+4');
+    const sent = adapter.originate(req);
+    await until(() => fake.commands.some((c) => c.startsWith('bgapi originate')), 'the originate at the switch');
+    fake.setStalled(false);
+    await sent;
+    expect(await down).toMatchObject({ reason: 'FreeSWITCH is shutting down' });
+    const ended = await rec.ended(req.dialId);
+    expect(ended.facts).toMatchObject({ originateFailed: true, causeName: 'CHAN_NOT_IMPLEMENTED', pbxDown: true });
+    await expect(adapter.originate(dial('+5'))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+  });
+
   it('never replays an originate after a reconnect; the call still ends once', async () => {
     const { fake, adapter, rec } = await start({});
     await up(rec);
@@ -89,21 +109,54 @@ describe('ESL link', () => {
     expect(rec.of(req.dialId).filter((e) => e.type === 'ended')).toHaveLength(1);
   });
 
-  it('reconciles a dial whose channel ended while the link was down', async () => {
-    const { fake, adapter, rec } = await start({});
+  it('reconciles a dial whose channel ended while the link was down with the end FreeSWITCH remembers', async () => {
+    const { fake, adapter, rec } = await start({ '+4': { answerAfterMs: 5, talkMs: 10_000 } });
     await up(rec);
     const gone = dial('+4');
     const alive = dial('+5');
     await adapter.originate(gone);
     await adapter.originate(alive);
+    await rec.waitFor((e) => e.type === 'answered' && e.dialId === gone.dialId, 'answered');
     const again = rec.status('up');
     fake.dropClients();
-    fake.calls.kill(gone.dialId); // its events go nowhere: nobody is connected
+    fake.calls.kill(channelUuidOf(gone.dialId), 'USER_BUSY'); // its events go nowhere: nobody is connected
+    await again;
+    const ended = await rec.ended(gone.dialId);
+    expect(ended.facts).toMatchObject({ causeName: 'USER_BUSY', q850: 17, originateFailed: false, outcomeLost: false, soft: false });
+    expect(ended.facts.answeredAt).not.toBeNull();
+    expect(rec.of(alive.dialId).some((e) => e.type === 'ended')).toBe(false);
+    expect(await adapter.liveDials()).toEqual([alive.dialId]);
+  });
+
+  it('a remembered end set back from a FreeSWITCH clock running ahead never goes before the dial\'s last event', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const req = dial('+4');
+    await adapter.originate(req);
+    const progress = await rec.waitFor((e) => e.type === 'progress' && e.dialId === req.dialId, 'progress');
+    const again = rec.status('up');
+    fake.dropClients();
+    fake.calls.kill(channelUuidOf(req.dialId), 'USER_BUSY');
+    // FreeSWITCH's clock an hour ahead when asked: its end looks an hour old.
+    fake.apiReplies.set('strmicroepoch', String((Date.now() + 3_600_000) * 1000));
+    await again;
+    const ended = await rec.ended(req.dialId);
+    expect(ended.facts.causeName).toBe('USER_BUSY');
+    expect(ended.at).toBeGreaterThanOrEqual(progress.at);
+  });
+
+  it('a dial gone while the link was down that FreeSWITCH does not remember (it restarted) is outcomeLost', async () => {
+    const { fake, adapter, rec } = await start({});
+    await up(rec);
+    const gone = dial('+4');
+    await adapter.originate(gone);
+    const again = rec.status('up');
+    fake.dropClients();
+    fake.calls.kill(channelUuidOf(gone.dialId));
+    fake.calls.globals.clear();
     await again;
     const ended = await rec.ended(gone.dialId);
     expect(ended.facts).toMatchObject({ causeName: null, originateFailed: false, outcomeLost: true, causeText: expect.stringMatching(/outcome lost: channel gone while the ESL link was down/) });
-    expect(rec.of(alive.dialId).some((e) => e.type === 'ended')).toBe(false);
-    expect(await adapter.liveDials()).toEqual([alive.dialId]);
   });
 
   it('marks the link down when HEARTBEATs stop, and comes back when they return', async () => {

@@ -62,7 +62,7 @@ describe('hostile contact columns', () => {
     const req = request(records[0]!.vars);
     const p = parseOriginateArgs(originateCommand(req).slice('originate '.length))!;
     const vars = new Map(p.vars);
-    expect(p.vars.map(([k]) => k).filter((k) => !k.startsWith('dialerd_'))).toEqual(['origination_uuid', 'ignore_early_media', 'originate_timeout', 'origination_caller_id_number']);
+    expect(p.vars.map(([k]) => k).filter((k) => !k.startsWith('dialerd_'))).toEqual(['origination_uuid', 'ignore_early_media', 'originate_timeout', 'origination_caller_id_number', 'origination_nested_vars', 'api_hangup_hook']);
     expect(vars.get('origination_uuid')).toBe(req.dialId);
     expect(vars.get('dialerd_dial')).toBe(req.dialId);
     expect(vars.get('origination_caller_id_number')).toBe('+74950000000');

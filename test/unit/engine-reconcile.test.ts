@@ -89,6 +89,19 @@ describe('restart reconciliation', () => {
     expect(row!.talkSeconds).toBe(90);
   });
 
+  it('a dial the PBX does not list yet but has when asked by id (FreeSWITCH lists a new channel ~200 ms late) is adopted, not lost', async () => {
+    const { engine, store, pbx } = await restartWithLiveDial();
+    pbx.liveDials = async (expected: readonly string[] = []) => expected.filter((id) => id === 'd1');
+    await engine.begin();
+    await settle();
+    expect(await rows(store)).toEqual([]);
+    expect(engine.live()).toBe(1);
+    pbx.liveDials = async () => [];
+    pbx.end('d1', BUSY);
+    await settle();
+    expect(await rows(store)).toEqual([['d1', 'busy']]);
+  });
+
   it('an end that arrived before reconciliation began wins: busy, not lost', async () => {
     const { engine, store, pbx } = await restartWithLiveDial();
     pbx.end('d1', BUSY);

@@ -4,6 +4,7 @@
  * nothing can add, drop or override a variable, and nothing breaks the ESL command line.
  */
 import { describe, expect, it } from 'vitest';
+import { hangupHook } from '../../src/pbx/esl/memory.ts';
 import { channelUuidOf, originateCommand } from '../../src/pbx/esl/originate.ts';
 import type { DialRequest } from '../../src/pbx/port.ts';
 import { mulberry32 } from '../../src/lib/prng.ts';
@@ -50,6 +51,8 @@ describe('originate command', () => {
       ['ignore_early_media', 'true'],
       ['originate_timeout', '30'],
       ['origination_caller_id_number', '+74950000000'],
+      ['origination_nested_vars', 'true'],
+      ['api_hangup_hook', hangupHook(req().dialId)],
     ]);
     expect(r.endpoint).toBe('sofia/gateway/carrier-a/+74951234567');
     expect(r.rest).toEqual(['&park()']);
@@ -91,8 +94,9 @@ describe('originate command', () => {
     };
     const r = fsRead(originateCommand(req({ vars })));
     const unprefixed = r.names.filter((n) => !n.startsWith('dialerd_var_'));
-    expect(unprefixed).toEqual(['origination_uuid', 'dialerd_dial', 'dialerd_campaign', 'dialerd_record', 'ignore_early_media', 'originate_timeout', 'origination_caller_id_number']);
+    expect(unprefixed).toEqual(['origination_uuid', 'dialerd_dial', 'dialerd_campaign', 'dialerd_record', 'ignore_early_media', 'originate_timeout', 'origination_caller_id_number', 'origination_nested_vars', 'api_hangup_hook']);
     expect(r.vars.get('origination_uuid')).toBe(req().dialId);
+    expect(r.vars.get('api_hangup_hook')).toBe(hangupHook(req().dialId));
     expect(r.vars.get('dialerd_dial')).toBe(req().dialId);
     expect(r.vars.get('origination_caller_id_number')).toBe('+74950000000');
     expect(r.vars.get('dialerd_var_api_hangup_hook')).toBe('system touch /tmp/x');
@@ -146,6 +150,8 @@ describe('originate command fuzz (FreeSWITCH splitter model)', () => {
         ['originate_timeout', '30'],
       ]);
       if (r0.callerId) want.set('origination_caller_id_number', expected(r0.callerId));
+      want.set('origination_nested_vars', 'true');
+      want.set('api_hangup_hook', hangupHook(channelUuidOf(r0.dialId)));
       const seen = new Set<string>();
       for (const [k, v] of Object.entries(vars)) {
         if (!/^[A-Za-z0-9_]{1,64}$/.test(k) || seen.has(k.toLowerCase())) continue;

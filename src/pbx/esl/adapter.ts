@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/types.ts';
 import { DialerdError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { emptyEndFacts, type DialRequest, type EndFacts, type PbxAdapter, type PbxEvent, type PbxListener } from '../port.ts';
+import { emptyEndFacts, type DialRequest, type EndFacts, type PbxAdapter, type PbxEvent, type PbxListener, type RecalledEnd } from '../port.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../lib/backoff.ts';
 import { EslConnection, EslLinkError } from './connection.ts';
 import { DialBook, type Dial } from './dials.ts';
 import { amdOf, answeredAtOf, factsFromHangup, factsFromJobError } from './mapping.ts';
-import { originateCommand } from './originate.ts';
+import { memoryVar, parseMicroEpoch, parseStoredEnd } from './memory.ts';
+import { channelUuidOf, originateCommand } from './originate.ts';
 import { errCause, parseChannelUuids, readReply, SUBSCRIPTION, type EslEvent, type Reply } from './protocol.ts';
 
 export interface EslAdapterConfig {
@@ -33,6 +34,9 @@ export interface EslAdapterDeps {
   jobErrorGraceMs?: number;
 }
 
+/** Memories read (or forgotten) per pipelined round of api commands. */
+const MEMORY_BATCH = 100;
+
 const CHANNEL_EVENTS = new Set(['CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE', 'CUSTOM']);
 
 export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): PbxAdapter {
@@ -42,6 +46,8 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
   /** Channels known not to be ours (no dialerd_dial variable). */
   const foreign = new Set<string>();
   const graceMs = deps.jobErrorGraceMs ?? 1500;
+  /** FreeSWITCH sent SHUTDOWN on this connection: what it refuses from now on is its going away. */
+  let shuttingDown = false;
 
   const emit = (e: PbxEvent): void => {
     for (const l of [...listeners]) {
@@ -53,15 +59,16 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     }
   };
 
-  const finish = (d: Dial, facts: EndFacts): void => {
+  /** `at`: a remembered end's instant, set back from FreeSWITCH's clock; never before the dial's last event. */
+  const finish = (d: Dial, facts: EndFacts, at = deps.clock.now()): void => {
     dials.remove(d, true);
-    emit({ type: 'ended', dialId: d.id, at: deps.clock.now(), facts });
+    emit({ type: 'ended', dialId: d.id, at: Math.max(at, d.lastAt), facts });
   };
 
   const emitAnswered = (d: Dial): void => {
     if (d.answered) return;
     d.answered = true;
-    emit({ type: 'answered', dialId: d.id, at: deps.clock.now() });
+    emit({ type: 'answered', dialId: d.id, at: (d.lastAt = deps.clock.now()) });
   };
 
   const emitAmd = (d: Dial, ev: EslEvent): void => {
@@ -69,7 +76,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     if (!amd || d.amdSent) return;
     emitAnswered(d);
     d.amdSent = true;
-    emit({ type: 'amd', dialId: d.id, at: deps.clock.now(), status: amd.status, cause: amd.cause });
+    emit({ type: 'amd', dialId: d.id, at: (d.lastAt = deps.clock.now()), status: amd.status, cause: amd.cause });
   };
 
   /** Ours by channel uuid, or by the dialerd_dial variable (a dial a previous run of the daemon made). */
@@ -87,19 +94,26 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     const body = (ev['_body'] ?? '').trim();
     if (!d || !body.startsWith('-') || d.errTimer) return;
     // The hangup event may still be on its way (either order is legal): give it a moment.
-    d.errTimer = setTimeout(() => finish(d, factsFromJobError(errCause(body), body, d.progressed || d.answered)), graceMs);
+    d.errTimer = setTimeout(() => {
+      const facts = factsFromJobError(errCause(body), body, d.progressed || d.answered);
+      finish(d, shuttingDown && facts.originateFailed ? { ...facts, pbxDown: true } : facts);
+    }, graceMs);
   };
 
   const onEvent = (ev: EslEvent): void => {
     const name = ev['Event-Name'];
     if (name === 'BACKGROUND_JOB') return onJob(ev);
+    if (name === 'SHUTDOWN') {
+      shuttingDown = true;
+      return conn.goingAway('FreeSWITCH is shutting down');
+    }
     const d = dialOf(ev);
     if (!d) return;
     switch (name) {
       case 'CHANNEL_PROGRESS':
       case 'CHANNEL_PROGRESS_MEDIA':
         d.progressed = true;
-        if (!d.answered) emit({ type: 'progress', dialId: d.id, at: deps.clock.now() });
+        if (!d.answered) emit({ type: 'progress', dialId: d.id, at: (d.lastAt = deps.clock.now()) });
         return;
       case 'CHANNEL_ANSWER':
         return emitAnswered(d);
@@ -126,7 +140,10 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     {
       status: (status, reason) => emit({ type: 'status', status, reason, at: deps.clock.now() }),
       event: onEvent,
-      up: () => void reconcile(),
+      up: () => {
+        shuttingDown = false;
+        void reconcile();
+      },
     },
   );
 
@@ -153,23 +170,56 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
    */
   const channelExists = async (uuid: string): Promise<boolean> => (await api(`uuid_exists ${uuid}`)).text === 'true';
 
-  /** After a reconnect: a dial whose channel is gone ended while we could not hear it. */
+  /**
+   * The ends FreeSWITCH remembers for these dials (memory.ts), mapped like the hangup event they
+   * stand for. One pipelined round per batch: the getvars, then `strmicroepoch`, whose reply sets
+   * FreeSWITCH's instants back from our clock's now.
+   */
+  const recall = async (ids: readonly string[], soft: (id: string) => boolean): Promise<Map<string, RecalledEnd>> => {
+    const out = new Map<string, RecalledEnd>();
+    const wanted = [...new Set(ids)];
+    for (let i = 0; i < wanted.length; i += MEMORY_BATCH) {
+      const batch = wanted.slice(i, i + MEMORY_BATCH);
+      const reads = batch.map((id) => api(`global_getvar ${memoryVar(channelUuidOf(id))}`));
+      const clock = api('strmicroepoch').then((r) => ({ fsNowUs: parseMicroEpoch(r.text), now: deps.clock.now() }));
+      const [replies, { fsNowUs, now }] = await Promise.all([Promise.all(reads), clock]);
+      if (fsNowUs === null) throw new DialerdError('DIALERD_ERR_PBX_COMMAND', 'strmicroepoch: not a number');
+      for (const [j, id] of batch.entries()) {
+        const stored = replies[j]!.ok ? parseStoredEnd(replies[j]!.text) : null;
+        if (!stored) continue;
+        const at = now - Math.max(0, Math.floor((fsNowUs - stored.endUs) / 1000));
+        out.set(id, { at, facts: factsFromHangup(stored.event, soft(id), at) });
+      }
+    }
+    return out;
+  };
+
+  /**
+   * After a reconnect: a dial whose channel is gone ended while we could not hear it; settled
+   * with the end FreeSWITCH remembers, `outcomeLost` only when it remembers none.
+   */
   const reconcile = async (): Promise<void> => {
     // Only dials from before the reconnect: one originated meanwhile may not have its channel yet.
     const before = dials.values().filter((d) => !d.errTimer);
     if (before.length === 0) return;
-    let exists: boolean[];
+    let gone: Dial[];
+    let remembered: Map<string, RecalledEnd>;
     try {
-      exists = await Promise.all(before.map((d) => channelExists(d.uuid)));
+      const exists = await Promise.all(before.map((d) => channelExists(d.uuid)));
+      gone = before.filter((_, i) => !exists[i]);
+      remembered = gone.length > 0 ? await recall(gone.map((d) => d.id), (id) => dials.get(id)?.killed ?? false) : new Map();
     } catch (err) {
       log.warn({ pbx: cfg.name, err }, 'esl: reconciliation deferred');
       return;
     }
-    for (const [i, d] of before.entries()) {
-      if (exists[i] || dials.get(d.id) !== d) continue;
-      log.warn({ pbx: cfg.name, dialId: d.id }, 'esl: channel gone while the link was down; its outcome is lost');
-      // What happened is unknowable (FreeSWITCH keeps no history): report it as a dial that did
-      // not get through on our side (`error`: retried with backoff, not counted as an attempt).
+    for (const d of gone) {
+      if (dials.get(d.id) !== d) continue;
+      const end = remembered.get(d.id);
+      if (end) {
+        finish(d, end.facts, end.at);
+        continue;
+      }
+      log.warn({ pbx: cfg.name, dialId: d.id }, 'esl: channel gone while the link was down and FreeSWITCH remembers no end; its outcome is lost');
       finish(d, { ...emptyEndFacts(), outcomeLost: true, causeText: 'outcome lost: channel gone while the ESL link was down', soft: d.killed });
     }
   };
@@ -212,7 +262,8 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       d.killed = true;
       let r;
       try {
-        r = await api(`uuid_kill ${d.uuid}`);
+        // Marks the channel first (the same pipeline): its end, and FreeSWITCH's memory of it, say we asked.
+        [, r] = await Promise.all([api(`uuid_setvar ${d.uuid} dialerd_hangup true`), api(`uuid_kill ${d.uuid}`)]);
       } catch (err) {
         if (!(err instanceof EslLinkError && err.written)) d.killed = before;
         throw err;
@@ -221,11 +272,15 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       if (!r.ok) log.debug({ pbx: cfg.name, dialId, reply: r.text }, 'esl: uuid_kill refused');
     },
     /**
-     * Our dials FreeSWITCH has now: the dials we track whose channel exists, plus listed channels
-     * carrying `dialerd_dial` (asked once per unknown channel with uuid_getvar), which are
-     * adopted so their events flow.
+     * Our dials FreeSWITCH has now: the dials we track whose channel exists, `expected` dials whose
+     * channel exists (uuid_exists: not yet in `show channels` ~200 ms after their originate), plus
+     * listed channels carrying `dialerd_dial` (asked once per unknown channel with uuid_getvar);
+     * those not tracked yet are adopted so their events flow.
      */
-    async liveDials() {
+    async liveDials(expected: readonly string[] = []) {
+      const unknown = [...new Set(expected)].filter((id) => !dials.get(id) && !dials.hasEnded(id));
+      const found = await Promise.all(unknown.map((id) => channelExists(channelUuidOf(id))));
+      for (const [i, id] of unknown.entries()) if (found[i] && !dials.get(id)) dials.add(id, null);
       const mine = dials.values();
       const exists = await Promise.all(mine.map((d) => channelExists(d.uuid)));
       const out = mine.filter((_, i) => exists[i]).map((d) => d.id);
@@ -241,6 +296,18 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
         out.push((dials.get(id) ?? dials.add(id, null, uuid)).id);
       }
       return out;
+    },
+    /** Ends of dials this adapter does not hold live; see memory.ts. */
+    async recallEnds(dialIds: readonly string[]) {
+      requireUp();
+      return recall(dialIds.filter((id) => !dials.get(id)), () => false);
+    },
+    async forgetEnds(dialIds: readonly string[]) {
+      requireUp();
+      const ids = [...new Set(dialIds)];
+      for (let i = 0; i < ids.length; i += MEMORY_BATCH) {
+        await Promise.all(ids.slice(i, i + MEMORY_BATCH).map((id) => api(`global_setvar ${memoryVar(channelUuidOf(id))}=`)));
+      }
     },
     on(listener: PbxListener) {
       listeners.add(listener);

@@ -89,6 +89,14 @@ export class EslConnection {
     this.setStatus('down', 'stopped');
   }
 
+  /**
+   * The peer announced it is going away: `down` now (commands refused), the socket kept so the
+   * events still on their way (its calls' hangups) are read; it closes when the peer closes it.
+   */
+  goingAway(reason: string): void {
+    if (this.state === 'up') this.setStatus('down', reason);
+  }
+
   /** Send one command; resolves with its command/reply or api/response frame (even a -ERR one). */
   send(command: string, headers: Record<string, string> = {}): Promise<EslFrame> {
     const s = this.socket;

@@ -11,6 +11,8 @@ export interface Dial {
   progressed: boolean;
   amdSent: boolean;
   killed: boolean;
+  /** Instant of the last event sent for it (0: none): an end set back from FreeSWITCH's clock never goes before it. */
+  lastAt: number;
   errTimer: NodeJS.Timeout | null;
 }
 
@@ -47,7 +49,7 @@ export class DialBook {
   }
 
   add(dialId: string, jobId: string | null, uuid = channelUuidOf(dialId)): Dial {
-    const d: Dial = { id: dialId, uuid, jobId, answered: false, progressed: false, amdSent: false, killed: false, errTimer: null };
+    const d: Dial = { id: dialId, uuid, jobId, answered: false, progressed: false, amdSent: false, killed: false, lastAt: 0, errTimer: null };
     this.byId.set(d.id, d);
     this.byUuid.set(d.uuid, d);
     if (jobId) this.byJob.set(jobId, d);

@@ -58,11 +58,14 @@ function progressOf(ev: EslEvent): boolean {
 }
 
 /**
- * Facts of a CHANNEL_HANGUP_COMPLETE that arrived at `now` (our clock). `soft`: we asked for the
- * hangup. `progressed`: the adapter saw a CHANNEL_PROGRESS(_MEDIA) for it. `farEndResponded`: mod_sofia sets `sip_network_ip` from
+ * Facts of a CHANNEL_HANGUP_COMPLETE that arrived at `now` (our clock), or of FreeSWITCH's memory
+ * of it (memory.ts: the same headers). `soft`: we asked for the hangup (or the channel says a
+ * daemon did: `dialerd_hangup`). `progressed`: the adapter saw a CHANNEL_PROGRESS(_MEDIA) for it. `farEndResponded`: mod_sofia sets `sip_network_ip` from
  * the first SIP response it receives; sofia-sip's own 503 (nothing listening) leaves it unset.
  */
 export function factsFromHangup(ev: EslEvent, soft: boolean, now: number, progressed = false): EndFacts {
+  // Set by the adapter's hangup() before its uuid_kill, so a daemon that did not send it (a restart) knows too.
+  soft ||= ev['variable_dialerd_hangup'] === 'true';
   const causeName = ev['Hangup-Cause'] ?? ev['variable_hangup_cause'] ?? null;
   const answeredAt = answeredAtOn(ev, now);
   const sip = sipOf(ev);

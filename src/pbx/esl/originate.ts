@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { cleanVarValue, dialVars, freeswitchVarName, isVarName } from '../../domain/vars.ts';
 import type { DialRequest } from '../port.ts';
+import { hangupHook } from './memory.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,8 +40,15 @@ export function channelUuidOf(dialId: string): string {
  * An empty value sets nothing in FreeSWITCH (`a=` is dropped), the same as an unset variable.
  */
 export function eslValue(v: string): string {
-  const clean = cleanVarValue(v).value.replace(/\{/g, '(').replace(/\}/g, ')');
-  const item = clean.replace(/[\\' =]/g, (c) => (c === ' ' ? '\\s' : `\\${c}`));
+  return escapeForOriginate(cleanVarValue(v).value.replace(/\{/g, '(').replace(/\}/g, ')'));
+}
+
+/**
+ * The three escaping passes of eslValue alone, for a value of OUR making that must keep its
+ * braces (the hangup hook's `${…}`: balanced, so switch_find_end_paren still finds the block's end).
+ */
+function escapeForOriginate(text: string): string {
+  const item = text.replace(/[\\' =]/g, (c) => (c === ' ' ? '\\s' : `\\${c}`));
   const list = item.replace(/[\\',]/g, (c) => `\\${c}`);
   return list.replace(/[\\']/g, (c) => `\\${c}`);
 }
@@ -51,8 +59,9 @@ export function eslValue(v: string): string {
  * reach a FreeSWITCH-special name nor override the variables set here.
  */
 export function originateCommand(req: DialRequest): string {
+  const uuid = channelUuidOf(req.dialId);
   const vars: Array<[string, string]> = [
-    ['origination_uuid', channelUuidOf(req.dialId)],
+    ['origination_uuid', uuid],
     ['dialerd_dial', req.dialId],
     ['dialerd_campaign', req.campaign],
     ['dialerd_record', req.record],
@@ -67,8 +76,18 @@ export function originateCommand(req: DialRequest): string {
     }
   }
   for (const [k, v] of Object.entries(dialVars(req.vars))) vars.push([freeswitchVarName(k), v]);
-  const head = `{${vars.flatMap(([k, v]) => (v === '' ? [] : [`${k}=${eslValue(v)}`])).join(',')}}`;
+  const head = `{${[...vars.flatMap(([k, v]) => (v === '' ? [] : [`${k}=${eslValue(v)}`])), ...memoryVars(uuid)].join(',')}}`;
   const ext = req.onAnswer.extension.trim();
   const target = ext === '' ? '&park()' : `${ext.replace(/\s/g, '')} XML ${(req.onAnswer.context || 'default').replace(/\s/g, '')}`;
   return `originate ${head}${req.endpoint} ${target}`;
+}
+
+/**
+ * The hangup hook that makes FreeSWITCH remember the dial's end (memory.ts). Its `${…}` must
+ * reach the channel unexpanded: FreeSWITCH refuses any `{…}` value holding `${` unless
+ * `origination_nested_vars=true` (switch_ivr_originate.c `check_vars`), which is safe here because
+ * no contact value can hold a brace (eslValue); the hook is expanded at hangup, never at originate.
+ */
+function memoryVars(uuid: string): string[] {
+  return ['origination_nested_vars=true', `api_hangup_hook=${escapeForOriginate(hangupHook(uuid))}`];
 }

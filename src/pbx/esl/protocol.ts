@@ -72,6 +72,8 @@ export const SUBSCRIPTION = [
   'CHANNEL_HANGUP_COMPLETE',
   'BACKGROUND_JOB',
   'HEARTBEAT',
+  // FreeSWITCH is going away (fired before it stops taking calls and unloads its modules).
+  'SHUTDOWN',
   // mod_avmd, and the spellings of the community mod_amd forks.
   'CUSTOM',
   'avmd::beep',

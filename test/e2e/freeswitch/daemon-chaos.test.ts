@@ -6,8 +6,9 @@
  * carrier's INVITEs against dialerd's history), every record ends final as its number scripts.
  *
  * "As scripted" across the chaos: a dial cut by the chaos may end `error` (outcome lost, FreeSWITCH
- * gone: technical, retried after 1 s and counted, `free: 0`), `lost` (live when the daemon was
- * stopped and gone when the next one reconciled: counted, retried after 1 s), `cancelled` (hung up
+ * gone: technical, retried after 1 s and counted, `free: 0`), `lost` (live across the FreeSWITCH
+ * restart, which forgets its memory of ends; a dial that ended while the link was cut or the daemon
+ * was down is settled from that memory with its real result: counted, retried after 1 s), `cancelled` (hung up
  * by the stopping daemon before the answer: not counted, retried) or answered and `interrupted` (hung up by the
  * stopping daemon: retried after 1 s); the record's last dial is its number's result (answered →
  * `done`, 486 → `busy` → `exhausted`), and no number is ever in two calls at once.
@@ -72,14 +73,14 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
       const d = await startDaemon(cfg);
       d.daemon.engine.on('dial', (r) => rows.push(r));
       d.daemon.engine.on('final', (f) => finals.set(f.record, f.state));
-      d.daemon.engine.on('campaign', (c) => changes.push({ reason: c.reason ?? null }));
+      d.daemon.engine.on('campaign', (c) => changes.push({ reason: c.reason ?? null, detail: c.detail }));
       return d;
     };
     const progressed = (n: number, what: string): Promise<unknown> => until(() => rows.length >= n, what, 90_000);
     const fsUp = (): boolean => o?.daemon.pbxes.get('fs1')?.status() === 'up';
     const sampler = sample([fsChannelCount]);
     const breakerOpened = (): boolean => changes.some((c) => c.reason === 'trunk_down');
-    const changes: { reason: string | null }[] = [];
+    const changes: { reason: string | null; detail: string | null }[] = [];
     const t0 = Date.now();
     o = await start();
 
@@ -123,7 +124,7 @@ describe('dialerd on a real FreeSWITCH through a link cut, a FreeSWITCH restart 
     console.log(
       `[e2e] chaos: ${RECORDS} records / ${rows.length} dials / ${calls.length} carrier calls in ${elapsed.toFixed(1)} s; ` +
         `max ${maxChannels} FreeSWITCH channels (${samples.length} samples), max ${maxConcurrent(calls)} carrier calls at once; ` +
-        `trunk breaker opened: ${breakerOpened()}; live at the link cut ${liveAtCut}, at the FreeSWITCH stop ${liveAtFsStop}, at the daemon stop ${liveAtDaemonStop}; ` +
+        `trunk breaker opened: ${JSON.stringify(changes.filter((c) => c.reason === 'trunk_down').map((c) => c.detail))}; live at the link cut ${liveAtCut}, at the FreeSWITCH stop ${liveAtFsStop}, at the daemon stop ${liveAtDaemonStop}; ` +
         `results ${JSON.stringify(countBy(rows.map((r) => (r.interrupted ? 'interrupted' : r.result))))}`,
     );
 

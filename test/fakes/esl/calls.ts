@@ -31,6 +31,7 @@ interface Call {
   job: string;
   command: string;
   answeredMs: number | null;
+  progressMs: number | null;
   timers: NodeJS.Timeout[];
 }
 
@@ -49,11 +50,29 @@ export function parseOriginate(args: string): { vars: Record<string, string>; en
   return p === null ? null : { vars: Object.fromEntries(p.vars), endpoint: p.endpoint };
 }
 
+/**
+ * FreeSWITCH's `{…}` check (switch_ivr_originate.c `check_vars`): a value holding `${` is refused
+ * (not set) unless the originate text says `origination_nested_vars=true`.
+ */
+function checkedVars(vars: Record<string, string>, text: string): Record<string, string> {
+  if (vars['origination_nested_vars'] === 'true' || text.toLowerCase().includes('origination_nested_vars=true')) return vars;
+  return Object.fromEntries(Object.entries(vars).filter(([, v]) => !/\$\\*\{/.test(v)));
+}
+
+/** switch_event_expand_headers over the hangup event's channel variables: `${name}` → value, unknown → empty. */
+function expand(text: string, ev: Ev): string {
+  return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => ev[`variable_${name}`] ?? '');
+}
+
 export class CallBook {
   readonly live = new Map<string, Call>();
+  /** FreeSWITCH's global variables (`global_setvar` / `global_getvar`, mod_commands). */
+  readonly globals = new Map<string, string>();
   /** Every origination_uuid received, in order (a replay would show twice). */
   readonly originated: string[] = [];
   duplicates = 0;
+  /** The switch is shutting down: originates fail, as with its endpoint modules unloaded. */
+  private down = false;
   peakLive = 0;
   private readonly stray: NodeJS.Timeout[] = [];
   /** What `show channels` lists: a channel from `from` until `to` (ms epoch). */
@@ -67,6 +86,7 @@ export class CallBook {
 
   bgapi(job: string, command: string): void {
     const [verb = '', ...rest] = command.split(' ');
+    if (this.down) return this.later(1, () => this.job(job, command, '-ERR CHAN_NOT_IMPLEMENTED\n'));
     const parsed = verb === 'originate' ? parseOriginate(rest.join(' ')) : null;
     // The session keeps its uuid in 37 bytes (switch_core_pvt.h): a longer one is cut, as here.
     const uuid = parsed?.vars['origination_uuid']?.slice(0, 36);
@@ -80,14 +100,17 @@ export class CallBook {
     const number = parsed.endpoint.split('/').pop() ?? '';
     const s = this.d.script(number);
     if (s.refuse) return this.later(1, () => this.job(job, command, `-ERR ${s.refuse}\n`));
-    const call: Call = { info: { uuid, number, vars: parsed.vars, createdUs: Date.now() * 1000 }, job, command, answeredMs: null, timers: [] };
+    const call: Call = { info: { uuid, number, vars: checkedVars(parsed.vars, command), createdUs: Date.now() * 1000 }, job, command, answeredMs: null, progressMs: null, timers: [] };
     this.live.set(uuid, call);
     this.listed.set(uuid, { call, from: Date.now() + this.d.channelListLag.newMs, to: null });
     this.peakLive = Math.max(this.peakLive, this.live.size);
     const at = (ms: number, fn: () => void): void => {
       call.timers.push(setTimeout(fn, ms));
     };
-    at(s.progressMs ?? 1, () => this.d.publish((t, q) => events.progress(call.info, t, q)));
+    at(s.progressMs ?? 1, () => {
+      call.progressMs = Date.now();
+      this.d.publish((t, q) => events.progress(call.info, t, q));
+    });
     if (s.answerAfterMs !== undefined) {
       at(s.answerAfterMs, () => {
         call.answeredMs = Date.now();
@@ -114,11 +137,39 @@ export class CallBook {
     }
   }
 
+  /**
+   * The api commands of mod_commands the hangup hook and dialerd use on globals:
+   * `global_setvar a=b` (an empty b deletes; a=b=c sets a to b only when it is c), `global_getvar a`.
+   */
+  globalApi(name: string, arg: string): string {
+    if (name === 'global_getvar') return this.globals.get(arg.trim()) ?? '';
+    const [k = '', v = '', cond] = arg.split('=');
+    if (k === '') return '-USAGE: <var>=<value>\n';
+    if (cond !== undefined && cond !== '' && this.globals.get(k) !== cond) return '+OK';
+    if (v === '') this.globals.delete(k);
+    else this.globals.set(k, v);
+    return '+OK';
+  }
+
+  /** FreeSWITCH shutting down: every call ends SYSTEM_SHUTDOWN, later originates are refused. */
+  shutdown(): void {
+    this.down = true;
+    for (const c of [...this.live.values()]) this.kill(c.info.uuid, 'SYSTEM_SHUTDOWN');
+  }
+
   /** uuid_getvar: the value, `_undef_`, or null when there is no such channel. */
   getVar(uuid: string, name: string): string | null {
     const call = this.live.get(uuid);
     if (!call) return null;
     return call.info.vars[name] ?? '_undef_';
+  }
+
+  /** uuid_setvar: false when there is no such channel. */
+  setVar(uuid: string, name: string, value: string): boolean {
+    const call = this.live.get(uuid);
+    if (!call || name === '') return false;
+    call.info.vars[name] = value;
+    return true;
   }
 
   /** uuid_kill: false when there is no such channel. */
@@ -164,10 +215,19 @@ export class CallBook {
 
   private end(call: Call, cause: string, sip: number | null, extra: Ev): void {
     call.timers.forEach(clearTimeout);
+    const endMs = Date.now();
+    const hangup = (q: number): Ev => events.hangup(call.info, { cause, sip, answeredMs: call.answeredMs, progressMs: call.progressMs, extra }, endMs, q);
+    // The hangup state runs api_hangup_hook while the channel still exists, before CHANNEL_HANGUP_COMPLETE.
+    const hook = call.info.vars['api_hangup_hook'];
+    if (hook) {
+      const at = hook.indexOf(' ');
+      const verb = at < 0 ? hook : hook.slice(0, at);
+      if (verb === 'global_setvar') this.globalApi(verb, expand(hook.slice(at + 1), hangup(0)));
+    }
     this.live.delete(call.info.uuid);
     const row = this.listed.get(call.info.uuid);
-    if (row) row.to = Date.now() + this.d.channelListLag.endedMs;
-    this.d.publish((t, q) => events.hangup(call.info, { cause, sip, answeredMs: call.answeredMs, extra }, t, q));
+    if (row) row.to = endMs + this.d.channelListLag.endedMs;
+    this.d.publish((_, q) => hangup(q));
   }
 
   /** An unanswered end: hangup event and BACKGROUND_JOB -ERR, in either order. */

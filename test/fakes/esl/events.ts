@@ -62,7 +62,7 @@ export const events = {
     return ev;
   },
   /** `answeredMs` null: never answered. `sip` null: FreeSWITCH itself ended it (no SIP final response). */
-  hangup(c: ChannelInfo, o: { cause: string; sip: number | null; answeredMs: number | null; extra?: Ev }, nowMs: number, seq: number): Ev {
+  hangup(c: ChannelInfo, o: { cause: string; sip: number | null; answeredMs: number | null; progressMs?: number | null; extra?: Ev }, nowMs: number, seq: number): Ev {
     const ev = channel(T.hangup, c, nowMs, seq);
     ev['Hangup-Cause'] = o.cause;
     ev['variable_hangup_cause'] = o.cause;
@@ -85,6 +85,7 @@ export const events = {
     ev['variable_billsec'] = ans === null ? '0' : String(Math.floor((nowMs - ans) / 1000));
     ev['variable_billmsec'] = ans === null ? '0' : String(nowMs - ans);
     ev['variable_end_uepoch'] = us(nowMs);
+    ev['variable_progress_uepoch'] = o.progressMs ? us(o.progressMs) : '0';
     return { ...ev, ...(o.extra ?? {}) };
   },
 };

@@ -94,6 +94,15 @@ export class FakeEslServer {
     this.heartbeats = on;
   }
 
+  /**
+   * FreeSWITCH's shutdown as 1.10.12 does it: the SHUTDOWN event first, then its calls end
+   * SYSTEM_SHUTDOWN and every later originate fails `-ERR CHAN_NOT_IMPLEMENTED` (mod_sofia unloaded).
+   */
+  shutdown(): void {
+    this.broadcast({ 'Event-Name': 'SHUTDOWN', 'Core-UUID': 'fake', 'Event-Date-Timestamp': String(Date.now() * 1000), 'Event-Sequence': String(this.seq++) });
+    this.calls.shutdown();
+  }
+
   /** Send raw bytes to every client. */
   sendGarbage(bytes: Buffer | string): void {
     for (const c of this.clients) this.write(c, Buffer.from(bytes));
@@ -189,7 +198,10 @@ export class FakeEslServer {
     if (name === 'show' && args[0] === 'channels') return this.calls.showChannelsJson();
     if (name === 'uuid_exists') return this.calls.isLive(args[0] ?? '') ? 'true' : 'false';
     if (name === 'uuid_getvar') return this.calls.getVar(args[0] ?? '', args[1] ?? '') ?? '-ERR No such channel!\n';
+    if (name === 'uuid_setvar') return this.calls.setVar(args[0] ?? '', args[1] ?? '', args.slice(2).join(' ')) ? '+OK\n' : '-ERR No such channel!\n';
     if (name === 'uuid_kill') return this.calls.kill(args[0] ?? '', args[1]) ? '+OK\n' : '-ERR No such channel!\n';
+    if (name === 'global_getvar' || name === 'global_setvar') return this.calls.globalApi(name, args.join(' ')) || '-ERR no reply\n';
+    if (name === 'strmicroepoch') return String(Date.now() * 1000);
     if (name === 'status') return 'UP 0 years, 0 days\nFreeSWITCH (Version 1.10.12) is ready\n';
     return `-ERR ${name} Command not found!\n`;
   }
