@@ -90,14 +90,16 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
 const SERVER_UNAVAILABLE = new Set(['LOADING', 'READONLY', 'MASTERDOWN', 'BUSY', 'OOM', 'CLUSTERDOWN', 'TRYAGAIN']);
 
 /**
- * Connection-level failures and a server that cannot serve now become STORE_DOWN; other
- * replies from Redis (a script bug) are rethrown as they are.
+ * Connection-level failures and a server that cannot serve now become STORE_DOWN, a write the
+ * fence refused (lua/fence.lua) STORE_FENCED; other replies from Redis (a script bug) are
+ * rethrown as they are.
  */
 export function toStoreError(e: unknown): unknown {
   if (e instanceof DialerdError) return e;
   const err = e instanceof Error ? e : new Error(String(e));
   if (err instanceof ReplyError) {
     const code = err.message.split(' ', 1)[0] ?? '';
+    if (code === 'DIALERD_FENCED') return new DialerdError('DIALERD_ERR_STORE_FENCED', 'another dialerd owns this key prefix', { cause: err });
     if (!SERVER_UNAVAILABLE.has(code)) return err;
   }
   return new DialerdError('DIALERD_ERR_STORE_DOWN', err.message, { cause: err });

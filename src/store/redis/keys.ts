@@ -13,6 +13,7 @@
  *   {p}camp             hash  campaign id → CampaignRuntime JSON
  *   {p}use:{scope}:{name} hash dials, talk_ms: lifetime usage of a campaign or a trunk (settle counts)
  *   {p}owner            string the token of the daemon using this prefix (short TTL, renewed)
+ *   {p}owned            string the token of the last daemon that took the prefix (no TTL)
  */
 export interface StoreKeys {
   readonly prefix: string;
@@ -26,6 +27,7 @@ export interface StoreKeys {
   readonly settled: string;
   readonly camp: string;
   readonly owner: string;
+  readonly owned: string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -41,6 +43,7 @@ export function storeKeys(prefix: string): StoreKeys {
     settled: `${prefix}settled`,
     camp: `${prefix}camp`,
     owner: `${prefix}owner`,
+    owned: `${prefix}owned`,
   };
 }
 
@@ -48,7 +51,7 @@ export function storeKeys(prefix: string): StoreKeys {
 export function keyKind(prefix: string, key: string): string | null {
   if (!key.startsWith(prefix)) return null;
   const rest = key.slice(prefix.length);
-  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner') return rest;
+  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner' || rest === 'owned') return rest;
   const m = /^(rec|due|cnt|hist|use):(.+)$/s.exec(rest);
   return m ? m[1]! : null;
 }
