@@ -18,4 +18,6 @@ export interface ApiDeps {
   /** The daemon's clock (virtual in the demo): records added through the API are due at its now. */
   clock: Clock;
   logger: Logger;
+  /** The daemon's lifecycle status, for /health (absent: `running`). */
+  daemonStatus?: () => string;
 }

@@ -26,6 +26,8 @@ export interface CampaignView {
 /** GET /health. `ok` = the store is up and every PBX link is up. */
 export interface HealthView {
   ok: boolean;
+  /** The daemon's lifecycle status (`standby` while it waits for the active daemon's prefix). */
+  daemon: string;
   store: 'up' | 'down';
   pbxes: Record<string, PbxLinkStatus>;
   live: number;
@@ -55,8 +57,10 @@ export async function campaignView(deps: ApiDeps, id: string): Promise<CampaignV
 export function healthView(deps: ApiDeps, storeUp: boolean): HealthView {
   const pbxes: Record<string, PbxLinkStatus> = {};
   for (const [name, p] of deps.pbxes) pbxes[name] = p.status();
+  const daemon = deps.daemonStatus?.() ?? 'running';
   return {
-    ok: storeUp && Object.values(pbxes).every((s) => s === 'up'),
+    ok: daemon !== 'standby' && storeUp && Object.values(pbxes).every((s) => s === 'up'),
+    daemon,
     store: storeUp ? 'up' : 'down',
     pbxes,
     live: deps.engine.live(),

@@ -21,8 +21,7 @@ export interface ExclusiveOptions extends OwnershipOptions {
   standby?: boolean;
 }
 
-export interface RedisStoreOptions extends Omit<ConnectionOptions, 'url'> {
-  url: string;
+export interface RedisStoreOptions extends ConnectionOptions {
   /** Every key starts with it, e.g. 'dialerd:'. */
   prefix: string;
   /** Take the prefix's ownership (the daemon does): a second daemon on the prefix is refused
