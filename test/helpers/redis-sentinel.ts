@@ -123,6 +123,7 @@ async function freePort(): Promise<number> {
 
 async function ping(port: number): Promise<true | null> {
   const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  c.on('error', () => undefined); // not up yet: the connect rejects, that is the answer
   try {
     await c.connect();
     return (await c.ping()) === 'PONG' ? true : null;
