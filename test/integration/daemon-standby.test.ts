@@ -7,6 +7,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { currentEnv } from '../../src/config/env.ts';
+import { loadDaemonConfig } from '../../src/config/load-daemon.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
 import { allHistory } from '../../src/store/history-pages.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import type { Store } from '../../src/store/port.ts';
@@ -117,3 +121,25 @@ it('without --standby a second daemon says at once who owns the prefix, then exi
     await owner.close();
   }
 }, 70_000);
+
+it('a stop while standby ends the wait at once: no start step runs, the owner keeps its prefix', async () => {
+  const owner = await createRedisStore({ url: redis.url, prefix: 'standby:', exclusive: { waitMs: 15_000 } });
+  const loaded = await loadDaemonConfig(f.configFile, currentEnv());
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  const daemon = await Daemon.create({ config: loaded.config, logger: silentLogger(), standby: true });
+  const calls = ari.created.length;
+  try {
+    const started = daemon.start();
+    await until(() => (daemon.status === 'standby' && daemon.apiUrl !== null ? true : null), 'standby with its API up');
+    const health = await fetch(`${daemon.apiUrl!}/health`);
+    expect([health.status, ((await health.json()) as { daemon: string }).daemon]).toEqual([503, 'standby']);
+    await daemon.stop();
+    await started;
+    expect(daemon.status).toBe('stopped');
+    expect(ari.created).toHaveLength(calls); // nothing dialled
+    expect(await owner.putCampaign({ id: 'x', state: 'paused', pauseReason: null, pauseDetail: null, consecutiveErrors: 0, updatedAt: 0 })).toBeUndefined();
+  } finally {
+    await daemon.stop();
+    await owner.close();
+  }
+}, 60_000);

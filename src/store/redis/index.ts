@@ -69,12 +69,13 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
     await claiming;
   }
 
-  /** A fenced write; a refusal makes the owner look at the key now (it may have been taken). */
-  const write = (name: FencedScript, keys: string[], args: (string | number)[]): Promise<unknown> =>
-    guard(() => callFenced(r, name, fence, keys, args)).catch((e: unknown) => {
+  /** Guards a fenced write: a refusal makes the owner look at the key now (it may have been taken). */
+  const fenced = <T>(fn: () => Promise<T>): Promise<T> =>
+    guard(fn).catch((e: unknown) => {
       if (isDialerdError(e, 'DIALERD_ERR_STORE_FENCED')) owner?.check();
       throw e;
     });
+  const write = (name: FencedScript, keys: string[], args: (string | number)[]): Promise<unknown> => fenced(() => callFenced(r, name, fence, keys, args));
 
   const parseJson = <T>(raw: string | null): T | null => (raw === null ? null : (JSON.parse(raw) as T));
 
@@ -89,11 +90,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
         return all.sort((a, b) => (a.id < b.id ? -1 : 1));
       }),
 
-    addRecords: (campaign, records) =>
-      guard(() => addRecordsBulk(r, k, fence, campaign, records)).catch((e: unknown) => {
-        if (isDialerdError(e, 'DIALERD_ERR_STORE_FENCED')) owner?.check();
-        throw e;
-      }),
+    addRecords: (campaign, records) => fenced(() => addRecordsBulk(r, k, fence, campaign, records)),
     getRecord: (campaign, id) =>
       guard(async () => {
         const raw = await r.hget(k.rec(campaign), id);

@@ -77,6 +77,7 @@ export async function claimOwnership(r: Redis, k: Pick<StoreKeys, 'owner' | 'own
   const schedule = (delay: number): void => {
     clearTimeout(timer);
     timer = setTimeout(() => {
+      if (released) return;
       running = renew().finally(() => {
         if (!released && held) schedule(renewMs);
       });
@@ -89,7 +90,7 @@ export async function claimOwnership(r: Redis, k: Pick<StoreKeys, 'owner' | 'own
     onChange: (cb) => void listeners.push(cb),
     check: () => {
       // The next renewal, now (after the one on its way).
-      if (!released && held) void running.then(() => schedule(0));
+      void running.then(() => !released && held && schedule(0));
     },
     async release() {
       released = true;
