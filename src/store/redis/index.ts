@@ -6,20 +6,16 @@
  * An exclusive store's writes are fenced by the prefix's owner key (owner.ts): once another
  * daemon holds it they reject with DIALERD_ERR_STORE_FENCED and the store reports itself down.
  */
-import { isDialerdError } from '../../lib/errors.ts';
 import type { CampaignCounts, CampaignRuntime, LiveDial, Store } from '../port.ts';
 import { addRecordsBulk } from './add-records.ts';
 import { decodeRecord, dueArg, encodeHistory, encodeRecord } from './codec.ts';
 import { connect, guard, type ConnectionOptions } from './connection.ts';
 import { queryHistory } from './history.ts';
 import { prefixPattern, storeKeys } from './keys.ts';
-import { claimOwnership, ownerToken, type Ownership, type OwnershipOptions } from './owner.ts';
-import { callFenced, defineScripts, type Fence, type FencedScript } from './scripts.ts';
+import { ownPrefix, type ExclusiveOptions } from './prefix-owner.ts';
+import { callFenced, defineScripts, type FencedScript } from './scripts.ts';
 
-export interface ExclusiveOptions extends OwnershipOptions {
-  /** Open without waiting for the prefix: `takeover()` waits for it (a standby daemon). */
-  standby?: boolean;
-}
+export type { ExclusiveOptions } from './prefix-owner.ts';
 
 export interface RedisStoreOptions extends ConnectionOptions {
   /** Every key starts with it, e.g. 'dialerd:'. */
@@ -38,44 +34,12 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
   const k = storeKeys(opts.prefix);
   defineScripts(r);
   const ex: ExclusiveOptions | null = opts.exclusive ? (opts.exclusive === true ? {} : opts.exclusive) : null;
-  const fence: Fence = { key: k.owner, token: ex ? ownerToken() : '' };
-  const closing = new AbortController();
-
-  // Status: up while connected and not fenced out.
-  const statusCbs = new Set<(up: boolean, reason: string | null) => void>();
-  let connected = true;
-  let lost = false;
-  const emit = (reason: string | null): void => {
-    for (const cb of statusCbs) cb(connected && !lost, reason);
-  };
-  conn.onStatus((up, reason) => {
-    connected = up;
-    emit(reason);
+  const own = await ownPrefix(conn, k, ex).catch(async (e: unknown) => {
+    await conn.close();
+    throw e;
   });
-  let owner: Ownership | null = null;
-  const claim = async (o: OwnershipOptions): Promise<void> => {
-    owner = await claimOwnership(r, k, opts.prefix, fence.token, o);
-    owner.onChange((_held, reason) => {
-      lost = true;
-      emit(reason);
-    });
-  };
-  let claiming: Promise<void> | null = null;
-  if (ex && !ex.standby) {
-    claiming = claim(ex).catch(async (e: unknown) => {
-      await conn.close();
-      throw e;
-    });
-    await claiming;
-  }
-
-  /** Guards a fenced write: a refusal makes the owner look at the key now (it may have been taken). */
-  const fenced = <T>(fn: () => Promise<T>): Promise<T> =>
-    guard(fn).catch((e: unknown) => {
-      if (isDialerdError(e, 'DIALERD_ERR_STORE_FENCED')) owner?.check();
-      throw e;
-    });
-  const write = (name: FencedScript, keys: string[], args: (string | number)[]): Promise<unknown> => fenced(() => callFenced(r, name, fence, keys, args));
+  const fenced = own.fenced;
+  const write = (name: FencedScript, keys: string[], args: (string | number)[]): Promise<unknown> => fenced(() => callFenced(r, name, own.fence, keys, args));
 
   const parseJson = <T>(raw: string | null): T | null => (raw === null ? null : (JSON.parse(raw) as T));
 
@@ -90,7 +54,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
         return all.sort((a, b) => (a.id < b.id ? -1 : 1));
       }),
 
-    addRecords: (campaign, records) => fenced(() => addRecordsBulk(r, k, fence, campaign, records)),
+    addRecords: (campaign, records) => fenced(() => addRecordsBulk(r, k, own.fence, campaign, records)),
     getRecord: (campaign, id) =>
       guard(async () => {
         const raw = await r.hget(k.rec(campaign), id);
@@ -179,23 +143,11 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
         if (mine.length > 0) await write('unlink', [], mine);
       } while (cursor !== '0');
     },
-    takeover: async (o = {}) => {
-      if (!ex) return;
-      claiming ??= claim({ ...ex, ...o, waitMs: Infinity, signal: AbortSignal.any([closing.signal, ...(o.signal ? [o.signal] : [])]) }).catch((e: unknown) => {
-        claiming = null; // aborted: a later takeover may wait again
-        throw e;
-      });
-      await claiming;
-    },
+    takeover: (o) => own.takeover(o),
     close: async () => {
-      closing.abort();
-      await claiming?.catch(() => undefined);
-      await (owner as Ownership | null)?.release();
+      await own.release();
       await conn.close();
     },
-    onStatus: (cb) => {
-      statusCbs.add(cb);
-      return () => void statusCbs.delete(cb);
-    },
+    onStatus: (cb) => own.onStatus(cb),
   };
 }
