@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/port.ts';
 import { createRedisStore } from '../../src/store/redis/index.ts';
 import { storeKeys } from '../../src/store/redis/keys.ts';
 import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
 import { T0, live, rec, row } from './store-fixtures.ts';
 
 let server: RedisServer;
@@ -119,5 +120,32 @@ describe('fenced writes', () => {
     expect(await tool.addRecords('c1', [rec('a')])).toBe(1);
     await tool.close();
     await owner.close();
+  });
+
+  it('a standby store keeps waiting through a Redis outage, then takes the prefix over', async () => {
+    const own = await startRedis();
+    const active = await createRedisStore({ url: own.url, prefix: 'standby-outage:', exclusive: true });
+    // A short lease: the standby polls every 25 ms, so it tries (and fails) during the outage below.
+    const standby = await createRedisStore({ url: own.url, prefix: 'standby-outage:', exclusive: { standby: true, ttlMs: 100 } });
+    const downs: boolean[] = [];
+    standby.onStatus!((up) => void (up || downs.push(up)));
+    const holders: string[] = [];
+    let done = false;
+    const took = standby.takeover!({ onWait: (h) => holders.push(h) }).then(() => (done = true));
+    await until(() => holders.length > 0 || null, 'the standby told whose lease it waits for');
+    await expect(standby.putCampaign(campaign)).rejects.toMatchObject({ code: 'DIALERD_ERR_STORE_FENCED' }); // a standby writes nothing
+    await own.stop(); // the outage; Redis comes back empty: the prefix is free
+    await until(() => downs.length > 0 || null, 'the standby saw Redis go');
+    const back = await startRedis({ port: own.port });
+    try {
+      await took;
+      expect(done).toBe(true);
+      await standby.putCampaign(campaign);
+      expect((await standby.getCampaign('c1'))?.state).toBe('running');
+    } finally {
+      await standby.close();
+      await active.close();
+      await back.stop();
+    }
   });
 });

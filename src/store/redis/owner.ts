@@ -9,7 +9,8 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { DialerdError } from '../../lib/errors.ts';
+import { DialerdError, isDialerdError } from '../../lib/errors.ts';
+import { toStoreError } from './connection.ts';
 import type { StoreKeys } from './keys.ts';
 import { callScript } from './scripts.ts';
 
@@ -46,10 +47,18 @@ export async function claimOwnership(r: Redis, k: Pick<StoreKeys, 'owner' | 'own
   const take = async (mode: 'claim' | 'renew'): Promise<number> => Number(await callScript(r, 'own', [k.owner, k.owned], [token, ttl, mode]));
   const deadline = Date.now() + (o.waitMs ?? 2 * ttl + 2_000);
   let told = false;
-  while ((await take('claim')) !== 1) {
-    const holder = (await r.get(k.owner)) ?? 'unknown';
-    if (!told) o.onWait?.(holder);
-    told = true;
+  let holder = 'unknown';
+  for (;;) {
+    try {
+      if ((await take('claim')) === 1) break;
+      holder = (await r.get(k.owner)) ?? 'unknown';
+      if (!told) o.onWait?.(holder);
+      told = true;
+    } catch (e) {
+      const err = toStoreError(e);
+      // Redis away while a standby waits: keep waiting, the connection comes back by itself.
+      if (o.waitMs !== Infinity || !isDialerdError(err, 'DIALERD_ERR_STORE_DOWN')) throw err;
+    }
     if (Date.now() > deadline || o.signal?.aborted) {
       throw new DialerdError('DIALERD_ERR_STORE_LOCKED', `key prefix "${label}" is used by another dialerd (${holder}); give each daemon its own prefix, or run this one with --standby`);
     }
