@@ -26,6 +26,8 @@ export interface ApiDeps {
 }
 
 export interface DaemonInfo {
+  /** The daemon's lifecycle status (e.g. `standby` while it waits for the prefix), for /health. */
+  status(): string;
   /** The campaign's rejected edit (`file:line:col: …`) while one is pending, else null. */
   rejected(campaign: string): string | null;
   /** Its contacts import in progress, else null. */

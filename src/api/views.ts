@@ -55,6 +55,8 @@ export interface CampaignSettings {
 /** GET /health. `ok` = the store is up and every PBX link is up. */
 export interface HealthView {
   ok: boolean;
+  /** The daemon's lifecycle status (`standby` while it waits for the active daemon's prefix). */
+  daemon: string;
   store: 'up' | 'down';
   pbxes: Record<string, PbxLinkStatus>;
   live: number;
@@ -113,8 +115,10 @@ function settingsOf(s: CampaignSpec): CampaignSettings {
 export function healthView(deps: ApiDeps, storeUp: boolean): HealthView {
   const pbxes: Record<string, PbxLinkStatus> = {};
   for (const [name, p] of deps.pbxes) pbxes[name] = p.status();
+  const daemon = deps.daemon?.status() ?? 'running';
   return {
-    ok: storeUp && Object.values(pbxes).every((s) => s === 'up'),
+    ok: daemon !== 'standby' && storeUp && Object.values(pbxes).every((s) => s === 'up'),
+    daemon,
     store: storeUp ? 'up' : 'down',
     pbxes,
     live: deps.engine.live(),

@@ -47,8 +47,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('-c, --config <file>', 'daemon config', 'config/dialerd.yaml')
     .option('--demo', 'demo mode: accelerated clock, live progress line, exit when every campaign completes')
     .option('--speed <n>', 'clock speed-up factor (demo)', parseFloat)
-    .action(async (o: { config: string; demo?: boolean; speed?: number }) => {
-      code = await runCommand({ config: o.config, demo: Boolean(o.demo), ...(o.speed ? { speed: o.speed } : {}) }, io);
+    .option('--standby', 'wait as the hot standby of the daemon owning the Redis key prefix; take over when it dies')
+    .action(async (o: { config: string; demo?: boolean; speed?: number; standby?: boolean }) => {
+      code = await runCommand({ config: o.config, demo: Boolean(o.demo), standby: Boolean(o.standby), ...(o.speed ? { speed: o.speed } : {}) }, io);
     });
 
   program

@@ -1,5 +1,5 @@
 /**
- * `dialerd run --config FILE [--demo] [--speed N]`: the daemon. SIGTERM/SIGINT stop it
+ * `dialerd run --config FILE [--demo] [--speed N] [--standby]`: the daemon. SIGTERM/SIGINT stop it
  * gracefully (a second signal forces), SIGHUP reloads dialerd.yaml (its reloadable parts) and the campaign files.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,8 @@ export interface RunFlags {
   config: string;
   demo: boolean;
   speed?: number;
+  /** Wait as the hot standby of the daemon owning the prefix (a redis store only). */
+  standby?: boolean;
 }
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
@@ -36,6 +38,10 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
     return 1;
   }
   const config = loaded.config;
+  if (flags.standby && config.store.type !== 'redis') {
+    io.err('--standby needs a redis store (store: { type: redis, ... }): a standby takes over the Redis key prefix of the daemon it stands by');
+    return 2;
+  }
   const speed = flags.speed ?? DEMO_SPEED;
   const logger = createLogger(flags.demo ? 'error' : config.logLevel);
   const demoClock = flags.demo ? new VirtualScheduler(Date.now()) : null;
@@ -59,7 +65,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<number> {
   process.on('SIGINT', () => onStop('SIGINT'));
   process.on('SIGHUP', () => void daemon?.reload());
   try {
-    daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler, signal: abort.signal, loadConfig });
+    daemon = await Daemon.create({ config, logger, scheduler: demoClock ?? realScheduler, signal: abort.signal, loadConfig, standby: flags.standby === true });
   } catch (err) {
     if (abort.signal.aborted) return 0;
     throw err;

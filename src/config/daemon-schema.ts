@@ -87,8 +87,16 @@ const Store = Tagged(
     Type.Object(
       {
         type: Type.Literal('redis'),
-        url: Type.String({ pattern: REDIS_URL_PATTERN }),
+        url: Type.Optional(Type.String({ pattern: REDIS_URL_PATTERN, description: 'The Redis server; or `sentinels` and `name`.' })),
         prefix: Type.Optional(Type.String({ default: 'dialerd:' })),
+        standby: Type.Optional(Type.Boolean({ default: false, description: 'Wait as the hot standby of the daemon that owns the prefix (as `run --standby`).' })),
+        sentinels: Type.Optional(
+          Type.Array(
+            Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false }),
+            { minItems: 1, maxItems: 16, description: 'Redis Sentinel: the sentinels to ask for the master named `name` (instead of `url`).' },
+          ),
+        ),
+        name: Type.Optional(Type.String({ minLength: 1, description: 'The master name the sentinels monitor.' })),
       },
       { additionalProperties: false },
     ),

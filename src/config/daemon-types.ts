@@ -19,7 +19,18 @@ export interface TrunkConfig {
   packageTalkSeconds?: number;
 }
 
-export type StoreConfig = { type: 'memory' } | { type: 'redis'; url: string; prefix: string };
+export type StoreConfig = { type: 'memory' } | RedisStoreConfig;
+
+/** `url`, or `sentinels` and `name` (Redis Sentinel: ioredis asks them for the master). */
+export interface RedisStoreConfig {
+  type: 'redis';
+  url?: string;
+  sentinels?: { host: string; port: number }[];
+  name?: string;
+  prefix: string;
+  /** Wait as the hot standby of the daemon owning the prefix. */
+  standby?: boolean;
+}
 
 export interface DaemonConfig {
   pbxes: Record<string, PbxConfig>;

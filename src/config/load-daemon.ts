@@ -37,6 +37,7 @@ export async function loadDaemonConfig(path: string, env: NodeJS.ProcessEnv, opt
   const data = (isObj(y.data) ? y.data : {}) as Partial<DaemonYaml>;
   const passwords = checkSecrets(data, env, y, errors, warnings);
   checkTrunks(data, y, errors);
+  checkStore(data, y, errors);
   let apiToken: string | null | undefined;
   let demoTokenFor: string | undefined;
   if (isObj(data.api)) {
@@ -97,6 +98,17 @@ function checkTrunks(data: Partial<DaemonYaml>, y: ParsedYaml, errors: ConfigErr
   }
 }
 
+/** A redis store names its server one way: `url`, or `sentinels` with `name`. */
+function checkStore(data: Partial<DaemonYaml>, y: ParsedYaml, errors: ConfigError[]): void {
+  const st = data.store;
+  if (!isObj(st) || st.type !== 'redis') return;
+  const s = st as { url?: unknown; sentinels?: unknown; name?: unknown };
+  if (s.url !== undefined && s.sentinels !== undefined) errors.push(y.errorAt(['store', 'sentinels'], 'key', 'give either url or sentinels (with name), not both'));
+  else if (s.url === undefined && s.sentinels === undefined) errors.push(y.errorAt(['store'], 'value', 'missing required key "url" (or "sentinels" and "name" for Redis Sentinel)'));
+  else if (s.sentinels !== undefined && s.name === undefined) errors.push(y.errorAt(['store'], 'value', 'missing required key "name" (the master name the sentinels monitor)'));
+  else if (s.sentinels === undefined && s.name !== undefined) errors.push(y.errorAt(['store', 'name'], 'key', '"name" goes with "sentinels"'));
+}
+
 /** A sim PBX's scripted outcomes file, relative to the daemon config, must exist. */
 async function checkSimOutcomes(data: Partial<DaemonYaml>, dir: string, y: ParsedYaml, errors: ConfigError[]): Promise<void> {
   for (const [name, pbx] of Object.entries(isObj(data.pbxes) ? data.pbxes : {})) {
@@ -125,7 +137,16 @@ function normalize(d: DaemonYaml, passwords: Map<string, string>, campaignsDir: 
   return {
     pbxes,
     trunks,
-    store: store.type === 'redis' ? { type: 'redis', url: store.url, prefix: store.prefix ?? 'dialerd:' } : { type: 'memory' },
+    store:
+      store.type === 'redis'
+        ? {
+            type: 'redis',
+            prefix: store.prefix ?? 'dialerd:',
+            standby: store.standby ?? false,
+            ...(store.url !== undefined ? { url: store.url } : {}),
+            ...(store.sentinels !== undefined ? { sentinels: store.sentinels.map((x) => ({ ...x })), name: store.name ?? '' } : {}),
+          }
+        : { type: 'memory' },
     campaignsDir,
     logLevel: d.log_level ?? 'info',
     maxConcurrency: d.max_concurrency ?? 100,

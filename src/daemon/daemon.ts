@@ -39,17 +39,21 @@ export interface DaemonOptions {
   dncRefreshMs?: number;
   /** Read dialerd.yaml again (SIGHUP); absent: only the campaign files reload. */
   loadConfig?: () => Promise<DaemonLoadResult>;
+  /** `run --standby` (or `store.standby: true`): wait as the hot standby of the daemon owning the prefix. */
+  standby?: boolean;
 }
 
 /**
  * `created` (store open, adapters built) → `starting` (the start steps, in order) → `running`
- * → `stopping` (start aborted and awaited, then the stop steps) → `stopped`. stop() may come at
- * any point; a start() after it does nothing.
+ * → `stopping` (start aborted and awaited, then the stop steps) → `stopped`. A standby goes
+ * `created` → `standby` (control API up, waiting for the owner's lease) → `starting` once the
+ * prefix is its own. stop() may come at any point; a start() after it does nothing.
  */
-export type DaemonStatus = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+export type DaemonStatus = 'created' | 'standby' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const TRANSITIONS = {
-  created: ['starting', 'stopping'],
+  created: ['standby', 'starting', 'stopping'],
+  standby: ['starting', 'stopping'],
   starting: ['running', 'stopping'],
   running: ['stopping'],
   stopping: ['stopped'],
@@ -101,7 +105,7 @@ export class Daemon {
     const scheduler = opts.scheduler ?? realScheduler;
     // Wrapped once here, so every store call (engine, API, campaign files) is timed for /metrics.
     const latency = storeLatency();
-    const store = timedStore(opts.store ?? (await connectStore(config, logger, scheduler, opts.signal)), latency.observe);
+    const store = timedStore(opts.store ?? (await connectStore(config, logger, scheduler, opts.signal, Daemon.standby(opts))), latency.observe);
     if (store.kind === 'memory') {
       logger.warn('store is MEMORY: a restart loses every record, counter and call history row. Use `store: { type: redis }` in production.');
     }
@@ -128,14 +132,20 @@ export class Daemon {
     return this.life.status;
   }
 
+  private static standby(opts: DaemonOptions): boolean {
+    return opts.standby === true || (opts.config.store.type === 'redis' && opts.config.store.standby === true);
+  }
+
   /**
    * Run the start steps in order. A stop() meanwhile aborts it: the step in progress ends (an
    * import between batches), no later step runs, and start() resolves. Rejects when a step fails.
    */
   start(): Promise<void> {
-    if (!this.life.to('starting')) return this.starting;
+    const standby = Daemon.standby(this.opts) && this.store.takeover !== undefined;
+    if (!this.life.to(standby ? 'standby' : 'starting')) return this.starting;
     const signal = this.abort.signal;
     this.starting = (async () => {
+      if (standby && !(await this.takeOver(signal))) return;
       for (const step of this.startSteps(signal)) {
         if (signal.aborted) return;
         this.opts.logger.debug({ step: step.name }, `start: ${step.name}`);
@@ -156,6 +166,29 @@ export class Daemon {
       { name: 'api', run: () => this.openApi() },
       { name: 'dnc', run: () => this.armDncTimer() },
     ];
+  }
+
+  /**
+   * The standby's wait: the control API answers (`/health` says `standby`), the store polls the
+   * owner's lease; once the prefix is ours, the normal start runs (its reconciliation adopts the
+   * live calls the dead daemon left). False when stop() came first.
+   */
+  private async takeOver(signal: AbortSignal): Promise<boolean> {
+    const { logger, config } = this.opts;
+    const prefix = config.store.type === 'redis' ? config.store.prefix : '';
+    await this.openApi();
+    logger.info({ prefix }, `standby: waiting to own key prefix "${prefix}"`);
+    try {
+      await this.store.takeover!({
+        signal,
+        onWait: (holder) => logger.warn({ holder, prefix }, `standby: key prefix "${prefix}" is owned by ${holder}; taking over when its lease lapses`),
+      });
+    } catch (err) {
+      if (signal.aborted) return false;
+      throw err;
+    }
+    logger.warn({ prefix }, `standby: key prefix "${prefix}" is ours now; taking over`);
+    return this.life.to('starting');
   }
 
   /** The control API's base URL (its real port), or null when it is disabled. */
@@ -215,11 +248,12 @@ export class Daemon {
 
   private async openApi(): Promise<void> {
     const { config, logger } = this.opts;
-    if (!config.api) return;
+    if (!config.api || this.api) return; // a standby opened it already
     // The API is ops' window on the dialer, not the dialer: a port clash is logged loudly
     // (and /health stays unreachable for monitoring) but never stops the calls.
     try {
       const daemon: DaemonInfo = {
+        status: () => this.life.status,
         rejected: (id) => this.files.rejected(id),
         importing: (id) => this.imports.get(id),
         importingIds: () => this.imports.campaigns(),

@@ -9,12 +9,17 @@ import type { Store } from '../store/port.ts';
 
 /**
  * Open the configured store. An unreachable Redis at start is an outage like any other: wait
- * for it (logged, with backoff) rather than exit, until it answers or `signal` aborts.
+ * for it (logged, with backoff) rather than exit, until it answers or `signal` aborts. A prefix
+ * another daemon owns is said at once; a `standby` store opens without waiting for it (the
+ * daemon's start waits, Daemon.start).
  */
-export async function connectStore(config: DaemonConfig, logger: Logger, scheduler: Scheduler, signal?: AbortSignal): Promise<Store> {
+export async function connectStore(config: DaemonConfig, logger: Logger, scheduler: Scheduler, signal?: AbortSignal, standby = false): Promise<Store> {
+  const prefix = config.store.type === 'redis' ? config.store.prefix : '';
+  const onWait = (holder: string): void =>
+    logger.warn({ holder, prefix }, `key prefix "${prefix}" is owned by another dialerd (${holder}); waiting a few seconds in case it was killed, then giving up (run with --standby to wait as its hot standby)`);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await createStore(config.store, { exclusive: true });
+      return await createStore(config.store, { exclusive: { standby, onWait, ...(signal ? { signal } : {}) } });
     } catch (err) {
       if (!isDialerdError(err, 'DIALERD_ERR_STORE_DOWN') || signal?.aborted) throw err;
       const delay = backoffDelay(attempt, { baseMs: 1000, maxMs: 30_000 });

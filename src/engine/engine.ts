@@ -407,7 +407,7 @@ export class Engine extends EventEmitter {
     d.settling = true;
     d.verdict = verdict;
     const s = await this.persistSettle(d, () => dialOutcome(d, d.realEnd ?? { at, facts: f }, this.control.campaigns.get(d.spec.id)?.status.state === 'completed'));
-    if (!s) return; // stopped: still in the store's live dials
+    if (!s) return; // stopped or fenced: still in the store's live dials
     // Persisted: the PBX's memory of this end (port: recallEnds) is no longer needed.
     d.pbx.forgetEnds([d.id]).catch((err: unknown) => this.deps.logger.debug({ dialId: d.id, err }, 'forgetting the end at the PBX failed'));
     await this.tails.run(() => this.afterSettle(d, s));
@@ -447,6 +447,13 @@ export class Engine extends EventEmitter {
         await this.deps.store.settle({ dialId: d.id, record: s.record, history: s.row });
         return s;
       } catch (err) {
+        if (isDialerdError(err, 'DIALERD_ERR_STORE_FENCED')) {
+          // Another daemon owns the store now: it adopted this dial from the store's live dials and
+          // settles it. Ours to forget, never to hang up at our shutdown.
+          this.deps.logger.warn({ dialId: d.id }, 'settle refused: another dialerd owns the store and settles this dial');
+          this.dials.remove(d);
+          return null;
+        }
         this.deps.logger.error({ dialId: d.id, err }, 'settle failed; retrying');
         await new Promise<void>((r) => {
           const t = this.deps.scheduler.at(this.deps.scheduler.now() + backoffDelay(attempt, DEFAULT_BACKOFF), r);

@@ -17,6 +17,7 @@ export const ERRORS = {
   DIALERD_ERR_PBX_TIMEOUT: { status: 504, message: 'PBX request timed out: %s' },
   DIALERD_ERR_STORE_DOWN: { status: 503, message: 'store unavailable: %s' },
   DIALERD_ERR_STORE_LOCKED: { status: 409, message: 'store in use: %s' },
+  DIALERD_ERR_STORE_FENCED: { status: 409, message: 'write refused: %s' },
   DIALERD_ERR_CONTACTS: { status: 400, message: 'contacts: %s' },
   DIALERD_ERR_USAGE: { status: 400, message: '%s' },
   DIALERD_ERR_NOT_FOUND: { status: 404, message: 'no route %s' },

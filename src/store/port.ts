@@ -204,5 +204,12 @@ export interface Store {
    * quickly with `DIALERD_ERR_STORE_DOWN`. Called on changes only. Returns an unsubscribe.
    */
   onStatus?(cb: (up: boolean, reason: string | null) => void): () => void;
+  /**
+   * Optional (an exclusive redis store opened as a standby has it): resolves once this store
+   * owns its key prefix, waiting (polling the owner's lease) while another daemon holds it;
+   * `onWait` is told the holder at once. Rejects with DIALERD_ERR_STORE_LOCKED when `signal`
+   * aborts the wait. Until then every write is refused (DIALERD_ERR_STORE_FENCED).
+   */
+  takeover?(o?: { signal?: AbortSignal; onWait?: (holder: string) => void }): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * A Store decorator that times every operation of the port (store latency for /metrics). The
  * daemon wraps its store once, so the engine, the API and the campaign files are all measured
  * without a timer at any call site. Behaviour is the inner store's, unchanged: same results,
- * same rejections, same `kind` and `onStatus`.
+ * same rejections, same `kind`, `onStatus` and `takeover`.
  */
 import type { Store } from './port.ts';
 
@@ -57,5 +57,7 @@ export function timedStore(inner: Store, observe: StoreObserver, now: () => numb
     clear: timed('clear', inner.clear),
     close: timed('close', inner.close),
     ...(inner.onStatus ? { onStatus: inner.onStatus.bind(inner) } : {}),
+    // Waiting for the prefix (a standby) is not a store operation: not timed.
+    ...(inner.takeover ? { takeover: inner.takeover.bind(inner) } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { createRedisStore } from '../../src/store/redis/index.ts';
 import { keyKind, storeKeys } from '../../src/store/redis/keys.ts';
 import { encodeHistory } from '../../src/store/redis/codec.ts';
 import { claimOwnership } from '../../src/store/redis/owner.ts';
-import { defineScripts } from '../../src/store/redis/scripts.ts';
+import { callScript, defineScripts } from '../../src/store/redis/scripts.ts';
 import { queryHistory } from '../../src/store/redis/history.ts';
 import { compareHistory } from '../../src/store/common.ts';
 import type { HistoryRow } from '../../src/domain/types.ts';
@@ -91,19 +91,30 @@ describe('redis store only', () => {
     await b.close();
   });
 
-  it('a killed owner frees the prefix after its TTL; losing the prefix reports the store down', async () => {
+  it('losing the prefix reports the store down, for good: the intruder gone, it is not taken back', async () => {
     const a = await createRedisStore({ url: server.url, prefix: 'own-ttl:', exclusive: { ttlMs: 400, renewMs: 50 } });
     const events: [boolean, string | null][] = [];
     a.onStatus!((up, reason) => events.push([up, reason]));
     const c = new Redis(server.url);
+    defineScripts(c);
+    const k = storeKeys('own-ttl:');
+    const mine = await c.get(k.owner);
     try {
-      await c.set(storeKeys('own-ttl:').owner, 'intruder', 'PX', 400);
+      // Another daemon takes the prefix (its lease and the last-owner mark, as own-2.lua writes them).
+      await c.set(k.owner, 'intruder', 'PX', 400);
+      await c.set(k.owned, 'intruder');
       for (let i = 0; i < 100 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(events[0]?.[0]).toBe(false);
       expect(events[0]?.[1]).toMatch(/another dialerd took key prefix "own-ttl:" \(intruder\)/);
-      // The intruder's key expires: ours again.
-      for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(events[1]).toEqual([true, null]);
+      // The intruder dies: what we knew of the live calls is stale, so a renewal may not take it back
+      // (a fresh start, which reconciles first, may).
+      await c.del(k.owner);
+      const own = (mode: string): Promise<unknown> => callScript(c, 'own', [k.owner, k.owned], [mine!, 400, mode]);
+      expect(await own('renew')).toBe(-1);
+      await expect(a.putCampaign({ id: 'x', state: 'running', pauseReason: null, pauseDetail: null, consecutiveErrors: 0, updatedAt: T0 })).rejects.toMatchObject({ code: 'DIALERD_ERR_STORE_FENCED' });
+      expect(await c.get(k.owner)).toBeNull();
+      expect(events).toHaveLength(1);
+      expect(await own('claim')).toBe(1);
     } finally {
       c.disconnect();
       await a.close();
@@ -127,8 +138,7 @@ describe('redis store only', () => {
         inFlight--;
       }
     };
-    const key = storeKeys('own-renew:').owner;
-    const o = await claimOwnership(r, key, 'own-renew:', { ttlMs: 2_000, renewMs: 10 });
+    const o = await claimOwnership(r, storeKeys('own-renew:'), 'own-renew:', 'me', { ttlMs: 2_000, renewMs: 10 });
     try {
       await admin.call('CLIENT', 'PAUSE', '400', 'ALL'); // every command of `r` waits 400 ms
       const before = calls;
@@ -138,7 +148,7 @@ describe('redis store only', () => {
       await o.release();
       expect(most).toBe(1);
       expect(calls - before).toBe(1);
-      expect(await admin.pttl(key)).toBe(-2);
+      expect(await admin.pttl(storeKeys('own-renew:').owner)).toBe(-2);
     } finally {
       r.disconnect();
       admin.disconnect();

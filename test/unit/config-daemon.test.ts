@@ -97,9 +97,20 @@ describe('loadDaemonConfig', () => {
 
   it('normalizes a redis store and checks its url', async () => {
     const { r } = await load(['store: { type: redis, url: "redis://127.0.0.1:6379/0" }', ...SIM]);
-    expect(r.ok && r.config.store).toEqual({ type: 'redis', url: 'redis://127.0.0.1:6379/0', prefix: 'dialerd:' });
+    expect(r.ok && r.config.store).toEqual({ type: 'redis', url: 'redis://127.0.0.1:6379/0', prefix: 'dialerd:', standby: false });
     const bad = await load(['store: { type: redis, url: "http://x" }', ...SIM]);
     expect(bad.errors).toEqual(['1:28: store.url: "http://x" is not a redis URL (redis://host:port/db)']);
+  });
+
+  it('takes a standby flag and Redis Sentinel (sentinels with a master name) instead of a url', async () => {
+    const { r } = await load(['store: { type: redis, sentinels: [{ host: 10.0.0.1, port: 26379 }], name: mymaster, standby: true }', ...SIM]);
+    expect(r.ok && r.config.store).toEqual({ type: 'redis', sentinels: [{ host: '10.0.0.1', port: 26379 }], name: 'mymaster', prefix: 'dialerd:', standby: true });
+    const errs = async (line: string): Promise<string[]> => (await load([line, ...SIM])).errors;
+    expect(await errs('store: { type: redis }')).toEqual(['1:8: store: missing required key "url" (or "sentinels" and "name" for Redis Sentinel)']);
+    expect(await errs('store: { type: redis, sentinels: [{ host: h, port: 26379 }] }')).toEqual(['1:8: store: missing required key "name" (the master name the sentinels monitor)']);
+    expect(await errs('store: { type: redis, url: "redis://x", sentinels: [{ host: h, port: 1 }], name: m }')).toHaveLength(1);
+    expect(await errs('store: { type: redis, sentinels: [{ host: h, port: 0 }], name: m }')).toHaveLength(1);
+    expect(await errs('store: { type: memory, standby: true }')).toHaveLength(1);
   });
 
   it('reports every top-level mistake at once', async () => {

@@ -13,6 +13,16 @@ function rig(inner: Store) {
 }
 
 describe('timedStore', () => {
+  it('keeps every member of the store it wraps, optional ones (onStatus, takeover) included', async () => {
+    const mem = createMemoryStore();
+    let tookOver = 0;
+    const inner: Store = { ...mem, onStatus: () => () => undefined, takeover: async () => void tookOver++ };
+    const { store } = rig(inner);
+    expect(Object.keys(store).sort()).toEqual(Object.keys(inner).sort());
+    await store.takeover!();
+    expect(tookOver).toBe(1);
+  });
+
   it('passes answers through and observes each call once, in seconds', async () => {
     const mem = createMemoryStore();
     const { store, seen } = rig(mem);

@@ -22,7 +22,7 @@ function view(id: string, over: Partial<CampaignView> = {}): CampaignView {
 }
 
 const data = (campaigns: CampaignView[], lastDials = [row('d1', { campaign: 'alpha', startedAt: NOW - 5000, talkSeconds: 42.4 })]): TopData => ({
-  health: { ok: true, store: 'up', pbxes: { ast1: 'up' }, live: 3, campaigns: campaigns.length },
+  health: { ok: true, daemon: 'running', store: 'up', pbxes: { ast1: 'up' }, live: 3, campaigns: campaigns.length },
   campaigns,
   lastDials,
 });

@@ -6,13 +6,13 @@ import type { Redis } from 'ioredis';
 import type { DialRecord } from '../../domain/types.ts';
 import { dueArg, encodeRecord } from './codec.ts';
 import type { StoreKeys } from './keys.ts';
-import { callScript } from './scripts.ts';
+import { callFenced, type Fence } from './scripts.ts';
 
 const ADD_CHUNK = 1_000;
 const ADD_PIPELINE = 8;
 const IN_FLIGHT = 2;
 
-export async function addRecordsBulk(r: Redis, k: StoreKeys, campaign: string, records: DialRecord[]): Promise<number> {
+export async function addRecordsBulk(r: Redis, k: StoreKeys, fence: Fence, campaign: string, records: DialRecord[]): Promise<number> {
   const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
   const batch = ADD_CHUNK * ADD_PIPELINE;
   const inFlight: Promise<number>[] = [];
@@ -25,7 +25,7 @@ export async function addRecordsBulk(r: Redis, k: StoreKeys, campaign: string, r
         const row: DialRecord = { ...records[x]!, campaign };
         args.push(row.id, encodeRecord(row), row.state, dueArg(row));
       }
-      callScript(pipe, 'add-records', keys, args);
+      callFenced(pipe, 'add-records', fence, keys, args);
     }
     const done = pipe.exec().then((replies) => {
       let n = 0;

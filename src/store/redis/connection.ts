@@ -8,7 +8,7 @@
  * unknown to the caller, who got STORE_DOWN; settle is idempotent, a lost claimDue leaves
  * records `dialing` for the engine's startup reconcile).
  */
-import { Redis, ReplyError } from 'ioredis';
+import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { DialerdError } from '../../lib/errors.ts';
 import { backoffDelay, type BackoffPolicy } from '../../lib/backoff.ts';
 
@@ -16,7 +16,11 @@ import { backoffDelay, type BackoffPolicy } from '../../lib/backoff.ts';
 export const REDIS_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 2_000 };
 
 export interface ConnectionOptions {
-  url: string;
+  /** The server; or `sentinels` and `name` (Redis Sentinel). */
+  url?: string;
+  /** Redis Sentinel: ioredis asks these for the master `name`, and asks again after each disconnect (a failover). */
+  sentinels?: { host: string; port: number }[];
+  name?: string;
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
   reconnect?: BackoffPolicy;
@@ -33,7 +37,7 @@ export interface Connection {
 /** Connects (rejecting with STORE_DOWN when Redis cannot be reached now) and tracks status. */
 export async function connect(opts: ConnectionOptions): Promise<Connection> {
   const policy = opts.reconnect ?? REDIS_BACKOFF;
-  const client = new Redis(opts.url, {
+  const options: RedisOptions = {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -43,7 +47,18 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
     keepAlive: 10_000,
     // ioredis counts attempts from 1.
     retryStrategy: (attempt) => backoffDelay(attempt - 1, policy),
-  });
+  };
+  const client = opts.sentinels
+    ? new Redis({
+        ...options,
+        sentinels: opts.sentinels,
+        name: opts.name ?? 'mymaster',
+        // The sentinels themselves: asked again with the same backoff, never given up on.
+        sentinelRetryStrategy: (attempt) => backoffDelay(attempt - 1, policy),
+        // A promoted replica's old master, back as a replica, answers writes READONLY: reconnect to the new master.
+        reconnectOnError: (err) => err.message.startsWith('READONLY'),
+      })
+    : new Redis(opts.url ?? 'redis://127.0.0.1:6379', options);
   const listeners = new Set<StatusListener>();
   let up = false;
   let closed = false;
@@ -90,14 +105,16 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
 const SERVER_UNAVAILABLE = new Set(['LOADING', 'READONLY', 'MASTERDOWN', 'BUSY', 'OOM', 'CLUSTERDOWN', 'TRYAGAIN']);
 
 /**
- * Connection-level failures and a server that cannot serve now become STORE_DOWN; other
- * replies from Redis (a script bug) are rethrown as they are.
+ * Connection-level failures and a server that cannot serve now become STORE_DOWN, a write the
+ * fence refused (lua/fence.lua) STORE_FENCED; other replies from Redis (a script bug) are
+ * rethrown as they are.
  */
 export function toStoreError(e: unknown): unknown {
   if (e instanceof DialerdError) return e;
   const err = e instanceof Error ? e : new Error(String(e));
   if (err instanceof ReplyError) {
     const code = err.message.split(' ', 1)[0] ?? '';
+    if (code === 'DIALERD_FENCED') return new DialerdError('DIALERD_ERR_STORE_FENCED', 'another dialerd owns this key prefix', { cause: err });
     if (!SERVER_UNAVAILABLE.has(code)) return err;
   }
   return new DialerdError('DIALERD_ERR_STORE_DOWN', err.message, { cause: err });

@@ -3,6 +3,8 @@
  * that moves a record or a counter is one Lua script (lua/*.lua), never read-modify-write
  * from Node. While Redis is unreachable every operation rejects quickly with
  * DIALERD_ERR_STORE_DOWN, the client reconnects by itself, and `onStatus` reports both.
+ * An exclusive store's writes are fenced by the prefix's owner key (owner.ts): once another
+ * daemon holds it they reject with DIALERD_ERR_STORE_FENCED and the store reports itself down.
  */
 import type { CampaignCounts, CampaignRuntime, LiveDial, Store } from '../port.ts';
 import { hourOf, minuteOf, RATE_HOURS, RATE_MINUTES, recentRates } from '../rate-buckets.ts';
@@ -13,16 +15,17 @@ import { connect, guard, type ConnectionOptions } from './connection.ts';
 import { queryHistory } from './history.ts';
 import { prefixPattern, storeKeys } from './keys.ts';
 import { scanRecords } from './scan-records.ts';
-import { claimOwnership, type OwnershipOptions } from './owner.ts';
-import { callScript, defineScripts } from './scripts.ts';
+import { ownPrefix, type ExclusiveOptions } from './prefix-owner.ts';
+import { callFenced, defineScripts, type FencedScript } from './scripts.ts';
 
-export interface RedisStoreOptions extends Omit<ConnectionOptions, 'url'> {
-  url: string;
+export type { ExclusiveOptions } from './prefix-owner.ts';
+
+export interface RedisStoreOptions extends ConnectionOptions {
   /** Every key starts with it, e.g. 'dialerd:'. */
   prefix: string;
   /** Take the prefix's ownership (the daemon does): a second daemon on the prefix is refused
-   *  with DIALERD_ERR_STORE_LOCKED, and losing it reports the store down. */
-  exclusive?: boolean | OwnershipOptions;
+   *  with DIALERD_ERR_STORE_LOCKED (or waits, `standby`), and losing it reports the store down. */
+  exclusive?: boolean | ExclusiveOptions;
 }
 
 const FINALIZE_BATCH = 5_000;
@@ -33,10 +36,13 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
   const r = conn.client;
   const k = storeKeys(opts.prefix);
   defineScripts(r);
-  const owner = opts.exclusive ? await claimOwnership(r, k.owner, opts.prefix, opts.exclusive === true ? {} : opts.exclusive).catch(async (e: unknown) => {
+  const ex: ExclusiveOptions | null = opts.exclusive ? (opts.exclusive === true ? {} : opts.exclusive) : null;
+  const own = await ownPrefix(conn, k, ex).catch(async (e: unknown) => {
     await conn.close();
     throw e;
-  }) : null;
+  });
+  const fenced = own.fenced;
+  const write = (name: FencedScript, keys: string[], args: (string | number)[]): Promise<unknown> => fenced(() => callFenced(r, name, own.fence, keys, args));
 
   const parseJson = <T>(raw: string | null): T | null => (raw === null ? null : (JSON.parse(raw) as T));
 
@@ -44,81 +50,74 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
     kind: 'redis',
 
     getCampaign: (id) => guard(async () => parseJson<CampaignRuntime>(await r.hget(k.camp, id))),
-    putCampaign: (c) => guard(async () => void (await r.hset(k.camp, c.id, JSON.stringify(c)))),
+    putCampaign: async (c) => void (await write('hset', [k.camp], [c.id, JSON.stringify(c)])),
     listCampaigns: () =>
       guard(async () => {
         const all = Object.values(await r.hgetall(k.camp)).map((v) => JSON.parse(v) as CampaignRuntime);
         return all.sort((a, b) => (a.id < b.id ? -1 : 1));
       }),
 
-    addRecords: (campaign, records) => guard(() => addRecordsBulk(r, k, campaign, records)),
+    addRecords: (campaign, records) => fenced(() => addRecordsBulk(r, k, own.fence, campaign, records)),
     getRecord: (campaign, id) =>
       guard(async () => {
         const raw = await r.hget(k.rec(campaign), id);
         return raw === null ? null : decodeRecord(raw);
       }),
     scanRecords: (campaign, q) => guard(() => scanRecords(r, k.rec(campaign), q)),
-    claimDue: (campaign, now, limit) =>
-      guard(async () => {
-        if (limit <= 0) return [];
-        const out = (await callScript(r, 'claim-due', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [now, limit])) as string[];
-        return out.map(decodeRecord);
-      }),
+    claimDue: async (campaign, now, limit) => {
+      if (limit <= 0) return [];
+      const out = (await write('claim-due', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [now, limit])) as string[];
+      return out.map(decodeRecord);
+    },
     nextDueAt: (campaign) =>
       guard(async () => {
         const top = await r.zrange(k.due(campaign), 0, 0, 'WITHSCORES');
         return top.length === 2 ? Number(top[1]) : null;
       }),
-    release: (rec) =>
-      guard(async () => {
-        const c = rec.campaign;
-        await callScript(r, 'release', [k.rec(c), k.due(c), k.cnt(c)], [rec.id, encodeRecord(rec), rec.state, dueArg(rec)]);
-      }),
-    finalizeAll: (campaign, state, reason) =>
-      guard(async () => {
-        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
-        let moved = 0;
-        for (;;) {
-          const [n, scanned] = (await callScript(r, 'finalize-all', keys, [state, reason, FINALIZE_BATCH])) as [number, number];
-          moved += n;
-          if (scanned < FINALIZE_BATCH) return moved;
-        }
-      }),
-    removeRecord: (campaign, id) =>
-      guard(async () => (await callScript(r, 'remove-record', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [id])) === 1),
+    release: async (rec) => {
+      const c = rec.campaign;
+      await write('release', [k.rec(c), k.due(c), k.cnt(c)], [rec.id, encodeRecord(rec), rec.state, dueArg(rec)]);
+    },
+    finalizeAll: async (campaign, state, reason) => {
+      const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
+      let moved = 0;
+      for (;;) {
+        const [n, scanned] = (await write('finalize-all', keys, [state, reason, FINALIZE_BATCH])) as [number, number];
+        moved += n;
+        if (scanned < FINALIZE_BATCH) return moved;
+      }
+    },
+    removeRecord: async (campaign, id) => (await write('remove-record', [k.rec(campaign), k.due(campaign), k.cnt(campaign)], [id])) === 1,
 
-    recoverDialing: (campaign, liveRecordIds) =>
-      guard(async () => {
-        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
-        let cursor = '0';
-        let moved = 0;
-        do {
-          const [next, n] = (await callScript(r, 'recover-dialing', keys, [cursor, RECOVER_BATCH, ...liveRecordIds])) as [string, number];
-          cursor = String(next);
-          moved += n;
-        } while (cursor !== '0');
-        return moved;
-      }),
+    recoverDialing: async (campaign, liveRecordIds) => {
+      const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign)];
+      let cursor = '0';
+      let moved = 0;
+      do {
+        const [next, n] = (await write('recover-dialing', keys, [cursor, RECOVER_BATCH, ...liveRecordIds])) as [string, number];
+        cursor = String(next);
+        moved += n;
+      } while (cursor !== '0');
+      return moved;
+    },
 
-    putLiveDial: (d) => guard(async () => void (await r.hset(k.live, d.dialId, JSON.stringify(d)))),
+    putLiveDial: async (d) => void (await write('hset', [k.live], [d.dialId, JSON.stringify(d)])),
     liveDials: () => guard(async () => Object.values(await r.hgetall(k.live)).map((v) => JSON.parse(v) as LiveDial)),
-    settle: (s) =>
-      guard(async () => {
-        const c = s.record.campaign;
-        const h = s.history;
-        const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc, k.use('campaign', h.campaign), k.use('trunk', h.trunk), k.rate(h.campaign)];
-        const talkMs = Math.round(h.talkSeconds * 1000);
-        const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign, talkMs,
-          minuteOf(h.startedAt), hourOf(h.startedAt), isAnswer(h.result) ? 1 : 0, RATE_MINUTES, RATE_HOURS];
-        return (await callScript(r, 'settle', keys, args)) === 1;
-      }),
+    settle: async (s) => {
+      const c = s.record.campaign;
+      const h = s.history;
+      const keys = [k.settled, k.rec(c), k.due(c), k.cnt(c), k.live, k.hist(h.campaign), k.histc, k.use('campaign', h.campaign), k.use('trunk', h.trunk), k.rate(h.campaign)];
+      const talkMs = Math.round(h.talkSeconds * 1000);
+      const args = [s.dialId, s.record.id, encodeRecord(s.record), s.record.state, dueArg(s.record), encodeHistory(h), h.startedAt, h.result, h.campaign, talkMs,
+        minuteOf(h.startedAt), hourOf(h.startedAt), isAnswer(h.result) ? 1 : 0, RATE_MINUTES, RATE_HOURS];
+      return (await write('settle', keys, args)) === 1;
+    },
 
-    holdDial: (campaign, h) =>
-      guard(async () => {
-        const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign), k.hist(campaign)];
-        const args = [h.before.id, encodeRecord(h.settled), encodeRecord(h.before), h.before.state, dueArg(h.before), h.dialId, h.startedAt];
-        return (await callScript(r, 'hold-dial', keys, args)) === 1;
-      }),
+    holdDial: async (campaign, h) => {
+      const keys = [k.rec(campaign), k.due(campaign), k.cnt(campaign), k.hist(campaign)];
+      const args = [h.before.id, encodeRecord(h.settled), encodeRecord(h.before), h.before.state, dueArg(h.before), h.dialId, h.startedAt];
+      return (await write('hold-dial', keys, args)) === 1;
+    },
 
     counts: (campaign) =>
       guard(async () => {
@@ -147,28 +146,21 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Store> 
       }),
     history: (f) => guard(() => queryHistory(r, k, f)),
 
-    clear: () =>
-      guard(async () => {
-        let cursor = '0';
-        do {
-          const [next, found] = await r.scan(cursor, 'MATCH', prefixPattern(opts.prefix), 'COUNT', 1_000);
-          cursor = next;
-          if (found.length > 0) await r.unlink(...found);
-        } while (cursor !== '0');
-      }),
+    clear: async () => {
+      let cursor = '0';
+      do {
+        const [next, found] = await guard(() => r.scan(cursor, 'MATCH', prefixPattern(opts.prefix), 'COUNT', 1_000));
+        cursor = next;
+        // Our own owner keys stay: clearing the data does not give the prefix away.
+        const mine = found.filter((key) => !ex || (key !== k.owner && key !== k.owned));
+        if (mine.length > 0) await write('unlink', [], mine);
+      } while (cursor !== '0');
+    },
+    takeover: (o) => own.takeover(o),
     close: async () => {
-      await owner?.release();
+      await own.release();
       await conn.close();
     },
-    onStatus: (cb) => {
-      // Up only while connected AND owning the prefix.
-      let connected = true;
-      const report = (reason: string | null): void => cb(connected && (owner?.held() ?? true), reason);
-      owner?.onChange((_held, reason) => report(reason));
-      return conn.onStatus((up, reason) => {
-        connected = up;
-        report(reason);
-      });
-    },
+    onStatus: (cb) => own.onStatus(cb),
   };
 }

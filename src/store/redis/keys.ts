@@ -15,6 +15,7 @@
  *   {p}rate:{campaign}  hash  m:{minute}:d|a, h:{hour}:d|a → dials|answers by startedAt; m:last, h:last
  *                             the newest index written (store/rate-buckets.ts: the last 120 minutes, 48 hours)
  *   {p}owner            string the token of the daemon using this prefix (short TTL, renewed)
+ *   {p}owned            string the token of the last daemon that took the prefix (no TTL)
  */
 export interface StoreKeys {
   readonly prefix: string;
@@ -29,6 +30,7 @@ export interface StoreKeys {
   readonly settled: string;
   readonly camp: string;
   readonly owner: string;
+  readonly owned: string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -45,6 +47,7 @@ export function storeKeys(prefix: string): StoreKeys {
     settled: `${prefix}settled`,
     camp: `${prefix}camp`,
     owner: `${prefix}owner`,
+    owned: `${prefix}owned`,
   };
 }
 
@@ -52,7 +55,7 @@ export function storeKeys(prefix: string): StoreKeys {
 export function keyKind(prefix: string, key: string): string | null {
   if (!key.startsWith(prefix)) return null;
   const rest = key.slice(prefix.length);
-  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner') return rest;
+  if (rest === 'histc' || rest === 'live' || rest === 'settled' || rest === 'camp' || rest === 'owner' || rest === 'owned') return rest;
   const m = /^(rec|due|cnt|hist|use|rate):(.+)$/s.exec(rest);
   return m ? m[1]! : null;
 }
