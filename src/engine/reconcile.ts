@@ -92,6 +92,10 @@ export async function reconcilePbx(h: ReconcileHost, pbxName: string): Promise<{
       await h.settle(d, early.at, early.facts, false);
     } else if (remembered) {
       recalledCount++;
+      if (remembered.amd) {
+        d.amdStatus ??= remembered.amd.status;
+        d.amdCause ??= remembered.amd.cause;
+      }
       await h.settle(d, remembered.at, remembered.facts, false);
     } else if (known.has(live.dialId)) adopted++;
     else {

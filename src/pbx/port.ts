@@ -50,6 +50,7 @@
  *   `facts.answeredAt` are on our clock: now, set back by the PBX's own difference between its
  *   clock now and its end (answer) instant. Ids still live, unknown, or not remembered (the PBX
  *   restarted, the dial ended before its memory was armed) are absent. Reading does not forget.
+ *   The AMD verdict is remembered with the end: a machine stays a machine after a restart.
  *   Rejects with `DIALERD_ERR_PBX_DOWN` when the link is not `up`.
  * - `forgetEnds(ids)` deletes those memories; the engine calls it once a dial's settle is
  *   persisted (so a crash between the end and the write still finds the memory). Unknown ids are
@@ -135,6 +136,8 @@ export interface EndFacts {
 export interface RecalledEnd {
   at: number;
   facts: EndFacts;
+  /** The answering-machine verdict the PBX had for the call (its `amd` event may never have reached us); null: none. */
+  amd: { status: string; cause: string | null } | null;
 }
 
 export type PbxEvent =

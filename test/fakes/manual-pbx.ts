@@ -100,11 +100,11 @@ export class ManualPbx implements PbxAdapter {
     this.emit({ type: 'ended', dialId, at: this.now(), facts });
   }
   /** The dial ends at the PBX and no event reaches the adapter (nobody listened): only the PBX's memory of ends has it. */
-  endQuietly(dialId: string, f: Partial<EndFacts> = {}): EndFacts {
+  endQuietly(dialId: string, f: Partial<EndFacts> = {}, amd: RecalledEnd['amd'] = null): EndFacts {
     const d = this.dials.get(dialId);
     if (d) d.ended = true;
     const facts = { ...emptyEndFacts(), ...f };
-    this.remembered.set(dialId, { at: this.now(), facts: { ...facts, answeredAt: facts.answeredAt ?? this.answeredAt.get(dialId) ?? null } });
+    this.remembered.set(dialId, { at: this.now(), facts: { ...facts, answeredAt: facts.answeredAt ?? this.answeredAt.get(dialId) ?? null }, amd });
     return facts;
   }
   setLink(s: PbxLinkStatus): void {

@@ -159,7 +159,7 @@ describe('a 500-record campaign on FreeSWITCH through the daemon', () => {
       if (row?.result === 'lost' && run.finals.get(id) === 'exhausted') lost++;
       else if (run.finals.get(id) !== p.final || row?.result !== p.result) wrong.push(`${id} ${p.number}: ${run.finals.get(id)}/${row?.result} want ${p.final}/${p.result}`);
     });
-    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(wrong.slice(0, 10), wrong.join("\n")).toEqual([]);
     expect(lost).toBeLessThanOrEqual(2 * TRUNK_CAP);
     // A dial cut off by the drop or the restart may be re-dialled under a new dial id, never replayed.
     const dialIds = run.dials.map((r) => r.dialId);

@@ -102,6 +102,16 @@ describe('restart reconciliation', () => {
     expect(await rows(store)).toEqual([['d1', 'busy']]);
   });
 
+  it('an answering machine that ended while no engine listened stays a machine (the PBX remembers the AMD verdict)', async () => {
+    const { engine, store, pbx, scheduler } = await restartWithLiveDial();
+    pbx.endQuietly('d1', { q850: 16, answeredAt: scheduler.now() - 20_000 }, { status: 'MACHINE', cause: 'MAXWORDS-3-2' });
+    await engine.begin();
+    await settle();
+    expect(await rows(store)).toEqual([['d1', 'machine']]);
+    const [row] = await allHistory(store, {});
+    expect([row!.amdStatus, row!.amdCause]).toEqual(['MACHINE', 'MAXWORDS-3-2']);
+  });
+
   it('an end that arrived before reconciliation began wins: busy, not lost', async () => {
     const { engine, store, pbx } = await restartWithLiveDial();
     pbx.end('d1', BUSY);

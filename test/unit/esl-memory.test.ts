@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { factsFromHangup } from '../../src/pbx/esl/mapping.ts';
+import { amdOf, factsFromHangup } from '../../src/pbx/esl/mapping.ts';
 import { hangupHook, memoryVar, parseMicroEpoch, parseStoredEnd } from '../../src/pbx/esl/memory.ts';
 import { parsePlainEvent } from '../../src/pbx/esl/protocol.ts';
 
@@ -25,7 +25,7 @@ const expandHook = (ev: Record<string, string>): string =>
 describe('FreeSWITCH memory of ends', () => {
   it('the hook stores one global per channel, every field from a channel variable FreeSWITCH sets', () => {
     expect(hangupHook(UUID)).toBe(
-      `global_setvar dialerd_end_${UUID}=v1;\${hangup_cause};\${hangup_cause_q850};\${sip_term_status};\${sip_invite_failure_status};\${sip_hangup_disposition};\${progress_uepoch};\${progress_media_uepoch};\${answer_uepoch};\${end_uepoch};\${sip_network_ip};\${dialerd_hangup}`,
+      `global_setvar dialerd_end_${UUID}=v2;\${hangup_cause};\${hangup_cause_q850};\${sip_term_status};\${sip_invite_failure_status};\${sip_hangup_disposition};\${progress_uepoch};\${progress_media_uepoch};\${answer_uepoch};\${end_uepoch};\${sip_network_ip};\${dialerd_hangup};\${amd_result};\${amd_cause};\${avmd_detect}`,
     );
   });
 
@@ -44,6 +44,15 @@ describe('FreeSWITCH memory of ends', () => {
     expect(factsFromHangup(parseStoredEnd(LAB.answered)!.event, false, NOW)).toMatchObject({ causeName: 'NORMAL_CLEARING', q850: 16, sip: 200, answeredAt: NOW - 1020 });
     // The 487 answers FreeSWITCH's own CANCEL: no SIP code of the far end.
     expect(factsFromHangup(parseStoredEnd(LAB.ringTimeout)!.event, false, NOW)).toMatchObject({ causeName: 'NO_ANSWER', q850: 19, sip: null, ringTimeoutHit: true });
+  });
+
+  it('the AMD verdict is remembered with the end (mod_amd variables, mod_avmd detection); a v1 memory reads without it', () => {
+    const amd = parseStoredEnd('v2;NORMAL_CLEARING;16;200;;recv_bye;1796018486681200;0;1796018487001200;1796018488001217;127.0.0.1;;MACHINE;MAXWORDS-3-2;')!;
+    expect(amdOf(amd.event)).toEqual({ status: 'MACHINE', cause: 'MAXWORDS-3-2' });
+    const avmd = parseStoredEnd('v2;NORMAL_CLEARING;16;200;;recv_bye;1796018486681200;0;1796018487001200;1796018488001217;127.0.0.1;;;;TRUE')!;
+    expect(amdOf(avmd.event)).toEqual({ status: 'MACHINE', cause: 'BEEP' });
+    expect(amdOf(parseStoredEnd(LAB.answered)!.event)).toBeNull();
+    expect(parseStoredEnd('v2;NORMAL_CLEARING;16;200;;recv_bye;1796018486681200;0;1796018487001200;1796018488001217;127.0.0.1;;MACH INE;;')).toBeNull();
   });
 
   it('an end a daemon asked for (dialerd_hangup, set before its uuid_kill) is soft, live or remembered', () => {

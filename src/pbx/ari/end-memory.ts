@@ -70,7 +70,8 @@ export function recalled(r: RememberedEnd, asteriskNowMs: number, now: number): 
     progress: PROGRESS_STATES.has(r.state) || (r.lastSip !== null && r.lastSip > 100 && r.lastSip < 300),
     farEndResponded: r.lastSip !== null ? true : null,
   };
-  return { at, facts };
+  // The hangup handler does not store the AMD verdict (yet): none recalled.
+  return { at, facts, amd: null };
 }
 
 export interface EndMemory {

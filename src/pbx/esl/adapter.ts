@@ -188,7 +188,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
         const stored = replies[j]!.ok ? parseStoredEnd(replies[j]!.text) : null;
         if (!stored) continue;
         const at = now - Math.max(0, Math.floor((fsNowUs - stored.endUs) / 1000));
-        out.set(id, { at, facts: factsFromHangup(stored.event, soft(id), at) });
+        out.set(id, { at, facts: factsFromHangup(stored.event, soft(id), at), amd: amdOf(stored.event) });
       }
     }
     return out;
@@ -216,6 +216,10 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       if (dials.get(d.id) !== d) continue;
       const end = remembered.get(d.id);
       if (end) {
+        if (end.amd && !d.amdSent && end.facts.answeredAt !== null) {
+          d.amdSent = true;
+          emit({ type: 'amd', dialId: d.id, at: (d.lastAt = Math.max(d.lastAt, end.at)), status: end.amd.status, cause: end.amd.cause });
+        }
         finish(d, end.facts, end.at);
         continue;
       }

@@ -8,7 +8,8 @@
  * channel leaves the session table and `show channels`) and runs
  * `global_setvar dialerd_end_<uuid>=v1;<cause>;<q850>;<sip_term_status>;<sip_invite_failure_status>;
  * <sip_hangup_disposition>;<progress_uepoch>;<progress_media_uepoch>;<answer_uepoch>;<end_uepoch>;<sip_network_ip>;
- * <dialerd_hangup>` (`true` when a daemon's hangup() asked for this end: the adapter sets it just before uuid_kill)
+ * <dialerd_hangup>;<amd_result>;<amd_cause>;<avmd_detect>` (`dialerd_hangup` is `true` when a daemon's hangup() asked
+ * for this end: the adapter sets it just before uuid_kill; the AMD fields are the verdict's channel variables)
  * (mod_commands). ESL reads it back with `global_getvar`, deletes it with `global_setvar <name>=`.
  * A FreeSWITCH restart forgets them all.
  *
@@ -21,7 +22,9 @@
  */
 import type { EslEvent } from './protocol.ts';
 
-const VERSION = 'v1';
+/** v2 added the AMD fields; a v1 memory (written before, still in a running FreeSWITCH) is read without them. */
+const VERSION = 'v2';
+const V1_FIELDS = 11;
 /** Channel variables stored, in order; each read back as the CHANNEL_HANGUP_COMPLETE header of the same name. */
 const FIELDS = [
   'hangup_cause',
@@ -35,6 +38,9 @@ const FIELDS = [
   'end_uepoch',
   'sip_network_ip',
   'dialerd_hangup',
+  'amd_result',
+  'amd_cause',
+  'avmd_detect',
 ] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -51,6 +57,10 @@ const SHAPE: Record<Field, RegExp> = {
   end_uepoch: /^\d{1,19}$/,
   sip_network_ip: /^[0-9A-Fa-f:.]{0,45}$/,
   dialerd_hangup: /^(true)?$/,
+  // mod_amd's verdict and cause (e.g. MACHINE, MAXWORDS-3-2), mod_avmd's detection flag.
+  amd_result: /^[A-Za-z_-]{0,32}$/,
+  amd_cause: /^[A-Za-z0-9_-]{0,64}$/,
+  avmd_detect: /^[A-Za-z]{0,8}$/,
 };
 const MAX_LEN = 512;
 
@@ -72,9 +82,10 @@ export interface StoredEnd {
 export function parseStoredEnd(text: string): StoredEnd | null {
   if (text.length > MAX_LEN) return null;
   const parts = text.trim().split(';');
-  if (parts[0] !== VERSION || parts.length !== FIELDS.length + 1) return null;
+  const fields = parts[0] === VERSION ? FIELDS : parts[0] === 'v1' ? FIELDS.slice(0, V1_FIELDS) : null;
+  if (!fields || parts.length !== fields.length + 1) return null;
   const event: EslEvent = { 'Event-Name': 'CHANNEL_HANGUP_COMPLETE' };
-  for (const [i, f] of FIELDS.entries()) {
+  for (const [i, f] of fields.entries()) {
     const v = parts[i + 1]!;
     if (!SHAPE[f].test(v)) return null;
     if (v !== '') event[`variable_${f}`] = v;

@@ -21,12 +21,13 @@ export interface SimOptions {
 
 const ENDED_MEMORY = 10_000;
 /** A forgotten end: the dialId is still known (never originated again), its facts are not. */
-const FORGOTTEN: RecalledEnd = { at: -1, facts: emptyEndFacts() };
+const FORGOTTEN: RecalledEnd = { at: -1, facts: emptyEndFacts(), amd: null };
 
 interface LiveSim {
   req: DialRequest;
   startedAt: number;
   answeredAt: number | null;
+  amd: RecalledEnd['amd'];
   timers: Timer[];
   p: Playback;
 }
@@ -138,7 +139,7 @@ export class SimPbx implements PbxAdapter {
   private play(req: DialRequest, p: Playback): void {
     const s = this.opts.scheduler;
     const t0 = s.now();
-    const d: LiveSim = { req, startedAt: t0, answeredAt: null, timers: [], p };
+    const d: LiveSim = { req, startedAt: t0, answeredAt: null, amd: null, timers: [], p };
     this.live.set(req.dialId, d);
     const later = (sec: number, fn: () => void): void => void d.timers.push(s.at(t0 + Math.round(sec * 1000), fn));
     const timeout = req.ringTimeoutSeconds;
@@ -158,7 +159,10 @@ export class SimPbx implements PbxAdapter {
     });
     if (p.amd) {
       const amd = p.amd;
-      later(p.ringSeconds + amd.afterSeconds, () => this.emit({ type: 'amd', dialId: req.dialId, at: s.now(), status: amd.status, cause: amd.cause }));
+      later(p.ringSeconds + amd.afterSeconds, () => {
+        d.amd = { status: amd.status, cause: amd.cause };
+        this.emit({ type: 'amd', dialId: req.dialId, at: s.now(), status: amd.status, cause: amd.cause });
+      });
     }
     // A remote BYE without a Reason header: Asterisk reports cause 0.
     later(p.ringSeconds + p.talkSeconds, () => this.end(req.dialId, { q850: 0, sip: null }, s.now()));
@@ -169,7 +173,7 @@ export class SimPbx implements PbxAdapter {
     if (!d) return;
     this.live.delete(dialId);
     const facts = { ...emptyEndFacts(), q850: f.q850, sip: f.sip, soft: f.soft ?? false, ringTimeoutHit: f.ringTimeoutHit ?? false };
-    this.ended.set(dialId, { at, facts: { ...facts, answeredAt: d.answeredAt } });
+    this.ended.set(dialId, { at, facts: { ...facts, answeredAt: d.answeredAt }, amd: d.amd });
     if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.keys().next().value as string);
     for (const t of d.timers) t.cancel();
     this.emit({ type: 'ended', dialId, at, facts });

@@ -123,6 +123,9 @@ export class CallBook {
           this.d.publish((t, q) => events.beep(call.info, t, q));
         }
         if (amd?.via === 'amd_event') {
+          // mod_amd sets its verdict as channel variables too (the hangup event and api_hangup_hook see them).
+          call.info.vars['amd_result'] = amd.status;
+          call.info.vars['amd_cause'] = amd.cause ?? '';
           this.d.publish((t, q) => ({ ...events.beep(call.info, t, q), 'Event-Subclass': 'amd::info', 'Beep-Status': '', amd_result: amd.status, amd_cause: amd.cause ?? '' }));
         }
         at(s.answerAfterMs! + (s.talkMs ?? 0), () => {
