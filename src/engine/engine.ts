@@ -33,6 +33,7 @@ import { dialOutcome, dialState, historyRow, liveDial, type LiveDialState, type 
 import { RateBook, type RateLimiter } from './rate.ts';
 import { stormDial } from './storm-guards.ts';
 import { TrunkRates } from './trunk-rates.ts';
+import { capsSnapshot, trunkViews, type ViewHost } from './views.ts';
 import { ENGINE_TRANSITIONS, type DncCheck, type EngineDeps, type EngineEvents, type EngineStatus, type TrunkView } from './types.ts';
 
 /** Records claimed per store round trip. */
@@ -110,12 +111,7 @@ export class Engine extends EventEmitter {
 
   /** Every configured trunk right now (metrics): live dials, its concurrency cap, its breaker. */
   trunkViews(): TrunkView[] {
-    return Object.values(this.deps.trunks).map((t) => ({
-      name: t.name,
-      live: this.caps.liveOnTrunk(t.name),
-      concurrency: t.concurrency,
-      breaker: this.control.breakers.state(t.name).mode,
-    }));
+    return trunkViews(this.viewHost());
   }
 
   /** The daemon-wide concurrency cap (`max_concurrency`). */
@@ -125,20 +121,11 @@ export class Engine extends EventEmitter {
 
   /** What holds a due record of this campaign back right now (domain/why.ts); undefined for an unknown campaign. */
   capsSnapshot(id: string): CapsSnapshot | undefined {
-    const ctx = this.control.campaigns.get(id);
-    if (!ctx) return undefined;
-    const now = this.deps.scheduler.now();
-    const trunk = ctx.spec.trunk;
-    const rates = this.rates(ctx);
-    const live = this.caps.liveFor(id);
-    return {
-      campaign: { live, max: ctx.spec.concurrency },
-      trunk: { name: trunk, live: this.caps.liveOnTrunk(trunk), max: this.deps.trunks[trunk]?.concurrency ?? 0 },
-      global: { live: this.caps.live(), max: this.caps.globalCap() },
-      cps: { available: Math.min(...rates.map((r) => r.available(now))), nextAt: Math.max(...rates.map((r) => r.nextAt(now))) },
-      breaker: this.control.breakers.gate(trunk),
-      budget: { room: this.control.budgets.room(ctx, live), spent: this.control.budgets.spent(ctx) },
-    };
+    return capsSnapshot(this.viewHost(), id);
+  }
+
+  private viewHost(): ViewHost {
+    return { deps: this.deps, caps: this.caps, control: this.control, rates: (ctx) => this.rates(ctx) };
   }
 
   /** The number is in a live dial (of any campaign). */
