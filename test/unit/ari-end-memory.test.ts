@@ -49,7 +49,7 @@ describe("Asterisk's now", () => {
 
 describe('what the originate puts into the dialplan', () => {
   const rest: AriRest = { call: async () => ({ status: 200, body: {} }), close: () => {} };
-  const deps = { rest, app: 'dialerd', claim: () => {}, release: () => {}, onUnknownParams: () => {} };
+  const deps = { rest, app: 'dialerd', claim: () => {}, release: () => {}, onUnknownParams: () => {}, goingAway: async () => false };
   it.each([
     [{ context: 'sales,1000,1', extension: 's', priority: 1 }],
     [{ context: 'sales', extension: 's)${SHELL(id)}', priority: 1 }],
@@ -63,5 +63,22 @@ describe('what the originate puts into the dialplan', () => {
     expect(isSafeDialId('dialerd-0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11')).toBe(true);
     await expect(originate(dialRequest('PJSIP/x', { dialId: 'a)b' }), deps)).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
     await expect(originate(dialRequest('PJSIP/x', { onAnswer: { context: 'sales-2', extension: '+7495*1#', priority: 3 } }), deps)).resolves.toMatchObject({ kind: 'created' });
+  });
+});
+
+describe('an originate refused while Asterisk goes away (chaos finding B)', () => {
+  const refusing = (status: number): AriRest => ({ call: async () => ({ status, body: { message: 'Allocation failed' } }), close: () => {} });
+  const deps = (status: number, goingAway: boolean, asked: string[]) => ({
+    rest: refusing(status), app: 'dialerd', claim: () => {}, release: () => {}, onUnknownParams: () => {},
+    goingAway: async () => (asked.push('asked'), goingAway),
+  });
+  it('a 5xx followed by the link dropping is the PBX going away, not the trunk refusing', async () => {
+    await expect(originate(dialRequest('PJSIP/x'), deps(500, true, []))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+  });
+  it('a 5xx while the link stays up, and any 4xx, is a refusal', async () => {
+    await expect(originate(dialRequest('PJSIP/x'), deps(500, false, []))).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
+    const asked: string[] = [];
+    await expect(originate(dialRequest('PJSIP/x'), deps(400, true, asked))).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
+    expect(asked).toEqual([]);
   });
 });
