@@ -55,6 +55,7 @@ export class FakeAriServer {
   readonly globals = new Map<string, string>();
   /** AstDB's family dialerd_end (the hangup handler's copy, which survives a restart). */
   readonly db = new Map<string, string>();
+  private shuttingDown = false;
   private readonly channels = new Map<string, Channel>();
   private readonly sockets = new Map<WebSocket, { app: string; all: boolean }>();
   /** Per app: the event types its filter allows (absent: all). */
@@ -68,6 +69,7 @@ export class FakeAriServer {
       const url = new URL(req.url ?? '/', 'http://x');
       if (!this.authorized(req)) return void sock.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
       if (url.pathname !== '/ari/events') return void sock.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      if (this.shuttingDown) return void sock.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
       this.wss.handleUpgrade(req, sock, head, (ws) => {
         this.sockets.set(ws, { app: url.searchParams.get('app') ?? '', all: url.searchParams.get('subscribeAll') === 'true' });
         ws.on('close', () => this.sockets.delete(ws));
@@ -93,8 +95,21 @@ export class FakeAriServer {
     return true;
   }
 
+  /**
+   * `core stop now`: from now on new channels are refused (500 "Allocation failed", as
+   * ast_channel_alloc refuses during a shutdown) and the events WebSocket too; `closeAfterMs`
+   * later the open WebSockets close. `restart()` brings it back.
+   */
+  beginShutdown(closeAfterMs: number): void {
+    this.shuttingDown = true;
+    setTimeout(() => {
+      for (const ws of this.sockets.keys()) ws.terminate();
+    }, closeAfterMs);
+  }
+
   /** An Asterisk restart as far as the memory of ends goes: globals are gone, AstDB stays. */
   restart(): void {
+    this.shuttingDown = false;
     this.globals.clear();
   }
 
@@ -161,6 +176,7 @@ export class FakeAriServer {
   }
 
   private originate(id: string, q: URLSearchParams, vars: Record<string, string>, send: (s: number, b?: unknown) => void): void {
+    if (this.shuttingDown) return send(500, { message: 'Allocation failed' });
     if (q.get('endpoint') === 'Local/s@dialerd-memory' && q.get('context') === 'dialerd-memory') return this.memory(vars, send);
     const script = this.o.script(q.get('endpoint') ?? '');
     if ('refuse' in script) return send(400, { message: script.refuse });

@@ -1,7 +1,9 @@
 /**
- * Asterisk's memory of ends survives an Asterisk restart (issue 10, chaos finding A): the global
- * variables are wiped, the hangup handler's AstDB copy is not, and recallEnds falls back to it.
- * The fake ARI plays [dialerd-end] and [dialerd-memory] (dialplan/asterisk/dialerd-originate.conf).
+ * The ARI adapter across an Asterisk restart (issue 10, chaos findings A and B): the memory of
+ * ends survives it (the global variables are wiped, the hangup handler's AstDB copy is not, and
+ * recallEnds falls back to it; the fake ARI plays [dialerd-end] and [dialerd-memory] of
+ * dialplan/asterisk/dialerd-originate.conf), and originates refused while Asterisk shuts down are
+ * pbx_down, not the trunk's refusal.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -20,7 +22,7 @@ beforeEach(async () => {
   fake = await FakeAriServer.start({ ...USER, script: () => ({ reject: { cause: 17, sip: 486 }, ringMs: 5 }) });
   pbx = createAriAdapter(
     { name: 'ast1', url: `http://127.0.0.1:${fake.port}`, ...USER, app: 'dialerd-contract' },
-    { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 } },
+    { clock: { now: () => Date.now() }, logger: silentLogger(), reconnect: { baseMs: 10, maxMs: 50 }, tuning: { goneWithinMs: 1000 } },
   );
   const up = new Promise<void>((resolve) => pbx.on((e) => e.type === 'status' && e.status === 'up' && resolve()));
   pbx.on((e) => void (e.type === 'ended' && ended.set(e.dialId, e)));
@@ -64,4 +66,9 @@ it('forgetting deletes the global at once and the AstDB copies in batches; a for
   for (const id of more) fake.db.set(id, '1|17|486|Ringing||1764480000123');
   for (const id of more) await pbx.forgetEnds([id]);
   expect(more.filter((id) => fake.db.has(id))).toEqual([]);
+});
+
+it('an originate refused while Asterisk shuts down is DIALERD_ERR_PBX_DOWN (no trunk evidence)', async () => {
+  fake.beginShutdown(50);
+  await expect(pbx.originate(request())).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
 });
