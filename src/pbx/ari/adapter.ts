@@ -160,7 +160,8 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
         const end = (await recallQuietly([d.dialId])).get(d.dialId);
         if (d.seen || d.ended || byChannel.get(d.channelId) !== d) return;
         if (end) settle(d, recalledEnd(d, end));
-        else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'originate lost', true) });
+        // Asterisk never answered our request (a timeout, a reset as it went away): the PBX's trouble, no trunk evidence
+        else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: { ...goneFacts(d, 'originate lost', true), pbxDown: true } });
       } catch {
         /* still unknown; the next reconciliation decides */
       }
