@@ -223,6 +223,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       conn.start();
     },
     async stop() {
+      for (const w of dropWaiters) w(); // an originate waiting to judge a refusal: a refusal
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await conn.stop();
