@@ -1,5 +1,6 @@
 /** The ARI adapter's reading of Asterisk's memory of ends (src/pbx/ari/end-memory.ts): PBX input, parsed strictly. */
 import { describe, expect, it } from 'vitest';
+import { applyEvent, newDial } from '../../src/pbx/ari/dial-state.ts';
 import { isSafeDialId, parsePingTimestamp, parseRemembered, recalled } from '../../src/pbx/ari/end-memory.ts';
 import { originate } from '../../src/pbx/ari/originate.ts';
 import type { AriRest } from '../../src/pbx/ari/rest.ts';
@@ -36,6 +37,9 @@ describe('the hangup handler value', () => {
     expect(recalled(parseRemembered('1|17|486|Ringing||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: 486, progress: true, ringTimeoutHit: false, farEndResponded: true });
     expect(recalled(parseRemembered('1|19|180|Ringing||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: null, progress: true, ringTimeoutHit: true });
     expect(recalled(parseRemembered('1|19||Down||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: null, progress: false, ringTimeoutHit: true, farEndResponded: null });
+  });
+  it('Up at hangup without an answer stamp (cut by core stop before the dialplan ran) is answered, at its end', () => {
+    expect(recalled(parseRemembered('1|0|200|Up||1000000000000')!, 1000000001000, 50_000).facts).toMatchObject({ answeredAt: 49_000, sip: null });
   });
 });
 
@@ -80,5 +84,15 @@ describe('an originate refused while Asterisk goes away (chaos finding B)', () =
     const asked: string[] = [];
     await expect(originate(dialRequest('PJSIP/x'), deps(400, true, asked))).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
     expect(asked).toEqual([]);
+  });
+});
+
+describe('a channel cut by core stop just after the carrier answered (chaos, seed 11)', () => {
+  it('destroyed in state Up with no Up state change heard: answered, then ended', () => {
+    const d = newDial(dialRequest('PJSIP/x'), 'c1', 0);
+    const ch = { id: 'c1', name: 'PJSIP/carrier-1', state: 'Ringing' };
+    applyEvent(d, { type: 'ChannelStateChange', channel: ch }, 10);
+    const out = applyEvent(d, { type: 'ChannelDestroyed', channel: { ...ch, state: 'Up' }, cause: 0 }, 400).out;
+    expect(out.map((e) => e.type)).toEqual(['answered', 'ended']);
   });
 });

@@ -61,14 +61,16 @@ export function parsePingTimestamp(v: unknown): number | null {
 export function recalled(r: RememberedEnd, asteriskNowMs: number, now: number): RecalledEnd {
   const at = now - Math.max(0, asteriskNowMs - r.endMs);
   const finalSip = r.lastSip !== null && r.lastSip >= 300 ? r.lastSip : null;
-  const answered = r.answerMs !== null;
+  // Up at hangup is an answer even when the dialplan never ran to stamp it (cut at once, e.g.
+  // by `core stop`): answered at its end, 0 s of talk. Never a dial to place again.
+  const answered = r.answerMs !== null || r.state === 'Up';
   const facts: EndFacts = {
     ...emptyEndFacts(),
     q850: r.q850,
     sip: finalSip,
     causeText: 'recalled from the PBX memory of ends',
     ringTimeoutHit: !answered && finalSip === null && r.q850 === NO_ANSWER,
-    answeredAt: answered ? at - (r.endMs - r.answerMs!) : null,
+    answeredAt: r.answerMs !== null ? at - (r.endMs - r.answerMs) : answered ? at : null,
     progress: PROGRESS_STATES.has(r.state) || (r.lastSip !== null && r.lastSip > 100 && r.lastSip < 300),
     farEndResponded: r.lastSip !== null ? true : null,
   };

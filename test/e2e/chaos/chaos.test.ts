@@ -167,6 +167,9 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
       `calls beyond the rules ${overRules}, called again after answering ${calledAfterAnswer}`,
   );
   console.log(`[chaos] timeline ${timeline.join(' ')}`);
+  // the technical rows (the Asterisk restart's), by Q.850 and SIP code
+  const errors = rows.filter((r) => r.result === 'error').reduce<Record<string, number>>((m, r) => ({ ...m, [`${r.q850},${r.sip}`]: (m[`${r.q850},${r.sip}`] ?? 0) + 1 }), {});
+  console.log(`[chaos] error rows (q850,sip): ${JSON.stringify(errors)}`);
 
   expect(kills).toBeGreaterThanOrEqual(KILLS);
   expect(notFinal).toBe(0);
