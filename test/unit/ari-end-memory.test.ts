@@ -40,6 +40,7 @@ describe('the hangup handler value', () => {
   });
   it('Up at hangup without an answer stamp (cut by core stop before the dialplan ran) is answered, at its end', () => {
     expect(recalled(parseRemembered('1|0|200|Up||1000000000000')!, 1000000001000, 50_000).facts).toMatchObject({ answeredAt: 49_000, sip: null });
+    expect(recalled(parseRemembered('1|0|200|Ringing||1000000000000')!, 1000000001000, 50_000).facts).toMatchObject({ answeredAt: 49_000, sip: null });
   });
 });
 

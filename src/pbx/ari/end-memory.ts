@@ -61,9 +61,9 @@ export function parsePingTimestamp(v: unknown): number | null {
 export function recalled(r: RememberedEnd, asteriskNowMs: number, now: number): RecalledEnd {
   const at = now - Math.max(0, asteriskNowMs - r.endMs);
   const finalSip = r.lastSip !== null && r.lastSip >= 300 ? r.lastSip : null;
-  // Up at hangup is an answer even when the dialplan never ran to stamp it (cut at once, e.g.
-  // by `core stop`): answered at its end, 0 s of talk. Never a dial to place again.
-  const answered = r.answerMs !== null || r.state === 'Up';
+  // Up at hangup, or the carrier's 200 OK, is an answer even when the dialplan never ran to stamp
+  // it (cut at once, e.g. by `core stop`): answered at its end, 0 s of talk. Never a dial to place again.
+  const answered = r.answerMs !== null || r.state === 'Up' || r.lastSip === 200;
   const facts: EndFacts = {
     ...emptyEndFacts(),
     q850: r.q850,
