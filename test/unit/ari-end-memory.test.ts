@@ -1,5 +1,6 @@
 /** The ARI adapter's reading of Asterisk's memory of ends (src/pbx/ari/end-memory.ts): PBX input, parsed strictly. */
 import { describe, expect, it } from 'vitest';
+import { applyEvent, newDial } from '../../src/pbx/ari/dial-state.ts';
 import { isSafeDialId, parsePingTimestamp, parseRemembered, recalled } from '../../src/pbx/ari/end-memory.ts';
 import { originate } from '../../src/pbx/ari/originate.ts';
 import type { AriRest } from '../../src/pbx/ari/rest.ts';
@@ -37,6 +38,10 @@ describe('the hangup handler value', () => {
     expect(recalled(parseRemembered('1|19|180|Ringing||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: null, progress: true, ringTimeoutHit: true });
     expect(recalled(parseRemembered('1|19||Down||1000000000000')!, 1e12, 0).facts).toMatchObject({ sip: null, progress: false, ringTimeoutHit: true, farEndResponded: null });
   });
+  it('Up at hangup without an answer stamp (cut by core stop before the dialplan ran) is answered, at its end', () => {
+    expect(recalled(parseRemembered('1|0|200|Up||1000000000000')!, 1000000001000, 50_000).facts).toMatchObject({ answeredAt: 49_000, sip: null });
+    expect(recalled(parseRemembered('1|0|200|Ringing||1000000000000')!, 1000000001000, 50_000).facts).toMatchObject({ answeredAt: 49_000, sip: null });
+  });
 });
 
 describe("Asterisk's now", () => {
@@ -49,7 +54,7 @@ describe("Asterisk's now", () => {
 
 describe('what the originate puts into the dialplan', () => {
   const rest: AriRest = { call: async () => ({ status: 200, body: {} }), close: () => {} };
-  const deps = { rest, app: 'dialerd', claim: () => {}, release: () => {}, onUnknownParams: () => {} };
+  const deps = { rest, app: 'dialerd', claim: () => {}, release: () => {}, onUnknownParams: () => {}, goingAway: async () => false };
   it.each([
     [{ context: 'sales,1000,1', extension: 's', priority: 1 }],
     [{ context: 'sales', extension: 's)${SHELL(id)}', priority: 1 }],
@@ -63,5 +68,32 @@ describe('what the originate puts into the dialplan', () => {
     expect(isSafeDialId('dialerd-0b8e5a36-7c0e-4c4f-9a51-5b0e2d9d7a11')).toBe(true);
     await expect(originate(dialRequest('PJSIP/x', { dialId: 'a)b' }), deps)).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
     await expect(originate(dialRequest('PJSIP/x', { onAnswer: { context: 'sales-2', extension: '+7495*1#', priority: 3 } }), deps)).resolves.toMatchObject({ kind: 'created' });
+  });
+});
+
+describe('an originate refused while Asterisk goes away (chaos finding B)', () => {
+  const refusing = (status: number): AriRest => ({ call: async () => ({ status, body: { message: 'Allocation failed' } }), close: () => {} });
+  const deps = (status: number, goingAway: boolean, asked: string[]) => ({
+    rest: refusing(status), app: 'dialerd', claim: () => {}, release: () => {}, onUnknownParams: () => {},
+    goingAway: async () => (asked.push('asked'), goingAway),
+  });
+  it('a 5xx followed by the link dropping is the PBX going away, not the trunk refusing', async () => {
+    await expect(originate(dialRequest('PJSIP/x'), deps(500, true, []))).rejects.toMatchObject({ code: 'DIALERD_ERR_PBX_DOWN' });
+  });
+  it('a 5xx while the link stays up, and any 4xx, is a refusal', async () => {
+    await expect(originate(dialRequest('PJSIP/x'), deps(500, false, []))).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
+    const asked: string[] = [];
+    await expect(originate(dialRequest('PJSIP/x'), deps(400, true, asked))).rejects.toMatchObject({ code: 'DIALERD_ERR_ORIGINATE_REFUSED' });
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('a channel cut by core stop just after the carrier answered (chaos, seed 11)', () => {
+  it('destroyed in state Up with no Up state change heard: answered, then ended', () => {
+    const d = newDial(dialRequest('PJSIP/x'), 'c1', 0);
+    const ch = { id: 'c1', name: 'PJSIP/carrier-1', state: 'Ringing' };
+    applyEvent(d, { type: 'ChannelStateChange', channel: ch }, 10);
+    const out = applyEvent(d, { type: 'ChannelDestroyed', channel: { ...ch, state: 'Up' }, cause: 0 }, 400).out;
+    expect(out.map((e) => e.type)).toEqual(['answered', 'ended']);
   });
 });

@@ -33,7 +33,7 @@ export interface AriDeps {
   logger: Logger;
   reconnect?: { baseMs: number; maxMs: number };
   /** Tuning for tests; production uses the defaults. */
-  tuning?: { pingMs?: number; requestTimeoutMs?: number; maxSockets?: number; verifyAfterMs?: number };
+  tuning?: { pingMs?: number; requestTimeoutMs?: number; maxSockets?: number; verifyAfterMs?: number; goneWithinMs?: number };
 }
 
 const RECENT_MAX = 10_000;
@@ -51,6 +51,9 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
   /** Channels that ended lately: a stale channel list must not resurrect them. */
   const recent = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
+  /** How many times the link went from up to down: a refusal followed by a drop was Asterisk going away. */
+  let drops = 0;
+  const dropWaiters = new Set<() => void>();
 
   const emit = (e: PbxEvent): void => {
     for (const l of listeners) {
@@ -157,7 +160,8 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
         const end = (await recallQuietly([d.dialId])).get(d.dialId);
         if (d.seen || d.ended || byChannel.get(d.channelId) !== d) return;
         if (end) settle(d, recalledEnd(d, end));
-        else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'originate lost', true) });
+        // Asterisk never answered our request (a timeout, a reset as it went away): the PBX's trouble, no trunk evidence
+        else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: { ...goneFacts(d, 'originate lost', true), pbxDown: true } });
       } catch {
         /* still unknown; the next reconciliation decides */
       }
@@ -182,8 +186,30 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
     pingMs: t.pingMs,
     onOpen: reconcile,
     onEvent,
-    onStatus: (status: PbxLinkStatus, reason) => emit({ type: 'status', status, reason, at: deps.clock.now() }),
+    onStatus: (status: PbxLinkStatus, reason) => {
+      if (status !== 'up') {
+        drops++;
+        for (const w of dropWaiters) w();
+      }
+      emit({ type: 'status', status, reason, at: deps.clock.now() });
+    },
   });
+
+  /** True if the link dropped since `since` (drops then), waiting up to goneWithinMs for it. */
+  function droppedSince(since: number): Promise<boolean> {
+    if (drops !== since || conn.status() !== 'up') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        dropWaiters.delete(done);
+        resolve(drops !== since);
+      };
+      const timer = setTimeout(done, t.goneWithinMs ?? 2000);
+      timers.add(timer);
+      dropWaiters.add(done);
+    });
+  }
 
   const requireUp = (): void => {
     // the port's contract: any link other than `up` is DIALERD_ERR_PBX_DOWN (the status tells why)
@@ -197,6 +223,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       conn.start();
     },
     async stop() {
+      for (const w of dropWaiters) w(); // an originate waiting to judge a refusal: a refusal
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await conn.stop();
@@ -210,6 +237,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       // Its channel id is free again in Asterisk once it ended: without this a repeat would call again.
       if (recent.has(req.dialId)) throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `dial ${req.dialId} already ended`);
       let current: DialState | null = null;
+      const since = drops;
       const outcome = await originate(req, {
         rest,
         app: cfg.app,
@@ -223,6 +251,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
           byDial.delete(req.dialId);
         },
         onUnknownParams: (names) => log.warn({ names }, 'unknown AMD parameters ignored'),
+        goingAway: () => droppedSince(since),
       });
       const d = current as DialState | null;
       if (!d) return;

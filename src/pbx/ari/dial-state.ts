@@ -93,6 +93,9 @@ export function applyEvent(d: DialState, e: AriEvent, now: number): { out: PbxEv
       out.push({ type: 'amd', dialId: d.dialId, at: now, status: amdWord(e.userevent?.status) ?? 'NOTSURE', cause: amdWord(e.userevent?.cause) });
       break;
     case 'ChannelDestroyed':
+      // its Up state change may never have come (Asterisk shutting down): Up at the end, or the
+      // carrier's 200 OK, is an answer
+      if (e.channel.state === 'Up' || e.tech_cause === 200 || d.hangupTechCause === 200) answer();
       d.ended = true;
       out.push({ type: 'ended', dialId: d.dialId, at: now, facts: endFacts(d, e, now) });
       break;

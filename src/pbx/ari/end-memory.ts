@@ -1,16 +1,18 @@
 /**
  * Asterisk's memory of how our dials ended (the port's recallEnds/forgetEnds). The hangup handler
  * [dialerd-end] of dialplan/asterisk/dialerd-originate.conf, pushed on every channel we originate,
- * writes the global variable DIALERD_END_<dialId>; here it is read back, parsed strictly (it is
- * PBX input), and deleted.
+ * writes the global variable DIALERD_END_<dialId> and its AstDB copy dialerd_end/<dialId>; here it
+ * is read back, parsed strictly (it is PBX input), and deleted.
  *
  * ARI's `GET /asterisk/variable` reads plain variables only (no dialplan functions such as DB()),
- * hence a global variable rather than AstDB. Asterisk's instants are used only as differences
+ * hence the global first; only ids whose global is missing (Asterisk restarted since) are restored
+ * from AstDB (end-memory-db.ts). Asterisk's instants are used only as differences
  * from its own now, read in the same recall (`GET /asterisk/ping`'s timestamp: EPOCH's clock, to
  * the millisecond), set back from our clock's now.
  */
 import { DialerdError } from '../../lib/errors.ts';
 import { emptyEndFacts, type EndFacts, type RecalledEnd } from '../port.ts';
+import { createEndMemoryDb } from './end-memory-db.ts';
 import type { AriRest } from './rest.ts';
 
 /** The hangup handler (context,extension,priority) set at originate. */
@@ -59,14 +61,16 @@ export function parsePingTimestamp(v: unknown): number | null {
 export function recalled(r: RememberedEnd, asteriskNowMs: number, now: number): RecalledEnd {
   const at = now - Math.max(0, asteriskNowMs - r.endMs);
   const finalSip = r.lastSip !== null && r.lastSip >= 300 ? r.lastSip : null;
-  const answered = r.answerMs !== null;
+  // Up at hangup, or the carrier's 200 OK, is an answer even when the dialplan never ran to stamp
+  // it (cut at once, e.g. by `core stop`): answered at its end, 0 s of talk. Never a dial to place again.
+  const answered = r.answerMs !== null || r.state === 'Up' || r.lastSip === 200;
   const facts: EndFacts = {
     ...emptyEndFacts(),
     q850: r.q850,
     sip: finalSip,
     causeText: 'recalled from the PBX memory of ends',
     ringTimeoutHit: !answered && finalSip === null && r.q850 === NO_ANSWER,
-    answeredAt: answered ? at - (r.endMs - r.answerMs!) : null,
+    answeredAt: r.answerMs !== null ? at - (r.endMs - r.answerMs) : answered ? at : null,
     progress: PROGRESS_STATES.has(r.state) || (r.lastSip !== null && r.lastSip > 100 && r.lastSip < 300),
     farEndResponded: r.lastSip !== null ? true : null,
   };
@@ -86,10 +90,16 @@ export function createEndMemory(rest: AriRest, now: () => number, onBadValue: (d
     const v = (r.body as { value?: unknown } | null)?.value;
     return typeof v === 'string' ? v.slice(0, 256) : '';
   }
+  const db = createEndMemoryDb(rest);
   return {
     async recall(dialIds) {
       const ids = [...new Set(dialIds)].filter(isSafeDialId);
       const values = await Promise.all(ids.map((id) => get(memoryVar(id))));
+      const missing = ids.flatMap((id, i) => (values[i] === '' && !db.waiting(id) ? [i] : []));
+      if (missing.length) {
+        await db.restore(missing.map((i) => ids[i]!));
+        await Promise.all(missing.map(async (i) => void (values[i] = await get(memoryVar(ids[i]!)))));
+      }
       const ping = await rest.call('GET', '/asterisk/ping');
       const ourNow = now();
       const asteriskNowMs = ping.status === 200 ? parsePingTimestamp((ping.body as { timestamp?: unknown } | null)?.timestamp) : null;
@@ -113,6 +123,8 @@ export function createEndMemory(rest: AriRest, now: () => number, onBadValue: (d
           if (r.status >= 300) throw new DialerdError('DIALERD_ERR_PBX_DOWN', `POST /asterisk/variable ${r.status}`);
         }),
       );
+      // the AstDB copies: a failed batch stays waiting for the next one
+      await db.forget(ids).catch(() => undefined);
     },
   };
 }

@@ -28,6 +28,11 @@ export interface OriginateDeps {
   /** Called when a channel id will certainly not be used. */
   release: (channelId: string) => void;
   onUnknownParams: (names: string[]) => void;
+  /**
+   * After a 5xx: is Asterisk going away? While it shuts down it refuses every new channel (500
+   * "Allocation failed") just before its WebSocket closes; such a refusal is the PBX's, not the trunk's.
+   */
+  goingAway: () => Promise<boolean>;
 }
 
 /** The dialplan context every dial is originated into. */
@@ -98,6 +103,7 @@ export async function originate(req: DialRequest, d: OriginateDeps): Promise<Ori
     d.release(channelId);
     if (r.status === 409) continue;
     if (r.status === 401 || r.status === 403) throw new DialerdError('DIALERD_ERR_PBX_AUTH', errorMessage(r));
+    if (r.status >= 500 && (await d.goingAway())) throw new DialerdError('DIALERD_ERR_PBX_DOWN', `Asterisk is going away: ${errorMessage(r)}`);
     throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', errorMessage(r));
   }
   throw new DialerdError('DIALERD_ERR_ORIGINATE_REFUSED', `channel id ${req.dialId} taken ${MAX_ID_COLLISIONS + 1} times`);

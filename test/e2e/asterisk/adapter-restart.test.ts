@@ -2,6 +2,8 @@
  * Asterisk killed mid-call and started again: the link goes down and comes back by itself, no
  * originate is accepted while down, every dial that was live is settled exactly once by
  * reconciliation, and an adapter started while Asterisk is down connects when it comes up.
+ * Stopped gracefully and started again: a dial that ended before is still recalled (the hangup
+ * handler's AstDB copy), and originates refused while it shuts down are pbx_down (issue 10).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDialerdError } from '../../../src/lib/errors.ts';
@@ -72,5 +74,34 @@ describe('ARI adapter across an Asterisk crash and restart', () => {
     await adapter.originate(after);
     const facts = await col.waitEnded(after.dialId);
     expect([facts.q850, facts.sip]).toEqual([17, 486]);
+  });
+
+  it('a graceful restart: originates refused during the shutdown are pbx_down, an ended dial is still recalled', async () => {
+    const col = new Collector(adapter);
+    const busy = dialRequest(endpointAt(BUSY, '8'));
+    await adapter.originate(busy);
+    const before = await col.waitEnded(busy.dialId);
+    let stopped = false;
+    const stopping = asterisk('stop').then(() => void (stopped = true));
+    const outcomes: string[] = [];
+    const cut: string[] = [];
+    for (let i = 0; i < 400 && !stopped && adapter.status() === 'up'; i++) {
+      const r = dialRequest(endpointAt(RING, String(100 + i)), { ringTimeoutSeconds: 60 });
+      const outcome = await adapter.originate(r).then(() => 'created', (e: unknown) => (e as { code?: string }).code ?? String(e));
+      outcomes.push(outcome);
+      if (outcome === 'created') cut.push(r.dialId);
+    }
+    await stopping;
+    const refused = outcomes.filter((o) => o !== 'created');
+    console.log(`[restart] ${outcomes.length} originates while Asterisk stopped: ${JSON.stringify(Object.fromEntries([...new Set(outcomes)].map((o) => [o, outcomes.filter((x) => x === o).length])))}`);
+    expect(refused.filter((o) => o !== 'DIALERD_ERR_PBX_DOWN')).toEqual([]);
+    await asterisk('start');
+    await until(() => adapter.status() === 'up', 'link up again', 30_000);
+    for (const id of cut) await col.waitEnded(id);
+    console.log(`[restart] ringing dials cut by the stop, (q850, sip, outcomeLost): ${JSON.stringify([...new Set(cut.map((id) => { const f = col.ended(id)!.facts; return `${f.q850},${f.sip},${f.outcomeLost}`; }))])}`);
+    const got = (await adapter.recallEnds([busy.dialId])).get(busy.dialId);
+    expect([got?.facts.q850, got?.facts.sip]).toEqual([before.q850, before.sip]);
+    await adapter.forgetEnds([busy.dialId]);
+    expect((await adapter.recallEnds([busy.dialId])).size).toBe(0);
   });
 });

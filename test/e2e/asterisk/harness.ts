@@ -31,14 +31,15 @@ export async function makeAudio(): Promise<void> {
 const auth = 'Basic ' + Buffer.from(`${ARI.username}:${ARI.password}`).toString('base64');
 
 /**
- * Asterisk's channels right now (distinct ids), straight from ARI, not through the adapter.
+ * Asterisk's channels right now (distinct ids, calls only), straight from ARI, not through the adapter.
  * Distinct: under load Asterisk 22's GET /channels was seen listing one channel twice (same id,
  * a snapshot caught mid-update), which is one channel, not two.
  */
 export async function asteriskChannels(): Promise<string[]> {
   const r = await fetch(`${ARI.url}/ari/channels`, { headers: { Authorization: auth }, signal: AbortSignal.timeout(2000) });
   if (!r.ok) throw new Error(`GET /channels: HTTP ${r.status}`);
-  return [...new Set(((await r.json()) as { id: string }[]).map((c) => c.id))];
+  // dialerd's memory-of-ends reader (Local/s@dialerd-memory, end-memory-db.ts) is not a call: it dials nothing
+  return [...new Set(((await r.json()) as { id: string }[]).map((c) => c.id).filter((id) => !id.startsWith('dialerd-memory-')))];
 }
 
 /**

@@ -118,6 +118,8 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
   await until(completed, 'campaign completed', { timeoutMs: 420_000, everyMs: 500 }).catch(async (err: unknown) => {
     // say why it stalled (e.g. paused by a guard) next to the timeline
     console.log(`[chaos] stalled: ${JSON.stringify(await s.getCampaign('chaos').catch(() => null))}; timeline ${timeline.join(' ')}`);
+    const errors = (await allHistory(s, { campaign: 'chaos' })).filter((r) => r.result === 'error');
+    console.log(`[chaos] error rows: ${JSON.stringify(errors.map((r) => [((r.startedAt - t0) / 1000).toFixed(1), ((r.endedAt - t0) / 1000).toFixed(1), r.q850, r.sip, r.causeName, r.answeredAt !== null]))}`);
     throw err;
   });
   await until(async () => (await asteriskChannels()).length === 0, 'no channel left', 20_000);
@@ -165,6 +167,9 @@ it(`${RECORDS} records, ${KILLS} SIGKILLs, a Redis and an Asterisk restart: the 
       `calls beyond the rules ${overRules}, called again after answering ${calledAfterAnswer}`,
   );
   console.log(`[chaos] timeline ${timeline.join(' ')}`);
+  // the technical rows (the Asterisk restart's), by Q.850 and SIP code
+  const errors = rows.filter((r) => r.result === 'error').reduce<Record<string, number>>((m, r) => ({ ...m, [`${r.q850},${r.sip}`]: (m[`${r.q850},${r.sip}`] ?? 0) + 1 }), {});
+  console.log(`[chaos] error rows (q850,sip): ${JSON.stringify(errors)}`);
 
   expect(kills).toBeGreaterThanOrEqual(KILLS);
   expect(notFinal).toBe(0);

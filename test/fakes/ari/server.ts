@@ -8,7 +8,10 @@
  * hears the channel; one with `context` runs the dialplan instead, and only sockets opened with
  * `subscribeAll=true` hear it. Of the dialplan, [dialerd-originate] (AMD reported as the
  * ChannelUserevent `dialerd_amd`, then on to DIALERD_ON_*) and the hangup handler [dialerd-end]
- * (dialplan/asterisk/dialerd-originate.conf) are played, on this process's clock. Global
+ * (dialplan/asterisk/dialerd-originate.conf) are played, on this process's clock, and so is
+ * [dialerd-memory] (an originate of Local/s@dialerd-memory: AstDB copies back into globals,
+ * deleted; its channel is gone when the POST is answered). `restart()` wipes the globals, not
+ * AstDB, as an Asterisk restart does. Global
  * variables: `GET /asterisk/variable` reads plain names only (a function such as DB() reads as
  * empty, as in Asterisk), EPOCH in whole seconds; `POST` without a value deletes. `GET
  * /asterisk/ping` tells the time to the millisecond.
@@ -50,6 +53,9 @@ export class FakeAriServer {
   readonly reached = new Map<string, string>();
   /** Asterisk's global variables (the hangup handler's memory of ends among them). */
   readonly globals = new Map<string, string>();
+  /** AstDB's family dialerd_end (the hangup handler's copy, which survives a restart). */
+  readonly db = new Map<string, string>();
+  private shuttingDown = false;
   private readonly channels = new Map<string, Channel>();
   private readonly sockets = new Map<WebSocket, { app: string; all: boolean }>();
   /** Per app: the event types its filter allows (absent: all). */
@@ -63,6 +69,7 @@ export class FakeAriServer {
       const url = new URL(req.url ?? '/', 'http://x');
       if (!this.authorized(req)) return void sock.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
       if (url.pathname !== '/ari/events') return void sock.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      if (this.shuttingDown) return void sock.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
       this.wss.handleUpgrade(req, sock, head, (ws) => {
         this.sockets.set(ws, { app: url.searchParams.get('app') ?? '', all: url.searchParams.get('subscribeAll') === 'true' });
         ws.on('close', () => this.sockets.delete(ws));
@@ -86,6 +93,24 @@ export class FakeAriServer {
     if (!ch) return false;
     this.destroy(ch, 16, null, false);
     return true;
+  }
+
+  /**
+   * `core stop now`: from now on new channels are refused (500 "Allocation failed", as
+   * ast_channel_alloc refuses during a shutdown) and the events WebSocket too; `closeAfterMs`
+   * later the open WebSockets close. `restart()` brings it back.
+   */
+  beginShutdown(closeAfterMs: number): void {
+    this.shuttingDown = true;
+    setTimeout(() => {
+      for (const ws of this.sockets.keys()) ws.terminate();
+    }, closeAfterMs);
+  }
+
+  /** An Asterisk restart as far as the memory of ends goes: globals are gone, AstDB stays. */
+  restart(): void {
+    this.shuttingDown = false;
+    this.globals.clear();
   }
 
   async close(): Promise<void> {
@@ -151,6 +176,8 @@ export class FakeAriServer {
   }
 
   private originate(id: string, q: URLSearchParams, vars: Record<string, string>, send: (s: number, b?: unknown) => void): void {
+    if (this.shuttingDown) return send(500, { message: 'Allocation failed' });
+    if (q.get('endpoint') === 'Local/s@dialerd-memory' && q.get('context') === 'dialerd-memory') return this.memory(vars, send);
     const script = this.o.script(q.get('endpoint') ?? '');
     if ('refuse' in script) return send(400, { message: script.refuse });
     if (!q.get('app') && !q.get('extension')) return send(400, { message: 'Application or extension must be specified' });
@@ -206,6 +233,17 @@ export class FakeAriServer {
     return send(204);
   }
 
+  /** [dialerd-memory]: runs and hangs up before the originate's answer (nothing is dialled, no event is ours). */
+  private memory(vars: Record<string, string>, send: (s: number, b?: unknown) => void): void {
+    const list = (v: string | undefined): string[] => (v ? v.split('&') : []);
+    for (const id of list(vars.DIALERD_RESTORE)) {
+      const v = this.db.get(id);
+      if (v !== undefined) this.globals.set(`DIALERD_END_${id}`, v);
+    }
+    for (const id of list(vars.DIALERD_FORGET)) this.db.delete(id);
+    send(200, { id: 'memory', name: 'Local/s@dialerd-memory-00000000;1', state: 'Down', channelvars: { DIALERD_APP: '', DIALERD_DIAL: '' } });
+  }
+
   /** The channel ends: a hangup request (soft when ours), then ChannelDestroyed; the hangup handler runs. */
   private destroy(ch: Channel, cause: number, sip: number | null, soft: boolean): void {
     for (const t of ch.timers) clearTimeout(t);
@@ -213,7 +251,9 @@ export class FakeAriServer {
     if (sip !== null) ch.lastSip = sip;
     if (ch.vars['CHANNEL(hangup_handler_push)'] === 'dialerd-end,s,1') {
       const v = ch.vars;
-      this.globals.set(`DIALERD_END_${v.DIALERD_DIAL ?? ''}`, `1|${cause}|${ch.lastSip ?? ''}|${ch.state}|${v.DIALERD_ANSWER_MS ?? ''}|${Date.now()}`);
+      const end = `1|${cause}|${ch.lastSip ?? ''}|${ch.state}|${v.DIALERD_ANSWER_MS ?? ''}|${Date.now()}`;
+      this.globals.set(`DIALERD_END_${v.DIALERD_DIAL ?? ''}`, end);
+      this.db.set(v.DIALERD_DIAL ?? '', end);
     }
     const tech = sip === null ? {} : { tech_cause: sip };
     this.emit(ch, { type: 'ChannelHangupRequest', channel: this.json(ch), cause, ...(soft ? { soft: true } : {}), ...tech });
