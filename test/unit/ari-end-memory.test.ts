@@ -8,7 +8,9 @@ import { dialRequest } from '../helpers/dial-request.ts';
 
 describe('the hangup handler value', () => {
   it('reads the fields [dialerd-end] writes', () => {
-    expect(parseRemembered('1|17|486|Ringing||1764480000123')).toEqual({ q850: 17, lastSip: 486, state: 'Ringing', answerMs: null, endMs: 1764480000123 });
+    expect(parseRemembered('1|17|486|Ringing||1764480000123')).toEqual({ q850: 17, lastSip: 486, state: 'Ringing', answerMs: null, endMs: 1764480000123, amd: null });
+    expect(parseRemembered('2|17|486|Ringing||1764480000123||')).toEqual({ q850: 17, lastSip: 486, state: 'Ringing', answerMs: null, endMs: 1764480000123, amd: null });
+    expect(parseRemembered('2|16|200|Up|1764480000000|1764480004500|MACHINE|MAXWORDS-3-2')).toMatchObject({ answerMs: 1764480000000, amd: { status: 'MACHINE', cause: 'MAXWORDS-3-2' } });
     expect(parseRemembered('1|16|200|Up|1764480000000|1764480004500')).toMatchObject({ lastSip: 200, answerMs: 1764480000000 });
     expect(parseRemembered('1|19||Down||1764480000123')).toMatchObject({ q850: 19, lastSip: null, state: 'Down' });
   });
@@ -16,6 +18,9 @@ describe('the hangup handler value', () => {
     ['', 'empty'],
     ['2|17|486|Ringing||1764480000123', 'unknown version'],
     ['1|17|486|Ringing||1764480000123|x', 'extra field'],
+    ['1|17|486|Ringing||1764480000123|MACHINE|X', 'AMD fields in a version 1 value'],
+    ['2|17|486|Ringing||1764480000123', 'version 2 without its AMD fields'],
+    ['2|16|200|Up||1764480000123|machine;x|', 'an AMD status not in AMD()\'s words'],
     ['1|17|4861|Ringing||1764480000123', 'SIP code too long'],
     ['1|17|486|Ring\u001b[31m||1764480000123', 'control characters in the state'],
     ['1|17|486|Ringing|1764480009999|1764480000123', 'answered after its end'],

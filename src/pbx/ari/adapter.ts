@@ -142,7 +142,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       if (d.ended || byChannel.get(d.channelId) !== d) continue;
       const r = remembered.get(d.dialId);
       log.info({ dialId: d.dialId, remembered: r !== undefined }, 'channel gone while ARI was away; settling the dial');
-      if (r) settle(d, recalledEnd(d, r));
+      if (r) settleRecalled(d, r);
       else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: goneFacts(d, 'channel gone (reconciled after reconnect)', false) });
     }
     for (const ch of live) if (!byChannel.has(ch.id)) adopt(ch);
@@ -159,7 +159,7 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
         // the hangup handler is pushed at channel creation: a channel that existed left its end
         const end = (await recallQuietly([d.dialId])).get(d.dialId);
         if (d.seen || d.ended || byChannel.get(d.channelId) !== d) return;
-        if (end) settle(d, recalledEnd(d, end));
+        if (end) settleRecalled(d, end);
         // Asterisk never answered our request (a timeout, a reset as it went away): the PBX's trouble, no trunk evidence
         else settle(d, { type: 'ended', dialId: d.dialId, at: deps.clock.now(), facts: { ...goneFacts(d, 'originate lost', true), pbxDown: true } });
       } catch {
@@ -167,6 +167,20 @@ export function createAriAdapter(cfg: AriConfig, deps: AriDeps): PbxAdapter {
       }
     }, t.verifyAfterMs ?? 3000);
     timers.add(timer);
+  }
+
+  /** Settle from a remembered end; an AMD verdict the link missed goes first: answered (its remembered instant) → amd (port order). */
+  function settleRecalled(d: DialState, r: RecalledEnd): void {
+    const end = recalledEnd(d, r);
+    if (r.amd && !d.amdDone && (d.answerEmitted || end.facts.answeredAt !== null)) {
+      if (!d.answerEmitted) {
+        d.answerEmitted = true;
+        emit({ type: 'answered', dialId: d.dialId, at: Math.max(d.lastAt, end.facts.answeredAt!) });
+      }
+      d.amdDone = true;
+      emit({ type: 'amd', dialId: d.dialId, at: end.at, status: r.amd.status, cause: r.amd.cause });
+    }
+    settle(d, end);
   }
 
   /** A remembered end as this dial's `ended`: never before what we already said of it. */

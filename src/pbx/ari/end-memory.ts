@@ -30,18 +30,24 @@ export interface RememberedEnd {
   state: string;
   answerMs: number | null;
   endMs: number;
+  /** AMD()'s AMDSTATUS / AMDCAUSE when it ran (version 2), else null. */
+  amd: { status: string; cause: string | null } | null;
 }
 
-const VALUE = /^1\|(\d{1,3})\|([1-6]\d\d)?\|([A-Za-z -]{1,24})\|(\d{10,16})?\|(\d{10,16})$/;
+const FACTS = String.raw`\|(\d{1,3})\|([1-6]\d\d)?\|([A-Za-z -]{1,24})\|(\d{10,16})?\|(\d{10,16})`;
+/** Version 2 adds `|AMDSTATUS|AMDCAUSE`; version 1 (an older dialplan's, still in AstDB) has no AMD fields. */
+const V2 = new RegExp(String.raw`^2${FACTS}\|([A-Z]{0,16})\|([A-Z0-9-]{0,64})$`);
+const V1 = new RegExp(String.raw`^1${FACTS}$`);
 
-/** `1|17|486|Ringing||1764480000123` → fields; anything else (or an answer after the end) → null. */
+/** `2|17|486|Ringing||1764480000123||` → fields; anything else (or an answer after the end) → null. */
 export function parseRemembered(value: string): RememberedEnd | null {
-  const m = VALUE.exec(value);
+  const m = V2.exec(value) ?? V1.exec(value);
   if (!m) return null;
   const answerMs = m[4] ? Number(m[4]) : null;
   const endMs = Number(m[5]);
   if (answerMs !== null && answerMs > endMs) return null;
-  return { q850: Number(m[1]), lastSip: m[2] ? Number(m[2]) : null, state: m[3]!, answerMs, endMs };
+  const amd = m[6] ? { status: m[6], cause: m[7] || null } : null;
+  return { q850: Number(m[1]), lastSip: m[2] ? Number(m[2]) : null, state: m[3]!, answerMs, endMs, amd };
 }
 
 const PROGRESS_STATES = new Set(['Ring', 'Ringing', 'Up']);
@@ -74,8 +80,7 @@ export function recalled(r: RememberedEnd, asteriskNowMs: number, now: number): 
     progress: PROGRESS_STATES.has(r.state) || (r.lastSip !== null && r.lastSip > 100 && r.lastSip < 300),
     farEndResponded: r.lastSip !== null ? true : null,
   };
-  // The hangup handler does not store the AMD verdict (yet): none recalled.
-  return { at, facts, amd: null };
+  return { at, facts, amd: r.amd };
 }
 
 export interface EndMemory {

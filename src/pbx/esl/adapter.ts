@@ -79,6 +79,17 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
     emit({ type: 'amd', dialId: d.id, at: (d.lastAt = deps.clock.now()), status: amd.status, cause: amd.cause });
   };
 
+  /** A remembered AMD verdict the link missed: answered (at its remembered instant) → amd, before the end (port order). */
+  const recalledAmd = (d: Dial, end: RecalledEnd): void => {
+    if (!end.amd || d.amdSent || end.facts.answeredAt === null) return;
+    if (!d.answered) {
+      d.answered = true;
+      emit({ type: 'answered', dialId: d.id, at: (d.lastAt = Math.max(d.lastAt, end.facts.answeredAt)) });
+    }
+    d.amdSent = true;
+    emit({ type: 'amd', dialId: d.id, at: (d.lastAt = Math.max(d.lastAt, end.at)), status: end.amd.status, cause: end.amd.cause });
+  };
+
   /** Ours by channel uuid, or by the dialerd_dial variable (a dial a previous run of the daemon made). */
   const dialOf = (ev: EslEvent): Dial | undefined => {
     const uuid = ev['Unique-ID'] ?? '';
@@ -216,10 +227,7 @@ export function createEslAdapter(cfg: EslAdapterConfig, deps: EslAdapterDeps): P
       if (dials.get(d.id) !== d) continue;
       const end = remembered.get(d.id);
       if (end) {
-        if (end.amd && !d.amdSent && end.facts.answeredAt !== null) {
-          d.amdSent = true;
-          emit({ type: 'amd', dialId: d.id, at: (d.lastAt = Math.max(d.lastAt, end.at)), status: end.amd.status, cause: end.amd.cause });
-        }
+        recalledAmd(d, end);
         finish(d, end.facts, end.at);
         continue;
       }

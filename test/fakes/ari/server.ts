@@ -214,6 +214,9 @@ export class FakeAriServer {
     const verdict = amd ?? { status: 'HUMAN', cause: 'HUMAN-800-800', afterMs: 5 };
     ch.timers.push(
       setTimeout(() => {
+        // AMD() leaves its verdict on the channel: the hangup handler stores it with the end.
+        ch.vars.AMDSTATUS = verdict.status;
+        ch.vars.AMDCAUSE = verdict.cause;
         this.emit(ch, { type: 'ChannelUserevent', eventname: 'dialerd_amd', channel: this.json(ch), userevent: { eventname: 'dialerd_amd', status: verdict.status, cause: verdict.cause } });
         onAnswer();
       }, verdict.afterMs),
@@ -251,7 +254,7 @@ export class FakeAriServer {
     if (sip !== null) ch.lastSip = sip;
     if (ch.vars['CHANNEL(hangup_handler_push)'] === 'dialerd-end,s,1') {
       const v = ch.vars;
-      const end = `1|${cause}|${ch.lastSip ?? ''}|${ch.state}|${v.DIALERD_ANSWER_MS ?? ''}|${Date.now()}`;
+      const end = `2|${cause}|${ch.lastSip ?? ''}|${ch.state}|${v.DIALERD_ANSWER_MS ?? ''}|${Date.now()}|${v.AMDSTATUS ?? ''}|${v.AMDCAUSE ?? ''}`;
       this.globals.set(`DIALERD_END_${v.DIALERD_DIAL ?? ''}`, end);
       this.db.set(v.DIALERD_DIAL ?? '', end);
     }
