@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { historyCsvHeader } from '../../src/store/history-csv.ts';
-import { daemonEvents, originatedFor, rows, startTestDaemon, TEST_TOKEN, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, originatedFor, rows, startTestDaemon, TEST_TOKEN, type TestDaemon, runCli } from './api-harness.ts';
 import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
@@ -38,12 +38,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...argv, '--api', t.url], { out: (s) => void out.push(s), err: (s) => void err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]): ReturnType<typeof runCli> => runCli(t.url, ...argv);
 
 describe('dialerd campaign', () => {
   it('list: a table of campaigns; --json: the API answer', async () => {

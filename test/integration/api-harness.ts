@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DaemonConfig } from '../../src/config/daemon-types.ts';
+import { main } from '../../src/cli/main.ts';
 import { Daemon } from '../../src/daemon/daemon.ts';
 import { silentLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Outcomes } from '../../src/pbx/sim/outcomes.ts';
@@ -122,4 +123,12 @@ export function originatedFor(t: TestDaemon, campaign: string): string[] {
 /** `n` distinct Moscow numbers for campaign slot `k`. */
 export function rows(k: number, n: number): [string, string][] {
   return Array.from({ length: n }, (_, i) => [`r${i + 1}`, `+7495${k}${String(100000 + i).slice(-6)}`]);
+}
+
+/** Runs the `dialerd` CLI in-process against the test daemon's API; its exit code and output. */
+export async function runCli(url: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...argv, '--api', url], { out: (s) => void out.push(s), err: (s) => void err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }

@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CampaignView } from '../../src/api/views.ts';
-import { main } from '../../src/cli/main.ts';
-import { daemonEvents, rows, startTestDaemon, TEST_TOKEN, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, rows, startTestDaemon, TEST_TOKEN, type TestDaemon, runCli } from './api-harness.ts';
 import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
@@ -24,12 +23,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...argv, '--api', t.url], { out: (s) => void out.push(s), err: (s) => void err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]): ReturnType<typeof runCli> => runCli(t.url, ...argv);
 
 describe('campaign progress through the API', () => {
   it('GET /campaigns/:id: records final, last hour and today (UTC) with the answer rate, dial rate, ETA', async () => {

@@ -3,8 +3,7 @@
  * GET /campaigns/:id/records?state=&why=&limit=&cursor=, `dialerd record show|list`.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-import { daemonEvents, rows, startTestDaemon, TEST_TOKEN, type TestDaemon } from './api-harness.ts';
+import { daemonEvents, rows, startTestDaemon, TEST_TOKEN, type TestDaemon, runCli } from './api-harness.ts';
 import { until } from '../helpers/until.ts';
 
 let t: TestDaemon;
@@ -32,12 +31,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...argv, '--api', t.url], { out: (s) => void out.push(s), err: (s) => void err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]): ReturnType<typeof runCli> => runCli(t.url, ...argv);
 
 describe('GET /campaigns/:id/records/:recordId', () => {
   it('a record of a paused campaign: numbers, no dials, why campaign_paused', async () => {
