@@ -12,12 +12,10 @@
  *   the store is down is retried until it succeeds, holding its slot meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { endedBySwitch } from '../domain/results.ts';
 import { currentAttempt } from '../domain/retry.ts';
 import { dialVars } from '../domain/vars.ts';
 import type { CampaignSpec, DialRecord, FinalState, PauseReason } from '../domain/types.ts';
 import type { CapsSnapshot } from '../domain/why.ts';
-import { backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
 import { isDialerdError } from '../lib/errors.ts';
 import { Lifecycle } from '../lib/lifecycle.ts';
 import { emptyEndFacts, type EndFacts, type PbxAdapter, type PbxEvent } from '../pbx/port.ts';
@@ -29,10 +27,10 @@ import { recoverClaims } from './recover.ts';
 import { EarlyEnds, reconcilePbx } from './reconcile.ts';
 import { DialBook } from './dial-book.ts';
 import { InFlight } from './in-flight.ts';
-import { dialOutcome, dialState, historyRow, liveDial, type LiveDialState, type Outcome } from './dial.ts';
+import { dialOutcome, dialState, liveDial, type LiveDialState } from './dial.ts';
 import { RateBook, type RateLimiter } from './rate.ts';
-import { stormDial } from './storm-guards.ts';
 import { TrunkRates } from './trunk-rates.ts';
+import { afterSettle, persistSettle, type SettleHost } from './settle.ts';
 import { capsSnapshot, trunkViews, type ViewHost } from './views.ts';
 import { ENGINE_TRANSITIONS, type DncCheck, type EngineDeps, type EngineEvents, type EngineStatus, type TrunkView } from './types.ts';
 
@@ -57,6 +55,7 @@ export class Engine extends EventEmitter {
   private storeUp = true; // the store's link as last reported: not a lifecycle state
   /** Settles waiting to retry: the store coming back retries them at once, not after their backoff. */
   private storeWaiters: (() => void)[] = [];
+  private readonly settleHost: SettleHost;
 
   constructor(private readonly deps: EngineDeps) {
     super();
@@ -77,6 +76,20 @@ export class Engine extends EventEmitter {
     for (const pbx of deps.pbxes.values()) this.unsubscribe.push(pbx.on((e) => this.onPbxEvent(pbx, e)));
     const off = deps.store.onStatus?.((up, reason) => this.onStoreStatus(up, reason));
     if (off) this.unsubscribe.push(off);
+    this.settleHost = {
+      deps: this.deps,
+      dials: this.dials,
+      control: this.control,
+      trunkRates: this.trunkRates,
+      stopped: () => this.life.is('stopped'),
+      waitForStore: (ms) =>
+        new Promise<void>((r) => {
+          const t = this.deps.scheduler.at(this.deps.scheduler.now() + ms, r);
+          this.storeWaiters.push(() => (t.cancel(), r()));
+        }),
+      emit: (event, ...args) => this.emit(event, ...args),
+      kickAll: () => this.kickAll(),
+    };
   }
 
   override emit<K extends keyof EngineEvents>(event: K, ...args: Parameters<EngineEvents[K]>): boolean {
@@ -393,62 +406,13 @@ export class Engine extends EventEmitter {
     if (d.settling) return;
     d.settling = true;
     d.verdict = verdict;
-    const s = await this.persistSettle(d, () => dialOutcome(d, d.realEnd ?? { at, facts: f }, this.control.campaigns.get(d.spec.id)?.status.state === 'completed'));
+    const s = await persistSettle(this.settleHost, d, () => dialOutcome(d, d.realEnd ?? { at, facts: f }, this.control.campaigns.get(d.spec.id)?.status.state === 'completed'));
     if (!s) return; // stopped or fenced: still in the store's live dials
     // Persisted: the PBX's memory of this end (port: recallEnds) is no longer needed.
     d.pbx.forgetEnds([d.id]).catch((err: unknown) => this.deps.logger.debug({ dialId: d.id, err }, 'forgetting the end at the PBX failed'));
-    await this.tails.run(() => this.afterSettle(d, s));
+    await this.tails.run(() => afterSettle(this.settleHost, d, s));
   }
 
-  /** What a persisted settle sets off: events, guards, budgets, auto-complete (stop() waits for it). */
-  private async afterSettle(d: LiveDialState, s: Outcome): Promise<void> {
-    const { spec, row, record, final, facts, mapped, endedAt } = s;
-    this.dials.remove(d);
-    this.deps.logger.info(
-      { campaign: spec.id, record: row.record, dialId: d.id, number: row.number, result: row.result, q850: row.q850, sip: row.sip, action: row.action },
-      `dial ${row.record} ${row.number}: ${row.result} -> ${row.action}`,
-    );
-    this.emit('dial', row, record);
-    if (final) this.emit('final', { campaign: spec.id, record: record.id, state: final, reason: record.finalReason, at: endedAt });
-    this.trunkRates.settled(d.trunk.name, row.result, endedAt);
-    // A lost outcome or a PBX gone away is no evidence about the trunk or the campaign.
-    const noEvidence = facts.outcomeLost === true || facts.pbxDown === true || endedBySwitch(facts);
-    await this.control.breakers.settled(d.trunk.name, { dialId: d.id, result: row.result, sip: row.sip, endedAt, outcomeLost: noEvidence });
-    const ctx = this.control.campaigns.get(spec.id);
-    if (ctx) await this.control.storms.settled(ctx, d.trunk.name, stormDial(d, row, record, noEvidence));
-    await this.control.budgets.counted(ctx, row);
-    if (ctx) await this.control.afterResult(ctx, mapped.result, s.out.pauseCampaign, noEvidence);
-    this.kickAll();
-  }
-
-  /**
-   * Persist until it sticks: an attempt is never lost because the store blinked. Each try
-   * rebuilds the outcome (a real end may have replaced a verdict meanwhile). Null when the
-   * engine stopped first (the dial stays in the store's live dials for the next start).
-   */
-  private async persistSettle<T extends { record: DialRecord; row: ReturnType<typeof historyRow> }>(d: LiveDialState, build: () => T): Promise<T | null> {
-    for (let attempt = 0; ; attempt++) {
-      if (this.life.is('stopped')) return null;
-      const s = build();
-      try {
-        await this.deps.store.settle({ dialId: d.id, record: s.record, history: s.row });
-        return s;
-      } catch (err) {
-        if (isDialerdError(err, 'DIALERD_ERR_STORE_FENCED')) {
-          // Another daemon owns the store now: it adopted this dial from the store's live dials and
-          // settles it. Ours to forget, never to hang up at our shutdown.
-          this.deps.logger.warn({ dialId: d.id }, 'settle refused: another dialerd owns the store and settles this dial');
-          this.dials.remove(d);
-          return null;
-        }
-        this.deps.logger.error({ dialId: d.id, err }, 'settle failed; retrying');
-        await new Promise<void>((r) => {
-          const t = this.deps.scheduler.at(this.deps.scheduler.now() + backoffDelay(attempt, DEFAULT_BACKOFF), r);
-          this.storeWaiters.push(() => (t.cancel(), r()));
-        });
-      }
-    }
-  }
 
   private async hangup(d: LiveDialState): Promise<void> {
     try {
