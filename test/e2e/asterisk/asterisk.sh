@@ -131,7 +131,9 @@ stop() {
   if running; then
     local pid; pid=$(cat "$PIDFILE")
     if [ "${1:-}" = kill ]; then kill -9 "$pid"
-    else chroot "$CHROOT" asterisk -rx 'core stop now' >/dev/null 2>&1 || kill "$pid" 2>/dev/null; fi
+    # The remote console is bounded: one left waiting on a busy Asterisk could reconnect to the next
+    # one started and deliver its `core stop` there.
+    else timeout -s KILL 10 chroot "$CHROOT" asterisk -rx 'core stop now' >/dev/null 2>&1 || kill "$pid" 2>/dev/null; fi
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     log "asterisk (pid $pid) stopped"
